@@ -1,0 +1,147 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { Packet } from '../packet/packet.js';
+import type { Timestamp } from '../timestamp/timestamp.js';
+import type { PortType, TypeOf } from './port-type.js';
+
+/** One tagged port of a contract. Untagged ports (`name` in YAML) use the tag `''`. */
+export interface PortSpec<T = unknown> {
+  readonly type: PortType<T>;
+  /** The port may be left unconnected. */
+  readonly optional?: boolean;
+  /** The tag may be used with several indexes (`TAG:0:a`, `TAG:1:b`). */
+  readonly multiple?: boolean;
+  readonly description?: string;
+}
+
+export type PortMap = Readonly<Record<string, PortSpec<any>>>;
+
+export type InputStreamHandlerName = 'default' | 'immediate' | 'sync_set';
+
+/** How a node's input streams are grouped into input sets. */
+export interface InputStreamHandlerConfig {
+  readonly handler: InputStreamHandlerName;
+  /** For `sync_set`: groups of input ports (`TAG` or `TAG:index`) synchronised together. */
+  readonly sync_sets?: readonly (readonly string[])[];
+}
+
+/** Everything a calculator declares up front; validated against every node that uses it. */
+export interface CalculatorContract<
+  I extends PortMap = PortMap,
+  O extends PortMap = PortMap,
+  IS extends PortMap = PortMap,
+  OS extends PortMap = PortMap,
+  S extends JSONSchema = JSONSchema,
+> {
+  /** Registry name used in YAML `calculator:`, e.g. `PassThroughCalculator`. */
+  readonly name: string;
+  /** One paragraph; shown by docs and editor hover. Include an "Example config" block. */
+  readonly description: string;
+  readonly inputs?: I;
+  readonly outputs?: O;
+  readonly inputSidePackets?: IS;
+  readonly outputSidePackets?: OS;
+  /** JSON Schema of `options`; defaults are applied and unknown keys rejected. */
+  readonly options?: S;
+  /** Default input stream handler, overridable per node in YAML. */
+  readonly inputStreamHandler?: InputStreamHandlerName;
+  /** Output timestamp = input timestamp + offset; lets bounds propagate without packets (MediaPipe SetOffset). */
+  readonly timestampOffset?: number;
+  /** Call `process` when only bounds advanced (inputs all empty), as MediaPipe's SetProcessTimestampBounds. */
+  readonly processTimestampBounds?: boolean;
+  /**
+   * `run` (default): a fresh instance per graph run. `graph`: the node runs once when the graph is
+   * loaded (open only, no streams) and its output side packets are shared by every run; closed on
+   * `graph.dispose()`. Heavy resources (ONNX sessions, engines, tokenizers) live in such nodes.
+   */
+  readonly scope?: 'run' | 'graph';
+}
+
+type Value<M extends PortMap, K extends keyof M> = TypeOf<M[K]['type']>;
+export type OptionsOf<S> = S extends JSONSchema
+  ? JSONSchema extends S
+    ? Record<string, unknown>
+    : FromSchema<S>
+  : never;
+
+/** An output stream as seen by a calculator. */
+export interface OutputStream<T = unknown> {
+  /** Adds a packet; timestamp defaults to the current input timestamp (plus the contract's offset). */
+  add(value: T, timestamp?: Timestamp): void;
+  addPacket(packet: Packet<T>): void;
+  /** Promises no packet below `bound` will follow (MediaPipe SetNextTimestampBound). */
+  setNextTimestampBound(bound: Timestamp): void;
+  /** No more packets on this stream (bound becomes Done). */
+  close(): void;
+  readonly nextTimestampBound: Timestamp;
+  readonly isClosed: boolean;
+}
+
+/** What `open`, `process` and `close` receive. */
+export interface CalculatorContext<
+  I extends PortMap = PortMap,
+  O extends PortMap = PortMap,
+  IS extends PortMap = PortMap,
+  OS extends PortMap = PortMap,
+  S extends JSONSchema = JSONSchema,
+> {
+  readonly nodeName: string;
+  readonly calculatorName: string;
+  readonly options: OptionsOf<S>;
+  /** Timestamp of the current input set (`Timestamp.Unstarted` in open, `Timestamp.Done` in close). */
+  readonly inputTimestamp: Timestamp;
+  /** The packet on an input port in the current set, or undefined when that input is empty. */
+  input<K extends keyof I & string>(tag: K, index?: number): Packet<Value<I, K>> | undefined;
+  /** Number of connected indexes for a tag (0 when an optional tag is unconnected). */
+  inputCount(tag: keyof I & string): number;
+  output<K extends keyof O & string>(tag: K, index?: number): OutputStream<Value<O, K>>;
+  outputCount(tag: keyof O & string): number;
+  sidePacket<K extends keyof IS & string>(tag: K, index?: number): Value<IS, K>;
+  hasSidePacket(tag: keyof IS & string, index?: number): boolean;
+  setOutputSidePacket<K extends keyof OS & string>(tag: K, value: Value<OS, K>, index?: number): void;
+  /** Aborted when the run is cancelled or fails; pass it to every long operation. */
+  readonly signal: AbortSignal;
+}
+
+/** Returned by a source's `process` to say it has no more packets (MediaPipe tool::StatusStop). */
+export const Stop: unique symbol = Symbol('weft.Stop');
+export type ProcessResult = void | typeof Stop | Promise<void | typeof Stop>;
+
+/** One calculator instance: created fresh for every graph run. All methods optional. */
+export interface Calculator<Ctx extends CalculatorContext<any, any, any, any, any> = CalculatorContext> {
+  open?(ctx: Ctx): void | Promise<void>;
+  process?(ctx: Ctx): ProcessResult;
+  close?(ctx: Ctx): void | Promise<void>;
+}
+
+export interface CalculatorDefinition<
+  I extends PortMap = PortMap,
+  O extends PortMap = PortMap,
+  IS extends PortMap = PortMap,
+  OS extends PortMap = PortMap,
+  S extends JSONSchema = JSONSchema,
+> extends CalculatorContract<I, O, IS, OS, S> {
+  /** Makes a fresh instance (called once per run, or once per graph for `scope: 'graph'`). */
+  create(): Calculator<CalculatorContext<I, O, IS, OS, S>>;
+}
+
+/**
+ * Declares a calculator. Types of `ctx.input(...)`, `ctx.output(...)`, side packets and options
+ * are inferred from the contract.
+ */
+export function defineCalculator<
+  const I extends PortMap = {},
+  const O extends PortMap = {},
+  const IS extends PortMap = {},
+  const OS extends PortMap = {},
+  const S extends JSONSchema = { type: 'object'; additionalProperties: false },
+>(definition: CalculatorDefinition<I, O, IS, OS, S>): CalculatorDefinition<I, O, IS, OS, S> {
+  return Object.freeze(definition);
+}
+
+/** The context type of a definition, for helpers that take `ctx` as a parameter. */
+export type ContextOf<D> =
+  D extends CalculatorDefinition<infer I, infer O, infer IS, infer OS, infer S>
+    ? CalculatorContext<I, O, IS, OS, S>
+    : never;
+
+export type AnyCalculatorDefinition = CalculatorDefinition<any, any, any, any, any>;

@@ -1,0 +1,67 @@
+import type { CalculatorRegistry } from '../calculator/registry.js';
+import type { Packet } from '../packet/packet.js';
+import type { Timestamp } from '../timestamp/timestamp.js';
+import type { ValidatedGraph } from './validated-graph.js';
+
+export interface LoadOptions {
+  /** Where calculator names are looked up; defaults to `defaultRegistry`. Graph `calculators:` modules register into a child of it. */
+  readonly registry?: CalculatorRegistry;
+}
+
+export interface StartOptions {
+  /** Graph input side packets by name. */
+  readonly sidePackets?: Readonly<Record<string, unknown>>;
+  /** Cancels the run when aborted. */
+  readonly signal?: AbortSignal;
+  /** Record per-packet trace events (for Chrome trace export). */
+  readonly trace?: boolean;
+}
+
+export interface NodeStats {
+  readonly node: string;
+  readonly calculator: string;
+  readonly processCalls: number;
+  readonly packetsOut: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
+}
+
+/** One execution of a compiled graph. Cheap to start; state is isolated per run. */
+export interface GraphRun {
+  /** Feeds a graph input stream; resolves once accepted (waits while the graph's queue is full). */
+  addPacket(stream: string, value: unknown, timestamp: Timestamp): Promise<void>;
+  /** Promises no packet below `bound` on a graph input stream. */
+  setInputBound(stream: string, bound: Timestamp): void;
+  closeInput(stream: string): void;
+  closeAllInputs(): void;
+  /** Packets of a graph output stream, in order, buffered from the start of the run. Ends when the stream closes; throws the run's error. */
+  output<T = unknown>(stream: string): AsyncIterable<Packet<T>>;
+  /** Value of a graph output side packet once set. */
+  outputSidePacket(name: string): unknown;
+  /** Resolves when every node has closed; rejects with GraphRunError. */
+  done(): Promise<void>;
+  cancel(reason?: unknown): void;
+  stats(): NodeStats[];
+  /** Chrome trace events (when started with `trace: true`). */
+  traceEvents(): readonly object[];
+}
+
+/** A validated graph ready to run many times. */
+export interface CompiledGraph {
+  readonly config: ValidatedGraph;
+  start(options?: StartOptions): GraphRun;
+  /** Output side packets of graph-scoped nodes and the graph's output_side_packet, by name. */
+  sharedSidePacket(name: string): unknown;
+  /** Graph input/output stream name for a tag (`REQUEST` → `request`), undefined when absent. */
+  inputStreamName(tag: string, index?: number): string | undefined;
+  outputStreamName(tag: string, index?: number): string | undefined;
+  /** Closes graph-scoped nodes (shared resources). Runs in flight are cancelled. */
+  dispose(): Promise<void>;
+}
+
+/** Terminal input/output used by CLI commands, so they can be tested in-process. */
+export interface CliIo {
+  readonly cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}

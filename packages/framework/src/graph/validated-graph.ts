@@ -1,0 +1,71 @@
+import type { AnyCalculatorDefinition, InputStreamHandlerConfig } from '../calculator/contract.js';
+
+/** Where something was written: 1-based line and column in a YAML file. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A parsed port `TAG:index:name`; untagged ports have tag `''`. */
+export interface PortRef {
+  readonly tag: string;
+  readonly index: number;
+  readonly name: string;
+  /** Only on node inputs: marked `back_edge: true` in `input_stream_info`. */
+  readonly backEdge?: boolean;
+  readonly location: SourceLocation;
+}
+
+export interface NodeSpec {
+  /** Unique within the (expanded) graph; generated as `CalculatorName_N` when not given. */
+  readonly name: string;
+  readonly calculator: AnyCalculatorDefinition;
+  /** Options after schema validation with defaults applied. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly inputs: readonly PortRef[];
+  readonly outputs: readonly PortRef[];
+  readonly inputSidePackets: readonly PortRef[];
+  readonly outputSidePackets: readonly PortRef[];
+  readonly inputStreamHandler: InputStreamHandlerConfig;
+  readonly location: SourceLocation;
+}
+
+/**
+ * The output of validation and the input of the runtime: subgraphs expanded, every reference
+ * resolved, nodes in topological order (back edges ignored). Immutable and shared by all runs.
+ */
+export interface ValidatedGraph {
+  readonly name: string;
+  /** Absolute path of the graph file, or a virtual name for graphs parsed from strings. */
+  readonly file: string;
+  readonly inputStreams: readonly PortRef[];
+  readonly outputStreams: readonly PortRef[];
+  readonly inputSidePackets: readonly PortRef[];
+  readonly outputSidePackets: readonly PortRef[];
+  /** Graph-wide default; undefined means unbounded. */
+  readonly maxQueueSize: number | undefined;
+  readonly inputStreamHandler: InputStreamHandlerConfig;
+  readonly nodes: readonly NodeSpec[];
+}
+
+/** One validation problem. `code` is a stable `WEFT_ERR_...` code documented in docs/errors.md. */
+export interface Problem {
+  readonly code: string;
+  readonly message: string;
+  readonly location: SourceLocation;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.location.file}:${p.location.line}:${p.location.col} error ${p.code} ${p.message}`;
+}
+
+export class GraphValidationError extends Error {
+  override readonly name = 'GraphValidationError';
+  readonly code = 'WEFT_ERR_GRAPH_INVALID';
+  constructor(readonly problems: readonly Problem[]) {
+    super(
+      `graph is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`,
+    );
+  }
+}

@@ -1,0 +1,2 @@
+export { registerAllBuiltins } from './bootstrap.js';
+export { main } from './cli/main.js';
