@@ -1,7 +1,50 @@
 import type { AnyCalculatorDefinition, CalculatorRegistry } from '@weft/framework';
+import { BeginLoopCalculator } from './begin-loop.js';
+import { EndLoopCalculator } from './end-loop.js';
+import { FlowLimiterCalculator } from './flow-limiter.js';
+import { GateCalculator } from './gate.js';
+import { MapCalculator } from './map.js';
+import { MuxCalculator } from './mux.js';
+import { PacketClonerCalculator } from './packet-cloner.js';
+import { PassThroughCalculator } from './pass-through.js';
+import { SequenceSourceCalculator } from './sequence-source.js';
+import { SidePacketToStreamCalculator } from './side-packet-to-stream.js';
+
+export { builtinMapFunctions } from './builtin-map-functions.js';
+export { CalculatorError, type CalculatorErrorCode, calculatorsErrorCodes } from './errors.js';
+export {
+  type MapCallInfo,
+  type MapFunction,
+  MapFunctionRegistry,
+  mapFunctions,
+  registerMapFunction,
+} from './map-functions.js';
+export {
+  BeginLoopCalculator,
+  EndLoopCalculator,
+  FlowLimiterCalculator,
+  GateCalculator,
+  MapCalculator,
+  MuxCalculator,
+  PacketClonerCalculator,
+  PassThroughCalculator,
+  SequenceSourceCalculator,
+  SidePacketToStreamCalculator,
+};
 
 /** Every general-purpose calculator of this package. */
-export const builtinCalculators: readonly AnyCalculatorDefinition[] = [];
+export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
+  PassThroughCalculator,
+  PacketClonerCalculator,
+  GateCalculator,
+  FlowLimiterCalculator,
+  BeginLoopCalculator,
+  EndLoopCalculator,
+  MuxCalculator,
+  SidePacketToStreamCalculator,
+  MapCalculator,
+  SequenceSourceCalculator,
+];
 
 export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
   registry.register(...builtinCalculators);

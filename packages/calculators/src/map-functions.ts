@@ -1,0 +1,89 @@
+import type { Timestamp } from '@weft/framework';
+import { builtinMapFunctions } from './builtin-map-functions.js';
+import { CalculatorError } from './errors.js';
+
+/** What a map function receives besides the value. */
+export interface MapCallInfo {
+  /** The packet's timestamp. */
+  readonly timestamp: Timestamp;
+  /** The node's `args` option (any JSON, undefined when absent). */
+  readonly args: unknown;
+  readonly nodeName: string;
+  /** Aborted when the run is cancelled; pass it on to long operations. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A function MapCalculator applies to every packet value. Returning `undefined` emits no packet at
+ * that timestamp (a filter); throwing fails the run with WEFT_ERR_MAP_FUNCTION_FAILED.
+ */
+export type MapFunction = (value: any, info: MapCallInfo) => unknown;
+
+/**
+ * Functions MapCalculator can apply, by name. Graph YAML names a function instead of embedding
+ * code, so graphs stay data and every function is reviewed, typed and tested in a module.
+ */
+export class MapFunctionRegistry {
+  readonly #byName = new Map<string, MapFunction>();
+
+  register(name: string, fn: MapFunction): this {
+    if (!/^[a-z][a-z0-9_.-]*$/.test(name)) {
+      throw new TypeError(
+        `map function name "${name}" must be lower_snake (letters, digits, _ . -), e.g. "to_upper"`,
+      );
+    }
+    const existing = this.#byName.get(name);
+    if (existing !== undefined && existing !== fn) {
+      throw new CalculatorError(
+        'WEFT_ERR_DUPLICATE_MAP_FUNCTION',
+        `map function "${name}" is already registered; names are global per registry, so choose another (e.g. "my_${name}")`,
+      );
+    }
+    this.#byName.set(name, fn);
+    return this;
+  }
+
+  get(name: string): MapFunction | undefined {
+    return this.#byName.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.#byName.has(name);
+  }
+
+  names(): string[] {
+    return [...this.#byName.keys()].sort();
+  }
+
+  /** The registered name closest to `name` (for did-you-mean), if any is close enough. */
+  closest(name: string): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+    for (const candidate of this.#byName.keys()) {
+      const d = editDistance(name.toLowerCase(), candidate);
+      if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    }
+    return best;
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The registry MapCalculator looks functions up in; starts with the built-in functions. */
+export const mapFunctions = new MapFunctionRegistry();
+for (const [name, fn] of Object.entries(builtinMapFunctions)) mapFunctions.register(name, fn);
+
+/** Registers `fn` as `name` for MapCalculator (`options: { function: name }`). */
+export function registerMapFunction(name: string, fn: MapFunction): void {
+  mapFunctions.register(name, fn);
+}

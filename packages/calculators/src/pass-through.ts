@@ -1,0 +1,43 @@
+import { defineCalculator, t } from '@weft/framework';
+import { checkSameCount } from './port-counts.js';
+
+/**
+ * Forwards every input packet unchanged to the output with the same index, and (through the
+ * declared offset 0) every timestamp bound too: downstream nodes see exactly what they would see if
+ * they were connected to the inputs directly. Useful to rename streams, to join graph inputs to
+ * outputs, and as the framework benchmark's workhorse (so `process` stays minimal and synchronous).
+ *
+ * Example config:
+ * ```yaml
+ * - calculator: PassThroughCalculator
+ *   input_stream: [frames, audio]
+ *   output_stream: [frames_out, audio_out]
+ * ```
+ */
+export const PassThroughCalculator = defineCalculator({
+  name: 'PassThroughCalculator',
+  description:
+    'Forwards each input packet (and every timestamp bound) unchanged to the output of the same index: input i → output i.',
+  inputs: {
+    '': { type: t.any(), multiple: true, description: 'Streams to forward; input i goes to output i.' },
+  },
+  outputs: {
+    '': { type: t.any(), multiple: true, description: 'One output per input, in the same order.' },
+  },
+  options: { type: 'object', additionalProperties: false, properties: {} },
+  timestampOffset: 0,
+  create() {
+    let count = 0;
+    return {
+      open(ctx) {
+        count = checkSameCount(ctx, ctx.inputCount(''), ctx.outputCount(''));
+      },
+      process(ctx) {
+        for (let i = 0; i < count; i++) {
+          const packet = ctx.input('', i);
+          if (packet !== undefined) ctx.output('', i).addPacket(packet);
+        }
+      },
+    };
+  },
+});
