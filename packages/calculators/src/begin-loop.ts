@@ -1,4 +1,5 @@
 import { defineCalculator, type Packet, Timestamp, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { CalculatorError } from './errors.js';
 
 /**
@@ -23,8 +24,14 @@ import { CalculatorError } from './errors.js';
  */
 export const BeginLoopCalculator = defineCalculator({
   name: 'BeginLoopCalculator',
-  description:
+  description: describeCalculator(
     'Emits each element of an ITERABLE array on ITEM at consecutive loop-internal timestamps, then BATCH_END carrying the outer timestamp.',
+    `
+- calculator: BeginLoopCalculator
+  input_stream: [ITERABLE:words, CLONE:prefix]
+  output_stream: [ITEM:word, BATCH_END:words_end, CLONE:prefix_per_word]
+`,
+  ),
   inputs: {
     ITERABLE: { type: t.any(), description: 'An array (or other iterable) to loop over.' },
     CLONE: {

@@ -1,4 +1,5 @@
 import { defineCalculator, Timestamp, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 
 /**
  * Ends a loop started by BeginLoopCalculator: collects the ITEM packets of one batch (in order;
@@ -19,8 +20,14 @@ import { defineCalculator, Timestamp, t } from '@weft/framework';
  */
 export const EndLoopCalculator = defineCalculator({
   name: 'EndLoopCalculator',
-  description:
+  description: describeCalculator(
     'Collects the ITEM packets of a loop batch into an array, emitted on ITERABLE at the outer timestamp carried by BATCH_END.',
+    `
+- calculator: EndLoopCalculator
+  input_stream: [ITEM:upper_word, BATCH_END:words_end]
+  output_stream: [ITERABLE:upper_words]
+`,
+  ),
   inputs: {
     ITEM: { type: t.any(), description: 'Loop-body results at loop-internal timestamps.' },
     BATCH_END: {

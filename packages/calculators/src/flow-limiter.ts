@@ -5,6 +5,7 @@ interface AuxContext {
   output(tag: '', index: number): OutputStream;
 }
 
+import { describeCalculator } from './describe.js';
 import { checkSameCount } from './port-counts.js';
 
 /**
@@ -31,8 +32,19 @@ import { checkSameCount } from './port-counts.js';
  */
 export const FlowLimiterCalculator = defineCalculator({
   name: 'FlowLimiterCalculator',
-  description:
+  description: describeCalculator(
     'Lets at most `max_in_flight` packets through until FINISHED (a back edge) reports them done; queues up to `max_in_queue` more and drops the rest.',
+    `
+- calculator: FlowLimiterCalculator
+  input_stream: [frames, FINISHED:processed]
+  input_stream_info:
+    - { tag_index: FINISHED, back_edge: true }
+  output_stream: [throttled_frames, ALLOW:frame_allowed]
+  options:
+    max_in_flight: 1
+    max_in_queue: 0
+`,
+  ),
   inputs: {
     '': {
       type: t.any(),

@@ -1,4 +1,5 @@
 import { defineCalculator, Timestamp, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { CalculatorError } from './errors.js';
 import { checkSameCount } from './port-counts.js';
 
@@ -22,8 +23,16 @@ import { checkSameCount } from './port-counts.js';
  */
 export const GateCalculator = defineCalculator({
   name: 'GateCalculator',
-  description:
+  description: describeCalculator(
     'Forwards input i to output i only while the gate (ALLOW/DISALLOW stream or side packet, or the `allow` option) is open; when closed, advances bounds instead.',
+    `
+- calculator: GateCalculator
+  input_stream: [frames, ALLOW:enabled]
+  output_stream: [gated_frames, STATE_CHANGE:gate_flips]
+  options:
+    empty_packets_as_allow: false
+`,
+  ),
   inputs: {
     '': { type: t.any(), multiple: true, description: 'Streams to gate; input i goes to output i.' },
     ALLOW: { type: t.boolean(), optional: true, description: 'true opens the gate at this timestamp.' },

@@ -7,6 +7,7 @@ import { MapCalculator } from './map.js';
 import { MuxCalculator } from './mux.js';
 import { PacketClonerCalculator } from './packet-cloner.js';
 import { PassThroughCalculator } from './pass-through.js';
+import { PreviousLoopbackCalculator } from './previous-loopback.js';
 import { SequenceSourceCalculator } from './sequence-source.js';
 import { SidePacketToStreamCalculator } from './side-packet-to-stream.js';
 
@@ -28,6 +29,7 @@ export {
   MuxCalculator,
   PacketClonerCalculator,
   PassThroughCalculator,
+  PreviousLoopbackCalculator,
   SequenceSourceCalculator,
   SidePacketToStreamCalculator,
 };
@@ -41,6 +43,7 @@ export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
   BeginLoopCalculator,
   EndLoopCalculator,
   MuxCalculator,
+  PreviousLoopbackCalculator,
   SidePacketToStreamCalculator,
   MapCalculator,
   SequenceSourceCalculator,

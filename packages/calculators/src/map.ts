@@ -1,4 +1,5 @@
 import { defineCalculator, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { CalculatorError } from './errors.js';
 import { type MapFunction, mapFunctions } from './map-functions.js';
 
@@ -23,8 +24,17 @@ import { type MapFunction, mapFunctions } from './map-functions.js';
  */
 export const MapCalculator = defineCalculator({
   name: 'MapCalculator',
-  description:
+  description: describeCalculator(
     'Applies a function registered by name (`registerMapFunction`) to each packet value; `undefined` results emit nothing.',
+    `
+- calculator: MapCalculator
+  input_stream: [prices]
+  output_stream: [prices_with_tax]
+  options:
+    function: multiply
+    args: 1.2
+`,
+  ),
   inputs: {
     '': { type: t.any(), description: 'Values to transform.' },
   },

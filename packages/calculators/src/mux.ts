@@ -1,4 +1,5 @@
 import { defineCalculator, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { CalculatorError } from './errors.js';
 
 /**
@@ -17,8 +18,14 @@ import { CalculatorError } from './errors.js';
  */
 export const MuxCalculator = defineCalculator({
   name: 'MuxCalculator',
-  description:
+  description: describeCalculator(
     'Forwards the packet of INPUT:i where i is the SELECT value (stream or side packet) at that timestamp.',
+    `
+- calculator: MuxCalculator
+  input_stream: [SELECT:route, INPUT:0:fast_answer, INPUT:1:slow_answer]
+  output_stream: [OUTPUT:answer]
+`,
+  ),
   inputs: {
     SELECT: {
       type: t.number(),

@@ -1,4 +1,5 @@
 import { defineCalculator, type Packet, Timestamp, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { checkSameCount } from './port-counts.js';
 
 /**
@@ -20,8 +21,16 @@ import { checkSameCount } from './port-counts.js';
  */
 export const PacketClonerCalculator = defineCalculator({
   name: 'PacketClonerCalculator',
-  description:
+  description: describeCalculator(
     'On each TICK, re-emits the latest packet of every other input (input i → output i) at the tick timestamp.',
+    `
+- calculator: PacketClonerCalculator
+  input_stream: [settings, TICK:requests]
+  output_stream: [settings_per_request]
+  options:
+    output_only_when_all_inputs_received: true
+`,
+  ),
   inputs: {
     '': { type: t.any(), multiple: true, description: 'Streams whose latest packet is cloned on each tick.' },
     TICK: { type: t.any(), description: 'Each packet triggers one clone of every input, at its timestamp.' },

@@ -1,4 +1,5 @@
 import { defineCalculator, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { checkSameCount } from './port-counts.js';
 
 /**
@@ -16,8 +17,14 @@ import { checkSameCount } from './port-counts.js';
  */
 export const PassThroughCalculator = defineCalculator({
   name: 'PassThroughCalculator',
-  description:
+  description: describeCalculator(
     'Forwards each input packet (and every timestamp bound) unchanged to the output of the same index: input i → output i.',
+    `
+- calculator: PassThroughCalculator
+  input_stream: [frames, audio]
+  output_stream: [frames_out, audio_out]
+`,
+  ),
   inputs: {
     '': { type: t.any(), multiple: true, description: 'Streams to forward; input i goes to output i.' },
   },

@@ -1,4 +1,5 @@
 import { defineCalculator, Stop, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 
 /**
  * A source that emits `count` numbers, `start`, `start + step`, ..., one per `process` call, at
@@ -15,8 +16,14 @@ import { defineCalculator, Stop, t } from '@weft/framework';
  */
 export const SequenceSourceCalculator = defineCalculator({
   name: 'SequenceSourceCalculator',
-  description:
+  description: describeCalculator(
     'Source: emits `count` numbers start, start+step, ... at evenly spaced timestamps, then stops.',
+    `
+- calculator: SequenceSourceCalculator
+  output_stream: [numbers]
+  options: { count: 5, start: 1, timestamp_step: 10 }
+`,
+  ),
   outputs: {
     '': { type: t.number(), description: 'The numbers.' },
   },

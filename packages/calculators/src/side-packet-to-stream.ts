@@ -1,4 +1,5 @@
 import { defineCalculator, Stop, Timestamp, t } from '@weft/framework';
+import { describeCalculator } from './describe.js';
 import { CalculatorError } from './errors.js';
 
 const MODES = [
@@ -40,8 +41,14 @@ const outputPort = (description: string) => ({
  */
 export const SidePacketToStreamCalculator = defineCalculator({
   name: 'SidePacketToStreamCalculator',
-  description:
+  description: describeCalculator(
     'Emits each input side packet as a stream packet at the timestamp the output tag names (AT_PRESTREAM, AT_POSTSTREAM, AT_ZERO, AT_TIMESTAMP, AT_TICK, AT_FIRST_TICK).',
+    `
+- calculator: SidePacketToStreamCalculator
+  input_side_packet: [system_prompt]
+  output_stream: [AT_ZERO:system_prompt_stream]
+`,
+  ),
   inputs: {
     TICK: { type: t.any(), optional: true, description: 'For AT_TICK / AT_FIRST_TICK: when to emit.' },
   },
