@@ -39,6 +39,11 @@ export interface ValidatedGraph {
   readonly name: string;
   /** Absolute path of the graph file, or a virtual name for graphs parsed from strings. */
   readonly file: string;
+  /**
+   * Directory that relative paths in the graph start from (the graph file's directory, or `baseDir`).
+   * Calculators resolving files given in options (e.g. an LLM `model_dir`) resolve them against it.
+   */
+  readonly dir?: string;
   readonly inputStreams: readonly PortRef[];
   readonly outputStreams: readonly PortRef[];
   readonly inputSidePackets: readonly PortRef[];

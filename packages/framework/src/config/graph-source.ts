@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { InputStreamHandlerConfig } from '../calculator/contract.js';
+import { V } from '../errors/validation-codes.js';
+import type { Problem, SourceLocation } from '../graph/validated-graph.js';
+import type { PortText } from './ports.js';
+import { checkGraphSchema } from './schema-check.js';
+import { type YamlPath, YamlSource } from './yaml-source.js';
+
+/** A graph file as written (after the schema check, so field types are right). */
+export interface RawNode {
+  readonly calculator: string;
+  readonly name?: string;
+  readonly input_stream?: string | string[];
+  readonly output_stream?: string | string[];
+  readonly input_side_packet?: string | string[];
+  readonly output_side_packet?: string | string[];
+  readonly options?: Record<string, unknown>;
+  readonly input_stream_info?: { tag_index: string; back_edge?: boolean }[];
+  readonly input_stream_handler?: RawHandler;
+}
+
+export type RawHandler =
+  | InputStreamHandlerConfig['handler']
+  | { handler: InputStreamHandlerConfig['handler']; sync_sets?: string[][] };
+
+export interface RawGraph {
+  readonly name?: string;
+  readonly calculators?: string[];
+  readonly subgraphs?: string[];
+  readonly input_stream?: string | string[];
+  readonly output_stream?: string | string[];
+  readonly input_side_packet?: string | string[];
+  readonly output_side_packet?: string | string[];
+  readonly max_queue_size?: number;
+  readonly input_stream_handler?: RawHandler;
+  readonly nodes: RawNode[];
+}
+
+/** A parsed, schema-checked graph file. */
+export interface GraphSource {
+  readonly yaml: YamlSource;
+  readonly raw: RawGraph;
+  /** `name:` or the file name without extension. */
+  readonly name: string;
+}
+
+/** Parses and schema-checks graph text; `source` is set only when there are no problems. */
+export function parseGraphText(text: string, file: string): { source?: GraphSource; problems: Problem[] } {
+  const parsed = YamlSource.parse(text, file);
+  if (!parsed.source) return { problems: parsed.problems };
+  const problems = checkGraphSchema(parsed.source);
+  if (problems.length > 0) return { problems };
+  const raw = parsed.source.value as RawGraph;
+  const name = raw.name ?? basename(file, extname(file));
+  return { source: { yaml: parsed.source, raw, name }, problems: [] };
+}
+
+/** Reads and parses a graph file; a missing file is a problem at `from` (where it was referenced). */
+export async function readGraphFile(
+  file: string,
+  from: SourceLocation | undefined,
+): Promise<{ source?: GraphSource; problems: Problem[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
+    return {
+      problems: [
+        {
+          code: V.FILE_READ,
+          message: `cannot read graph file "${file}": ${reason} (check the path; relative paths start from the including file)`,
+          location: from ?? { file, line: 1, col: 1 },
+        },
+      ],
+    };
+  }
+  return parseGraphText(text, file);
+}
+
+/** The port strings of a `string | string[]` field with their locations. */
+export function portTexts(
+  yaml: YamlSource,
+  path: YamlPath,
+  value: string | string[] | undefined,
+): PortText[] {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [{ text: value, location: yaml.locate(path) }];
+  return value.map((text, i) => ({ text, location: yaml.locate([...path, i]) }));
+}
+
+/** Normalises a YAML handler setting. */
+export function handlerConfig(raw: RawHandler | undefined): InputStreamHandlerConfig | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') return { handler: raw };
+  return raw.sync_sets ? { handler: raw.handler, sync_sets: raw.sync_sets } : { handler: raw.handler };
+}

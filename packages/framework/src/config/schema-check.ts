@@ -1,0 +1,121 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { suggest } from '../errors/did-you-mean.js';
+import { V } from '../errors/validation-codes.js';
+import type { Problem } from '../graph/validated-graph.js';
+import { graphSchema } from './graph-schema.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+/** Splits an ajv instancePath (`/nodes/0/options`) into a YAML path. */
+export function pointerToPath(pointer: string): YamlPath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const quote = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+/** Dotted field name for messages: `nodes[0].options.limit`. */
+export function fieldName(path: YamlPath): string {
+  let out = '';
+  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out === '' ? 'the document' : out;
+}
+
+function valueAt(root: unknown, path: YamlPath): unknown {
+  let v: unknown = root;
+  for (const s of path) v = v === null || typeof v !== 'object' ? undefined : (v as any)[s];
+  return v;
+}
+
+export interface AjvProblemOptions {
+  readonly source: YamlSource;
+  /** Where the validated value sits in the YAML file. */
+  readonly base: YamlPath;
+  readonly code: string;
+  /** Prefix of every message, e.g. `options of node "gate": `. */
+  readonly prefix?: string;
+  /** The value that was validated (to quote it). */
+  readonly value: unknown;
+  /** Code for unknown keys; defaults to `code`. */
+  readonly unknownKeyCode?: string;
+}
+
+/** Turns ajv errors into problems: one per error, anyOf branches collapsed, positions from YAML. */
+export function ajvProblems(errors: readonly ErrorObject[], o: AjvProblemOptions): Problem[] {
+  const anyOfPaths = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .map((e) => e.schemaPath);
+  const kept = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(`${p}/`)));
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of kept) {
+    const rel = pointerToPath(e.instancePath);
+    const path = [...o.base, ...rel];
+    const field = fieldName(path);
+    const bad = valueAt(o.value, rel);
+    let message: string;
+    let code = o.code;
+    let location = o.source.locate(path);
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = String(e.params.additionalProperty);
+        const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+        code = o.unknownKeyCode ?? o.code;
+        location = o.source.locate([...path, key], { key: true });
+        message =
+          allowed.length === 0
+            ? `unknown key "${key}" in ${field}: no keys are allowed here (remove it)`
+            : `unknown key "${key}" in ${field}${suggest(key, allowed)}`;
+        break;
+      }
+      case 'required':
+        message = `${field} is missing required key "${e.params.missingProperty}" (add it)`;
+        break;
+      case 'type':
+        message = `${field} is ${quote(bad)} but must be ${String(e.params.type).replace(',', ' or ')}`;
+        break;
+      case 'enum':
+        message = `${field} is ${quote(bad)} but must be one of ${(e.params.allowedValues as unknown[]).map(quote).join(', ')}${typeof bad === 'string' ? suggest(bad, (e.params.allowedValues as unknown[]).map(String)).replace(/ \(expected.*$/, '') : ''}`;
+        break;
+      case 'anyOf':
+      case 'oneOf':
+        message = `${field} is ${quote(bad)}, which matches none of the allowed forms${describeForms(e.parentSchema)}`;
+        break;
+      default:
+        message = `${field} is ${quote(bad)} but ${e.message ?? 'is invalid'}`;
+    }
+    const full = `${o.prefix ?? ''}${message}`;
+    const key = `${location.line}:${location.col}:${full}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ code, message: full, location });
+  }
+  return problems;
+}
+
+function describeForms(schema: unknown): string {
+  const desc = (schema as { description?: unknown } | undefined)?.description;
+  return typeof desc === 'string' ? ` (${desc})` : '';
+}
+
+let graphValidator: ReturnType<Ajv['compile']> | undefined;
+
+/** Validates a parsed graph file against the graph schema. */
+export function checkGraphSchema(source: YamlSource): Problem[] {
+  // Compiled on first use, once per process (as Fastify does at start-up).
+  graphValidator ??= new Ajv({ allErrors: true, strict: false }).compile(graphSchema);
+  if (graphValidator(source.value)) return [];
+  return ajvProblems(graphValidator.errors ?? [], {
+    source,
+    base: [],
+    code: V.GRAPH_SCHEMA,
+    unknownKeyCode: V.UNKNOWN_FIELD,
+    value: source.value,
+  });
+}

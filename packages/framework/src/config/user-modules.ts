@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnyCalculatorDefinition } from '../calculator/contract.js';
+import type { CalculatorRegistry } from '../calculator/registry.js';
+import { V } from '../errors/validation-codes.js';
+import type { Problem, SourceLocation } from '../graph/validated-graph.js';
+
+/** True for objects shaped like a calculator definition (what `defineCalculator` returns). */
+export function isCalculatorDefinition(v: unknown): v is AnyCalculatorDefinition {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { name?: unknown }).name === 'string' &&
+    typeof (v as { create?: unknown }).create === 'function'
+  );
+}
+
+const isPathSpec = (spec: string): boolean =>
+  spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec) || spec === '.' || spec === '..';
+
+/** Picks the ESM entry of a package.json `exports` value for a subpath. */
+function exportTarget(exportsField: unknown, subpath: string): string | undefined {
+  if (typeof exportsField === 'string') return subpath === '.' ? exportsField : undefined;
+  if (Array.isArray(exportsField)) {
+    for (const e of exportsField) {
+      const t = exportTarget(e, subpath);
+      if (t) return t;
+    }
+    return undefined;
+  }
+  if (typeof exportsField !== 'object' || exportsField === null) return undefined;
+  const entries = exportsField as Record<string, unknown>;
+  const keys = Object.keys(entries);
+  if (keys.some((k) => k.startsWith('.'))) return conditionTarget(entries[subpath]);
+  return subpath === '.' ? conditionTarget(entries) : undefined;
+}
+
+function conditionTarget(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v !== 'object' || v === null) return undefined;
+  for (const cond of ['import', 'node', 'default']) {
+    const t = conditionTarget((v as Record<string, unknown>)[cond]);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves a package name from `dir` as an ESM import would (node_modules lookup upwards, `exports`
+ * with the import condition, then `main`). Done by hand because `import.meta.resolve` cannot take a
+ * parent URL on Node 20 and `require.resolve` ignores the import condition.
+ */
+export function resolvePackage(spec: string, dir: string): string | undefined {
+  const parts = spec.split('/');
+  const pkgName = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const rest = spec.slice(pkgName.length);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const pkgDir = join(d, 'node_modules', pkgName);
+    const manifest = join(pkgDir, 'package.json');
+    if (existsSync(manifest)) {
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown; main?: string };
+      const target =
+        pkg.exports !== undefined
+          ? exportTarget(pkg.exports, `.${rest}`)
+          : rest !== ''
+            ? `.${rest}`
+            : (pkg.main ?? 'index.js');
+      return target === undefined ? undefined : join(pkgDir, target);
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * Imports the graph's `calculators:` modules and registers every exported calculator definition (or
+ * array of them) into `registry`. Problems point at the list entry.
+ */
+export async function loadCalculatorModules(
+  specs: readonly { spec: string; location: SourceLocation }[],
+  dir: string,
+  registry: CalculatorRegistry,
+  problems: Problem[],
+): Promise<void> {
+  for (const { spec, location } of specs) {
+    const file = isPathSpec(spec) ? resolve(dir, spec) : resolvePackage(spec, dir);
+    if (file === undefined || !existsSync(file)) {
+      problems.push({
+        code: V.MODULE_NOT_FOUND,
+        message: `calculator module "${spec}" not found (looked for ${file ?? `package "${spec}" in node_modules above ${dir}`}); paths must start with ./ or ../ and are relative to the graph file, package names must be installed`,
+        location,
+      });
+      continue;
+    }
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (e) {
+      problems.push({
+        code: V.MODULE_NOT_FOUND,
+        message: `calculator module "${spec}" failed to import: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (fix the module; it must be an ES module Node can load)`,
+        location,
+      });
+      continue;
+    }
+    const found: AnyCalculatorDefinition[] = [];
+    for (const [exportName, value] of Object.entries(mod)) {
+      const list = Array.isArray(value) ? value : [value];
+      const calcs = list.filter(isCalculatorDefinition);
+      const strict = exportName === 'default' || Array.isArray(value);
+      if (strict && calcs.length !== list.length && (calcs.length > 0 || exportName === 'default')) {
+        problems.push({
+          code: V.MODULE_EXPORT,
+          message: `export "${exportName}" of calculator module "${spec}" holds something that is not a calculator definition; export only definitions made with defineCalculator (or arrays of them)`,
+          location,
+        });
+      }
+      found.push(...calcs);
+    }
+    if (found.length === 0) {
+      problems.push({
+        code: V.MODULE_EXPORT,
+        message: `calculator module "${spec}" exports no calculator definition (exports: ${Object.keys(mod).join(', ') || 'none'}); export the result of defineCalculator({...})`,
+        location,
+      });
+      continue;
+    }
+    for (const def of found) {
+      const existing = registry.get(def.name);
+      if (existing && existing !== def) {
+        problems.push({
+          code: V.DUPLICATE_CALCULATOR,
+          message: `calculator "${def.name}" from module "${spec}" clashes with a calculator already registered under that name; rename it`,
+          location,
+        });
+        continue;
+      }
+      registry.register(def);
+    }
+  }
+}

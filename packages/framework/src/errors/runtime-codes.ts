@@ -1,0 +1,93 @@
+import type { ErrorCodeEntry } from './error-codes.js';
+
+interface Info {
+  readonly title: string;
+  readonly description: string;
+}
+
+/** Graph run errors, by short key; the code is `WEFT_ERR_` + key. */
+const table = {
+  NODE_FAILED: {
+    title: 'A node failed',
+    description:
+      "A calculator's `open`, `process` or `close` threw (or its promise rejected). The run stops, every opened node is closed, and `done()` rejects with a `GraphRunError` naming the node, its calculator and the `cause`.",
+  },
+  TIMESTAMP_NOT_INCREASING: {
+    title: 'Packet timestamp not increasing',
+    description:
+      "A packet was added to a stream at a timestamp below the stream's next timestamp bound (packets on a stream must strictly increase, and a bound promised with `setNextTimestampBound` cannot be broken). The message names the node, calculator and port.",
+  },
+  TIMESTAMP_INVALID: {
+    title: 'Invalid packet timestamp',
+    description:
+      'A packet carried a timestamp that packets may not carry (`Unset`, `Unstarted`, `OneOverPostStream`, `Done`, or a non-integer), or a source added a packet without a timestamp.',
+  },
+  OUTPUT_CLOSED: {
+    title: 'Output stream already closed',
+    description: 'A calculator added a packet or a bound to an output stream after closing it.',
+  },
+  PORT_NOT_CONNECTED: {
+    title: 'Port not connected',
+    description:
+      'A calculator asked its context for an input, output or side packet tag/index that the node does not connect (check `inputCount`/`hasSidePacket` for optional ports).',
+  },
+  UNKNOWN_STREAM: {
+    title: 'Unknown graph stream',
+    description:
+      "`addPacket`, `closeInput`, `output` or a CLI `--input` named a stream that is not one of the graph's input or output streams.",
+  },
+  INPUT_CLOSED: {
+    title: 'Graph input already closed',
+    description: 'A packet or bound was added to a graph input stream after `closeInput` / `closeAllInputs`.',
+  },
+  MISSING_SIDE_PACKET: {
+    title: 'Missing side packet',
+    description:
+      'A graph input side packet was not given to `start({ sidePackets })` (or `--side`), or a node never received an input side packet that another node was to produce.',
+  },
+  SIDE_PACKET_TYPE: {
+    title: 'Side packet of the wrong type',
+    description: "A side packet value does not match the type declared by the consuming port's contract.",
+  },
+  SIDE_PACKET_TWICE: {
+    title: 'Side packet set twice',
+    description: 'A node called `setOutputSidePacket` twice for the same port in one run.',
+  },
+  DEADLOCK: {
+    title: 'Deadlock',
+    description:
+      'Nothing can run while a source or a graph input waits for a full input queue (`max_queue_size`) to drain. The message lists the full streams; raise `max_queue_size`, or feed the inputs the blocked node waits for.',
+  },
+  RUN_CANCELLED: {
+    title: 'Run cancelled',
+    description: 'The run was cancelled with `cancel()` or its `AbortSignal`; every opened node was closed.',
+  },
+  RUN_FINISHED: {
+    title: 'Run already finished',
+    description: 'A packet was added to a run that has already finished, failed or been cancelled.',
+  },
+  GRAPH_DISPOSED: {
+    title: 'Graph disposed',
+    description: 'A run was started on a compiled graph after `dispose()`; load the graph again.',
+  },
+  CLI_USAGE: {
+    title: 'Bad command-line arguments',
+    description:
+      '`weft graph run` was given an unknown flag, a malformed `--side NAME=JSON` or `--input STREAM=FILE`, or a JSON lines file with a bad line.',
+  },
+} as const satisfies Record<string, Info>;
+
+type Key = keyof typeof table;
+export type RuntimeErrorCode = `WEFT_ERR_${Key}`;
+
+/** Runtime codes by short key: `R.DEADLOCK === 'WEFT_ERR_DEADLOCK'`. */
+export const R = Object.fromEntries(Object.keys(table).map((k) => [k, `WEFT_ERR_${k}`])) as {
+  readonly [K in Key]: `WEFT_ERR_${K}`;
+};
+
+/** Graph run error codes (documented in docs/errors.md). */
+export const runtimeErrorCodes: readonly ErrorCodeEntry[] = Object.entries(table).map(([key, info]) => ({
+  code: `WEFT_ERR_${key}`,
+  title: info.title,
+  description: info.description,
+}));
