@@ -1,2 +1,20 @@
+export { type AppHandle, type AppOptions, createApp, type WeftApp } from './app/create-app.js';
 export { registerAllBuiltins } from './bootstrap.js';
 export { main } from './cli/main.js';
+export { HttpError, type OpenAiErrorBody } from './errors/http-error.js';
+export {
+  type ServerErrorCode,
+  type ServerErrorCodeEntry,
+  serverErrorCodes,
+} from './errors/server-error-codes.js';
+export { type EngineMetricsSnapshot, readEngineMetrics } from './metrics/engine-metrics.js';
+export {
+  type GraphLoader,
+  GraphNotServableError,
+  GraphRegistry,
+  type GraphRegistryOptions,
+  type GraphState,
+  type GraphStatus,
+} from './registry/graph-registry.js';
+export type { GraphLease } from './registry/loaded-graph.js';
+export { loadServerConfig, type ServerConfig, ServerConfigError } from './registry/server-config.js';

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import { requestLog } from '../routes/request-log.js';
+
+/** Request ids, one JSON log line per request, and the request counter (status 499 for client aborts). */
+export function accessLog(
+  logger: Logger,
+  metrics: ServerMetrics,
+  inFlight: { count: number },
+): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    inFlight.count++;
+    metrics.inFlight.inc();
+    res.once('close', () => {
+      inFlight.count--;
+      metrics.inFlight.dec();
+      const log = requestLog(res);
+      const status = !res.writableFinished && log.clientClosed ? 499 : res.statusCode;
+      const endpoint = log.endpoint ?? 'unknown';
+      metrics.requests.inc({ model: log.model ?? '', endpoint, status: String(status) });
+      const line = {
+        reqId: id,
+        method: req.method,
+        path: req.path,
+        model: log.model,
+        endpoint,
+        status,
+        promptTokens: log.promptTokens,
+        completionTokens: log.completionTokens,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        ...(log.errorCode && { errorCode: log.errorCode }),
+        ...(log.errorDetail && { errorDetail: log.errorDetail }),
+        ...(log.clientClosed && { clientClosed: true }),
+      };
+      if (status >= 500) logger.error(line, 'request failed');
+      else logger.info(line, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,94 @@
+import express, { type Express, Router } from 'express';
+import pino, { type Logger } from 'pino';
+import { httpErrors } from '../errors/http-error.js';
+import { ServerMetrics } from '../metrics/server-metrics.js';
+import type { GraphRegistry } from '../registry/graph-registry.js';
+import { addConfigRoute, addHealthRoutes } from '../routes/health-routes.js';
+import { addLlmRoutes } from '../routes/llm-routes.js';
+import { addModelRoutes } from '../routes/model-routes.js';
+import { requestLog } from '../routes/request-log.js';
+import { addTokenizeRoute } from '../routes/tokenize-route.js';
+import { accessLog } from './access-log.js';
+import { apiKeyAuth } from './api-key-auth.js';
+import { errorHandler } from './error-handler.js';
+import { bodyParserErrors, jsonBody } from './json-body.js';
+
+export interface AppOptions {
+  /** The served graphs (already started). */
+  readonly registry: GraphRegistry;
+  /** When set, every /v1 and /v3 route needs `Authorization: Bearer <apiKey>`. */
+  readonly apiKey?: string;
+  /** Largest accepted JSON body (`bytes` syntax: "1mb", "200kb"); default "1mb". */
+  readonly bodyLimit?: string;
+  /** Interval of `: keep-alive` SSE comments while a stream waits for its first event; default 5000 ms. */
+  readonly keepAliveMs?: number;
+  /** JSON log lines go here; default pino at `info` on stderr. */
+  readonly logger?: Logger;
+}
+
+/** Control over a running app, for graceful shutdown and tests. */
+export interface AppHandle {
+  readonly metrics: ServerMetrics;
+  readonly registry: GraphRegistry;
+  readonly logger: Logger;
+  /** Refuse new API requests with 503 (health/ready turns 503 too); running ones continue. */
+  drain(): void;
+  readonly draining: boolean;
+  /** Requests whose response has not closed yet. */
+  inFlight(): number;
+}
+
+export type WeftApp = Express & { readonly weft: AppHandle };
+
+/** The OpenAI-compatible REST app: `/v3` and `/v1` APIs, health, config and metrics. */
+export function createApp(options: AppOptions): WeftApp {
+  const logger = options.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const bodyLimit = options.bodyLimit ?? '1mb';
+  const keepAliveMs = options.keepAliveMs ?? 5000;
+  const graphs = options.registry;
+  const metrics = new ServerMetrics(graphs);
+  const inFlight = { count: 0 };
+  let draining = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(accessLog(logger, metrics, inFlight));
+
+  app.get('/metrics', async (_req, res) => {
+    requestLog(res).endpoint = 'metrics';
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  const health = Router();
+  addHealthRoutes(health, graphs, () => draining);
+  app.use(health);
+
+  const api = Router();
+  if (options.apiKey !== undefined && options.apiKey !== '') api.use(apiKeyAuth(options.apiKey));
+  api.use((_req, _res, next) => next(draining ? httpErrors.shuttingDown() : undefined));
+  api.post(/.*/, ...jsonBody(bodyLimit));
+  api.use(bodyParserErrors(bodyLimit));
+  addLlmRoutes(api, { graphs, metrics, keepAliveMs });
+  addModelRoutes(api, graphs);
+  addTokenizeRoute(api, graphs);
+  addConfigRoute(api, graphs);
+  app.use(['/v1', '/v3'], api);
+
+  app.use((req, _res, next) => next(httpErrors.routeNotFound(req.method, req.path)));
+  app.use(errorHandler(logger));
+
+  const handle: AppHandle = {
+    metrics,
+    registry: graphs,
+    logger,
+    drain: () => {
+      draining = true;
+    },
+    get draining() {
+      return draining;
+    },
+    inFlight: () => inFlight.count,
+  };
+  return Object.assign(app, { weft: handle });
+}

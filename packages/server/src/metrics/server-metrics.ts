@@ -1,0 +1,76 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { GraphRegistry } from '../registry/graph-registry.js';
+import { type EngineMetricsSnapshot, readEngineMetrics } from './engine-metrics.js';
+
+/** The Prometheus metrics of one app (a registry per app, so several apps can live in one process). */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'model' | 'endpoint' | 'status'>;
+  readonly timeToFirstToken: Histogram<'model'>;
+  readonly timePerOutputToken: Histogram<'model'>;
+  readonly promptTokens: Counter<'model'>;
+  readonly generatedTokens: Counter<'model'>;
+  readonly inFlight: Gauge;
+
+  constructor(graphs: GraphRegistry) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'weft_process_' });
+    this.requests = new Counter({
+      name: 'weft_requests_total',
+      help: 'HTTP requests by model, endpoint and status code',
+      labelNames: ['model', 'endpoint', 'status'],
+      registers,
+    });
+    this.timeToFirstToken = new Histogram({
+      name: 'weft_time_to_first_token_seconds',
+      help: 'Time from request arrival to the first generated text (streaming requests)',
+      labelNames: ['model'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.timePerOutputToken = new Histogram({
+      name: 'weft_time_per_output_token_seconds',
+      help: 'Mean time between generated tokens after the first (streaming requests)',
+      labelNames: ['model'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.promptTokens = new Counter({
+      name: 'weft_prompt_tokens_total',
+      help: 'Prompt tokens of finished requests',
+      labelNames: ['model'],
+      registers,
+    });
+    this.generatedTokens = new Counter({
+      name: 'weft_generated_tokens_total',
+      help: 'Generated tokens of finished requests',
+      labelNames: ['model'],
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: 'weft_requests_in_flight',
+      help: 'HTTP requests being served',
+      registers,
+    });
+    const engineGauge = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['model'],
+        registers,
+        collect() {
+          this.reset();
+          for (const model of graphs.models()) {
+            const m = readEngineMetrics(model.graph);
+            if (m) this.set({ model: model.name }, pick(m));
+          }
+        },
+      });
+    engineGauge('weft_queue_length', 'Sequences waiting for an engine slot', (m) => m.queued);
+    engineGauge('weft_running_sequences', 'Sequences in the running batch', (m) => m.running);
+    engineGauge('weft_kv_cache_used_tokens', 'KV cache tokens in use', (m) => m.kvCacheUsedTokens);
+    engineGauge('weft_kv_cache_usage_ratio', 'KV cache use as a fraction of its capacity', (m) =>
+      m.kvCacheCapacityTokens > 0 ? m.kvCacheUsedTokens / m.kvCacheCapacityTokens : 0,
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
+
+/** The `--config` file after validation, paths resolved against the file's folder. */
+export interface ServerConfig {
+  readonly file: string;
+  readonly graphs: readonly { readonly name: string; readonly path: string }[];
+  readonly graphsDir?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly apiKey?: string;
+  readonly bodyLimit?: string;
+  readonly keepAliveMs?: number;
+  readonly shutdownGraceMs?: number;
+  readonly logLevel?: string;
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    graphs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'path'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$' },
+          path: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    graphs_dir: { type: 'string', minLength: 1 },
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    api_key: { type: 'string', minLength: 1 },
+    body_limit: { type: 'string', pattern: '^[0-9]+(b|kb|mb|gb)$' },
+    keep_alive_ms: { type: 'integer', minimum: 10 },
+    shutdown_grace_ms: { type: 'integer', minimum: 0 },
+    log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  },
+} as const;
+
+const topKeys = Object.keys(schema.properties);
+const graphKeys = Object.keys(schema.properties.graphs.items.properties);
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+
+export class ServerConfigError extends Error {
+  override readonly name = 'ServerConfigError';
+  readonly code = 'WEFT_ERR_SERVER_CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`server config is invalid:\n${problems.join('\n')}`);
+  }
+}
+
+function describeAjvError(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') {
+    const key = String(e.params.additionalProperty);
+    const known = e.instancePath === '' ? topKeys : graphKeys;
+    const guess = didYouMean(key, known);
+    return `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} (known keys: ${known.join(', ')})`;
+  }
+  if (e.keyword === 'enum') return `${e.message}: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+  return e.message ?? e.keyword;
+}
+
+/** Reads and validates a server config YAML file; throws ServerConfigError listing every problem with FILE:LINE:COL. */
+export async function loadServerConfig(file: string): Promise<ServerConfig> {
+  const absolute = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new ServerConfigError([
+      `${absolute}:1:1 cannot read the config file (${(error as Error).message})`,
+    ]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const where = (offset: number | undefined) => {
+    const pos = lines.linePos(offset ?? 0);
+    return `${absolute}:${pos.line}:${pos.col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new ServerConfigError(doc.errors.map((e) => `${where(e.pos[0])} ${e.message.split('\n')[0]}`));
+  }
+  const value = (doc.toJS() ?? {}) as Record<string, unknown>;
+  if (!validate(value)) {
+    throw new ServerConfigError(
+      (validate.errors ?? []).map((e) => {
+        const path = e.instancePath.split('/').slice(1);
+        if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
+        const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
+        const keyNode = locateKey(doc.contents, path);
+        return `${where(keyNode ?? node?.range?.[0])} ${e.instancePath || '/'}: ${describeAjvError(e)}`;
+      }),
+    );
+  }
+  const base = dirname(absolute);
+  const names = new Set<string>();
+  const problems: string[] = [];
+  const graphs = ((value.graphs ?? []) as { name: string; path: string }[]).map((g, i) => {
+    if (names.has(g.name))
+      problems.push(`${absolute}: /graphs/${i}/name: model name "${g.name}" is listed twice`);
+    names.add(g.name);
+    return { name: g.name, path: resolve(base, g.path) };
+  });
+  if (problems.length > 0) throw new ServerConfigError(problems);
+  const opt = <T>(key: string) => value[key] as T | undefined;
+  return {
+    file: absolute,
+    graphs,
+    ...(opt<string>('graphs_dir') !== undefined && { graphsDir: resolve(base, opt<string>('graphs_dir')!) }),
+    ...(opt('host') !== undefined && { host: opt<string>('host')! }),
+    ...(opt('port') !== undefined && { port: opt<number>('port')! }),
+    ...(opt('api_key') !== undefined && { apiKey: opt<string>('api_key')! }),
+    ...(opt('body_limit') !== undefined && { bodyLimit: opt<string>('body_limit')! }),
+    ...(opt('keep_alive_ms') !== undefined && { keepAliveMs: opt<number>('keep_alive_ms')! }),
+    ...(opt('shutdown_grace_ms') !== undefined && { shutdownGraceMs: opt<number>('shutdown_grace_ms')! }),
+    ...(opt('log_level') !== undefined && { logLevel: opt<string>('log_level')! }),
+  };
+}
+
+/** Offset of the key node at `path` (so unknown keys point at the key, not the value). */
+function locateKey(contents: unknown, path: readonly string[]): number | undefined {
+  let node: unknown = contents;
+  let offset: number | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
+      if (!pair) return offset;
+      offset = (pair.key as { range?: [number, number] }).range?.[0];
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as { range?: [number, number] } | undefined;
+      if (!item) return offset;
+      offset = item.range?.[0];
+      node = item;
+    } else return offset;
+  }
+  return offset;
+}

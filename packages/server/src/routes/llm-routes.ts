@@ -1,0 +1,34 @@
+import type { Request, Response, Router } from 'express';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import type { GraphRegistry } from '../registry/graph-registry.js';
+import { type LlmEndpoint, respondWithGraph } from './graph-responder.js';
+import { requestLog } from './request-log.js';
+import { resolveModel } from './resolve-model.js';
+
+export interface LlmRouteOptions {
+  readonly graphs: GraphRegistry;
+  readonly metrics: ServerMetrics;
+  readonly keepAliveMs: number;
+}
+
+/** `POST /completions` and `POST /chat/completions`: one graph run per request. */
+export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
+  const handler = (endpoint: LlmEndpoint) => async (req: Request, res: Response) => {
+    const startedAt = performance.now();
+    const log = requestLog(res);
+    log.endpoint = endpoint;
+    const body = req.body as Record<string, unknown>;
+    if (typeof body.model === 'string') log.model = body.model;
+    const lease = resolveModel(options.graphs, body);
+    await respondWithGraph(req, res, {
+      lease,
+      endpoint,
+      body,
+      keepAliveMs: options.keepAliveMs,
+      metrics: options.metrics,
+      startedAt,
+    });
+  };
+  router.post('/completions', handler('completions'));
+  router.post('/chat/completions', handler('chat/completions'));
+}
