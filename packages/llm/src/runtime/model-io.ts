@@ -1,0 +1,177 @@
+import { UnsupportedModelError } from './runtime-errors.js';
+
+/** Element type of `input_ids` / `attention_mask` / `position_ids`. */
+export type IdDtype = 'int32' | 'int64';
+/** Element type of the KV cache and logits. */
+export type FloatDtype = 'float32' | 'float16';
+
+/**
+ * One past/present pair. `packed` KV (onnxruntime-genai `past_N`) has shape `[2, batch, heads, seq,
+ * head]` (key and value stacked); otherwise `[batch, heads, seq, head]` for one of key or value.
+ */
+export interface KvBinding {
+  readonly input: string;
+  readonly output: string;
+  readonly layer: number;
+  readonly packed: boolean;
+}
+
+/** Everything the batched step needs to know about a decoder session, read from its metadata. */
+export interface ModelIo {
+  readonly inputIds: string;
+  readonly attentionMask: string;
+  /** Absent when the graph derives positions itself. */
+  readonly positionIds: string | undefined;
+  readonly logits: string;
+  readonly idDtype: IdDtype;
+  readonly maskDtype: IdDtype;
+  readonly positionDtype: IdDtype;
+  readonly logitsDtype: FloatDtype;
+  readonly kv: readonly KvBinding[];
+  readonly kvDtype: FloatDtype;
+  readonly numLayers: number;
+  readonly kvHeads: number;
+  readonly headSize: number;
+  /** From the logits shape when static, else undefined (the config then decides). */
+  readonly vocabSize: number | undefined;
+}
+
+/** The part of onnxruntime's `InferenceSession.*Metadata` entries this module reads. */
+export interface TensorMetadata {
+  readonly name: string;
+  readonly isTensor: boolean;
+  readonly type?: string;
+  readonly shape?: readonly (number | string)[];
+}
+
+/** Names a config can impose (genai_config.json); the defaults follow the Optimum layout. */
+export interface IoNameHints {
+  readonly inputIds?: string;
+  readonly attentionMask?: string;
+  readonly positionIds?: string;
+  readonly logits?: string;
+  /** e.g. `past_%d` or `past_key_values.%d.key` (genai style patterns). */
+  readonly pastNames?: readonly string[];
+  readonly presentNames?: readonly string[];
+}
+
+/** Head counts and sizes from the config, used when the metadata leaves them symbolic. */
+export interface KvShapeHints {
+  readonly kvHeads?: number;
+  readonly headSize?: number;
+}
+
+const PER_LAYER = /^past_key_values\.(\d+)\.(key|value)$/;
+const GENERIC_PAST = /^past\D*?(\d+)(?:\D.*)?$/;
+
+function idType(file: string, meta: TensorMetadata | undefined, what: string): IdDtype {
+  if (meta?.type === 'int32' || meta?.type === 'int64') return meta.type;
+  throw new UnsupportedModelError(file, `${what} has element type "${meta?.type}", expected int32 or int64`);
+}
+
+function floatType(file: string, meta: TensorMetadata | undefined, what: string): FloatDtype {
+  if (meta?.type === 'float32' || meta?.type === 'float16') return meta.type;
+  throw new UnsupportedModelError(
+    file,
+    `${what} has element type "${meta?.type}", expected float32 or float16`,
+  );
+}
+
+function patternToRegex(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('%d', '(\\d+)');
+  return new RegExp(`^${escaped}$`);
+}
+
+function presentNameFor(past: string, outputs: ReadonlySet<string>, hints: IoNameHints): string | undefined {
+  if (hints.pastNames && hints.presentNames) {
+    for (let i = 0; i < hints.pastNames.length; i++) {
+      const m = patternToRegex(hints.pastNames[i]!).exec(past);
+      const present = hints.presentNames[i];
+      if (m && present) return present.replace('%d', m[1]!);
+    }
+  }
+  const candidates = [past.replace(/^past_key_values/, 'present'), past.replace(/^past/, 'present')];
+  return candidates.find((c) => outputs.has(c));
+}
+
+/** Reads the decoder's I/O contract from session metadata; throws `UnsupportedModelError` naming `file`. */
+export function describeModelIo(
+  file: string,
+  inputs: readonly TensorMetadata[],
+  outputs: readonly TensorMetadata[],
+  names: IoNameHints = {},
+  shapes: KvShapeHints = {},
+): ModelIo {
+  const byName = new Map(inputs.map((m) => [m.name, m]));
+  const outByName = new Map(outputs.map((m) => [m.name, m]));
+  const inputIds = names.inputIds ?? 'input_ids';
+  const attentionMask = names.attentionMask ?? 'attention_mask';
+  const positionIds = names.positionIds ?? 'position_ids';
+  const logits = names.logits ?? 'logits';
+  for (const [n, what] of [
+    [inputIds, 'input'],
+    [attentionMask, 'input'],
+  ] as const) {
+    if (!byName.has(n)) throw new UnsupportedModelError(file, `no ${what} named "${n}"`);
+  }
+  if (!outByName.has(logits)) throw new UnsupportedModelError(file, `no output named "${logits}"`);
+
+  const pastPatterns = (names.pastNames ?? []).map(patternToRegex);
+  const outputSet = new Set(outByName.keys());
+  const kv: KvBinding[] = [];
+  const unknown: string[] = [];
+  for (const meta of inputs) {
+    if (meta.name === inputIds || meta.name === attentionMask || meta.name === positionIds) continue;
+    const layerMatch =
+      pastPatterns.map((p) => p.exec(meta.name)).find((m) => m !== null) ??
+      PER_LAYER.exec(meta.name) ??
+      GENERIC_PAST.exec(meta.name);
+    if (!layerMatch) {
+      unknown.push(meta.name);
+      continue;
+    }
+    const output = presentNameFor(meta.name, outputSet, names);
+    if (!output)
+      throw new UnsupportedModelError(file, `KV input "${meta.name}" has no matching present output`);
+    const rank = meta.shape?.length ?? 0;
+    if (rank !== 4 && rank !== 5) {
+      throw new UnsupportedModelError(file, `KV input "${meta.name}" has rank ${rank}, expected 4 or 5`);
+    }
+    kv.push({ input: meta.name, output, layer: Number(layerMatch[1]), packed: rank === 5 });
+  }
+  if (unknown.length > 0) {
+    throw new UnsupportedModelError(file, `unexpected inputs ${unknown.map((u) => `"${u}"`).join(', ')}`);
+  }
+  if (kv.length === 0) throw new UnsupportedModelError(file, 'no past KV inputs');
+
+  const first = byName.get(kv[0]!.input)!;
+  const dims = first.shape ?? [];
+  const offset = kv[0]!.packed ? 1 : 0;
+  const staticDim = (d: number | string | undefined) => (typeof d === 'number' && d > 0 ? d : undefined);
+  const kvHeads = staticDim(dims[offset + 1]) ?? shapes.kvHeads;
+  const headSize = staticDim(dims[offset + 3]) ?? shapes.headSize;
+  if (kvHeads === undefined || headSize === undefined) {
+    throw new UnsupportedModelError(file, `KV shape [${dims.join(', ')}] leaves heads or head size unknown`);
+  }
+  const kvDtype = floatType(file, first, `KV input "${first.name}"`);
+  const logitsMeta = outByName.get(logits)!;
+  const vocab = logitsMeta.shape?.[2];
+  return {
+    inputIds,
+    attentionMask,
+    positionIds: byName.has(positionIds) ? positionIds : undefined,
+    logits,
+    idDtype: idType(file, byName.get(inputIds), `input "${inputIds}"`),
+    maskDtype: idType(file, byName.get(attentionMask), `input "${attentionMask}"`),
+    positionDtype: byName.has(positionIds)
+      ? idType(file, byName.get(positionIds), `input "${positionIds}"`)
+      : 'int64',
+    logitsDtype: floatType(file, logitsMeta, `output "${logits}"`),
+    kv,
+    kvDtype,
+    numLayers: new Set(kv.map((b) => b.layer)).size,
+    kvHeads,
+    headSize,
+    vocabSize: typeof vocab === 'number' && vocab > 0 ? vocab : undefined,
+  };
+}

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { describeModelIo, type ModelIo } from './model-io.js';
+import { type ModelSource, readModelSource } from './model-source.js';
+import { ModelLoadError, UnsupportedModelError } from './runtime-errors.js';
+
+export interface ModelSessionOptions {
+  /** onnxruntime intra-op threads (default: all cores). Inter-op is always 1: decoders are sequential graphs. */
+  readonly threads?: number;
+  /** ONNX dtype variant when `source` is a directory (`fp32` = `model.onnx`, `fp16`, `quantized`, `q4`...). */
+  readonly dtype?: string;
+}
+
+export type Feeds = Record<string, ort.Tensor>;
+export type Fetches = Record<string, ort.Tensor>;
+
+/**
+ * An onnxruntime-node session on a KV-cache decoder plus everything read from its metadata and
+ * config: tensor names, id/KV dtypes, KV layout, vocab size and context length.
+ *
+ * ```ts
+ * const model = await ModelSession.open('models/tiny-llama', { threads: 2 });
+ * model.io.kvHeads; model.vocabSize; model.contextLength;
+ * ```
+ */
+export class ModelSession {
+  readonly io: ModelIo;
+  readonly source: ModelSource;
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  readonly eosTokenIds: readonly number[];
+  /** Token used for left padding (its value never matters: padded positions are masked). */
+  readonly padTokenId: number;
+  readonly threads: number;
+  readonly session: ort.InferenceSession;
+
+  private constructor(session: ort.InferenceSession, source: ModelSource, io: ModelIo, threads: number) {
+    this.session = session;
+    this.source = source;
+    this.io = io;
+    this.threads = threads;
+    const vocab = io.vocabSize ?? source.vocabSize;
+    if (vocab === undefined) {
+      throw new UnsupportedModelError(
+        source.onnxPath,
+        'vocab size is neither in the logits shape nor the config',
+      );
+    }
+    this.vocabSize = vocab;
+    this.contextLength = source.contextLength;
+    this.eosTokenIds = source.eosTokenIds;
+    this.padTokenId = source.padTokenId ?? source.eosTokenIds[0] ?? 0;
+  }
+
+  /** Opens a model directory (Optimum or genai layout) or an explicit `ModelSource`. */
+  static async open(source: string | ModelSource, options: ModelSessionOptions = {}): Promise<ModelSession> {
+    const resolved = typeof source === 'string' ? readModelSource(source, { dtype: options.dtype }) : source;
+    const file = resolved.onnxPath;
+    if (!existsSync(file)) throw new ModelLoadError(file, 'file not found');
+    const threads = options.threads ?? availableParallelism();
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(file, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+      });
+    } catch (err) {
+      throw new ModelLoadError(file, firstLine((err as Error).message));
+    }
+    try {
+      const io = describeModelIo(
+        file,
+        session.inputMetadata as never,
+        session.outputMetadata as never,
+        resolved.names,
+        resolved.shapes,
+      );
+      return new ModelSession(session, resolved, io, threads);
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+  }
+
+  /** One forward pass. Outputs are fresh buffers owned by the caller. */
+  run(feeds: Feeds): Promise<Fetches> {
+    return this.session.run(feeds) as Promise<Fetches>;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
