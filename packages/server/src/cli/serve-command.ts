@@ -1,7 +1,92 @@
+import { resolve } from 'node:path';
 import type { CliIo } from '@weft/framework';
+import pino from 'pino';
+import { loadServerConfig, ServerConfigError } from '../registry/server-config.js';
+import { defaultLoader } from '../serve/default-loader.js';
+import { ensureDefaultModel } from '../serve/ensure-default-model.js';
+import { type RunningServer, startServer } from '../serve/start-server.js';
+import { parseServeArgs, SERVE_USAGE, ServeUsageError } from './serve-args.js';
 
-// PLACEHOLDER: `weft serve`, replaced by the real implementation.
-export async function serveCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('weft serve: not implemented yet\n');
-  return 1;
+/** Hooks for in-process tests: stop without a signal, see the server once it listens. */
+export interface ServeControl {
+  readonly signal?: AbortSignal;
+  readonly onListening?: (server: RunningServer) => void;
+}
+
+/**
+ * `weft serve`: prints exactly one stdout line, `listening on http://H:N`, once ready; logs JSON
+ * lines on stderr; on SIGTERM/SIGINT drains running requests within the grace period, exits 0.
+ */
+export async function serveCommand(args: string[], io: CliIo, control: ServeControl = {}): Promise<number> {
+  let parsed: ReturnType<typeof parseServeArgs>;
+  try {
+    parsed = parseServeArgs(args);
+  } catch (error) {
+    if (error instanceof ServeUsageError) {
+      io.stderr(`weft serve: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (parsed.help) {
+    io.stdout(SERVE_USAGE);
+    return 0;
+  }
+  let config: Awaited<ReturnType<typeof loadServerConfig>> | undefined;
+  try {
+    config = parsed.config === undefined ? undefined : await loadServerConfig(resolve(io.cwd, parsed.config));
+  } catch (error) {
+    if (error instanceof ServerConfigError) {
+      io.stderr(`weft serve: ${error.code} ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = pino(
+    { level: parsed.logLevel ?? config?.logLevel ?? 'info', base: { service: 'weft' } },
+    { write: (line: string) => io.stderr(line) },
+  );
+  if (parsed.ensureDefaultModel) await ensureDefaultModel(logger);
+  // A config that lists graphs serves only those, unless a folder is asked for too.
+  const graphsDir =
+    parsed.graphs !== undefined
+      ? resolve(io.cwd, parsed.graphs)
+      : (config?.graphsDir ?? (config && config.graphs.length > 0 ? undefined : resolve(io.cwd, 'graphs')));
+  const apiKey = parsed.apiKey ?? process.env.WEFT_API_KEY ?? config?.apiKey;
+  const server = await startServer({
+    loader: defaultLoader(),
+    logger,
+    ...(graphsDir !== undefined && { graphsDir }),
+    ...(config && { graphs: config.graphs }),
+    host: parsed.host ?? config?.host ?? '127.0.0.1',
+    port: parsed.port ?? config?.port ?? 8000,
+    ...(apiKey !== undefined && apiKey !== '' && { apiKey }),
+    ...(config?.bodyLimit !== undefined && { bodyLimit: config.bodyLimit }),
+    ...(config?.keepAliveMs !== undefined && { keepAliveMs: config.keepAliveMs }),
+  });
+  io.stdout(`listening on ${server.url}\n`);
+  control.onListening?.(server);
+  const reason = await stopSignal(control.signal);
+  logger.info({ signal: reason }, 'shutting down');
+  await server.close(parsed.graceMs ?? config?.shutdownGraceMs ?? 10_000);
+  logger.info('stopped');
+  return 0;
+}
+
+function stopSignal(signal: AbortSignal | undefined): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (name: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(name);
+    };
+    const onTerm = () => done('SIGTERM');
+    const onInt = () => done('SIGINT');
+    const onAbort = () => done('abort');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
