@@ -109,7 +109,7 @@ let graphValidator: ReturnType<Ajv['compile']> | undefined;
 /** Validates a parsed graph file against the graph schema. */
 export function checkGraphSchema(source: YamlSource): Problem[] {
   // Compiled on first use, once per process (as Fastify does at start-up).
-  graphValidator ??= new Ajv({ allErrors: true, strict: false }).compile(graphSchema);
+  graphValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(graphSchema);
   if (graphValidator(source.value)) return [];
   return ajvProblems(graphValidator.errors ?? [], {
     source,

@@ -73,7 +73,10 @@ export async function validateGraphString(
   );
   checkUniqueNames(built.nodes, built.nameLocations, problems);
   checkEdges(built.io, built.nodes, problems);
-  const nodes = topologicalOrder(built.nodes, problems);
+  const nodes = topologicalOrder(built.nodes, problems, {
+    streams: built.io.inputStreams.map((p) => p.name),
+    sidePackets: built.io.inputSidePackets.map((p) => p.name),
+  });
   if (problems.length > 0) return { problems: sortProblems(problems) };
   const raw = parsed.source.raw;
   const graph: ValidatedGraph = {

@@ -8,6 +8,7 @@ import type { Problem } from '../graph/validated-graph.js';
 // One ajv for all calculators: options schemas are compiled once per definition and reused.
 const ajv = new Ajv({
   allErrors: true,
+  verbose: true,
   useDefaults: true,
   coerceTypes: false,
   strict: false,

@@ -6,9 +6,14 @@ import type { NodeSpec, Problem } from '../graph/validated-graph.js';
  * back edges are ignored. Ties keep file order. Cycles not broken by a back edge become problems
  * naming the nodes on them; their nodes are appended in file order.
  */
-export function topologicalOrder(nodes: readonly NodeSpec[], problems: Problem[]): NodeSpec[] {
-  const producerOf = new Map<string, number>();
-  const sideProducerOf = new Map<string, number>();
+export function topologicalOrder(
+  nodes: readonly NodeSpec[],
+  problems: Problem[],
+  graphInputs: { streams?: readonly string[]; sidePackets?: readonly string[] } = {},
+): NodeSpec[] {
+  // Graph inputs come first (-1): a node re-producing one is reported by checkEdges, not as a loop.
+  const producerOf = new Map<string, number>((graphInputs.streams ?? []).map((n) => [n, -1]));
+  const sideProducerOf = new Map<string, number>((graphInputs.sidePackets ?? []).map((n) => [n, -1]));
   nodes.forEach((n, i) => {
     for (const p of n.outputs) if (!producerOf.has(p.name)) producerOf.set(p.name, i);
     for (const p of n.outputSidePackets) if (!sideProducerOf.has(p.name)) sideProducerOf.set(p.name, i);
@@ -17,11 +22,11 @@ export function topologicalOrder(nodes: readonly NodeSpec[], problems: Problem[]
     const d = new Set<number>();
     for (const p of n.inputs) {
       const from = producerOf.get(p.name);
-      if (!p.backEdge && from !== undefined) d.add(from);
+      if (!p.backEdge && from !== undefined && from >= 0) d.add(from);
     }
     for (const p of n.inputSidePackets) {
       const from = sideProducerOf.get(p.name);
-      if (from !== undefined) d.add(from);
+      if (from !== undefined && from >= 0) d.add(from);
     }
     return d;
   });
