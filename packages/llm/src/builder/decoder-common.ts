@@ -1,0 +1,91 @@
+import { attr, type OnnxGraphBuilder } from './onnx-graph-builder.js';
+import type { TinyShape } from './presets.js';
+import { SeededRandom } from './seeded-random.js';
+
+/** Everything a decoder graph writer needs. */
+export interface DecoderSpec {
+  shape: TinyShape;
+  vocabSize: number;
+  /** Ids the output head should rarely pick (special tokens), so greedy text keeps going. */
+  quietIds: readonly number[];
+  seed: number;
+}
+
+/** Per-tensor random streams: a tensor's values depend on the seed and its name only. */
+export function weights(spec: DecoderSpec, name: string, count: number, std: number, mean = 0): Float32Array {
+  return new SeededRandom(spec.seed, name).fill(count, std, mean);
+}
+
+/**
+ * Graph inputs and outputs of the Optimum decoder layout, with the per-layer past names returned.
+ */
+export function declareDecoderIo(
+  g: OnnxGraphBuilder,
+  spec: DecoderSpec,
+  kvHeads: number,
+): { past: { key: string; value: string }[] } {
+  const { layers, headDim } = spec.shape;
+  g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
+  g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
+  g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
+  const past = [];
+  for (let i = 0; i < layers; i++) {
+    const dims = ['batch_size', kvHeads, 'past_sequence_length', headDim];
+    past.push({
+      key: g.input(`past_key_values.${i}.key`, 'float32', dims),
+      value: g.input(`past_key_values.${i}.value`, 'float32', dims),
+    });
+  }
+  g.output('logits', 'float32', ['batch_size', 'sequence_length', spec.vocabSize]);
+  for (let i = 0; i < layers; i++) {
+    const dims = ['batch_size', kvHeads, 'total_sequence_length', headDim];
+    g.output(`present.${i}.key`, 'float32', dims);
+    g.output(`present.${i}.value`, 'float32', dims);
+  }
+  return { past };
+}
+
+/**
+ * The boolean attention mask `[batch, 1, seq, total]`: a query at padded index `q` sees key `k`
+ * when `k <= q` and the key is not padding. Each query also sees itself, so rows of pad tokens
+ * never softmax over nothing (a NaN there would leak into real rows through 0 * NaN).
+ */
+export function buildAttentionMask(g: OnnxGraphBuilder): string {
+  const zero = g.int64('const_zero', [], [0]);
+  const one = g.int64('const_one', [], [1]);
+  const axis0 = g.int64('const_axes_0', [1], [0]);
+  const axis1 = g.int64('const_axes_1', [1], [1]);
+  const axes12 = g.int64('const_axes_1_2', [2], [1, 2]);
+  const seqLen = g.op('Gather', [g.op('Shape', ['input_ids']), one], { axis: attr.int(0) });
+  const totalLen = g.op('Gather', [g.op('Shape', ['attention_mask']), one], { axis: attr.int(0) });
+  const queryIdx = g.op('Range', [g.op('Sub', [totalLen, seqLen]), totalLen, one]);
+  const keyIdx = g.op('Range', [zero, totalLen, one]);
+  const queryCol = g.op('Unsqueeze', [queryIdx, axis1]);
+  const keyRow = g.op('Unsqueeze', [keyIdx, axis0]);
+  const causal = g.op('LessOrEqual', [keyRow, queryCol]);
+  const self = g.op('Equal', [keyRow, queryCol]);
+  const notPad = g.op('Unsqueeze', [g.op('Cast', ['attention_mask'], { to: attr.int(9) }), axes12]);
+  return g.op('Or', [g.op('And', [causal, notPad]), self], {}, 'attention_bool_mask');
+}
+
+/**
+ * Output head `[hidden, vocab]` whose column for token `v` is the embedding of a random other
+ * token scaled down: a random model then tends to continue with a prompt-dependent "successor"
+ * token instead of repeating one token forever, while attention still shifts the choice.
+ */
+export function successorHead(spec: DecoderSpec, embedding: Float32Array, scale: number): Float32Array {
+  const { hiddenSize } = spec.shape;
+  const vocab = spec.vocabSize;
+  const perm = new SeededRandom(spec.seed, 'lm_head.permutation').permutation(vocab);
+  const noise = weights(spec, 'lm_head.noise', hiddenSize * vocab, scale * 0.5);
+  const quiet = new Set(spec.quietIds);
+  const head = new Float32Array(hiddenSize * vocab);
+  for (let v = 0; v < vocab; v++) {
+    const src = perm[v]!;
+    const gain = quiet.has(v) ? 0 : scale;
+    for (let h = 0; h < hiddenSize; h++) {
+      head[h * vocab + v] = gain * embedding[src * hiddenSize + h]! + noise[h * vocab + v]!;
+    }
+  }
+  return head;
+}

@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ModelBuildError } from '../errors/llm-errors.js';
+import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
+import type { TinyArch, TinyPreset } from './presets.js';
+
+/**
+ * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
+ * silently disagreeing with the code.
+ */
+export const BUILDER_VERSION = 1;
+
+/** Written last into a built directory: what built it and with which options. */
+export const BUILD_MARKER = '.weft-model.json';
+
+export interface EnsureModelDirOptions {
+  arch: TinyArch;
+  preset?: TinyPreset;
+  seed?: number;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/**
+ * Returns `dir` holding a built model with these options, building it when it is missing or was
+ * built by another builder version. Safe when several processes call it at once: each builds into
+ * its own temporary sibling folder and renames it into place; a loser of the race keeps the
+ * winner's (identical) result.
+ */
+export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
+  const { arch, preset = 'tiny', seed = 0 } = options;
+  const wanted = { builder: BUILDER_VERSION, arch, preset, seed };
+  if (matchesMarker(dir, wanted)) return dir;
+  if (existsSync(dir) && readdirSync(dir).length > 0 && readMarker(dir) === undefined) {
+    throw new ModelBuildError(
+      `"${dir}" exists and is not a model built by weft (no ${BUILD_MARKER}); refusing to overwrite it. Remove the folder or choose another path.`,
+    );
+  }
+  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    await createTinyModel(tmp, { arch, preset, seed, onProgress: options.onProgress });
+    writeFileSync(join(tmp, BUILD_MARKER), `${JSON.stringify(wanted)}\n`);
+    if (matchesMarker(dir, wanted)) return dir;
+    if (existsSync(dir)) {
+      // An outdated build: move it aside first (rename onto a non-empty folder fails).
+      const old = `${tmp}.old`;
+      try {
+        renameSync(dir, old);
+        rmSync(old, { recursive: true, force: true });
+      } catch {
+        // Another process moved it already.
+      }
+    }
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      if (!matchesMarker(dir, wanted)) throw err;
+    }
+    return dir;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function readMarker(dir: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, BUILD_MARKER), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function matchesMarker(dir: string, wanted: Record<string, unknown>): boolean {
+  const marker = readMarker(dir);
+  return marker !== undefined && Object.entries(wanted).every(([k, v]) => marker[k] === v);
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureModelDir } from '@weft/llm';
+
+/** The repository root (this file lives in `<repo>/tests/helpers/`). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Default seed of the test models (the same models every test and every engineer sees). */
+export const DEFAULT_TEST_SEED = 0;
+
+/**
+ * Path of a model built by the product's own builder, cached under `<repo>/.weft/models/`
+ * (`<arch>-<preset>-<seed>`). Built once; concurrent vitest workers are safe (temp dir + rename).
+ */
+export async function ensureTinyModel(
+  arch: 'llama' | 'gpt2',
+  preset: 'tiny' | 'small' | 'bench' = 'tiny',
+  seed: number = DEFAULT_TEST_SEED,
+): Promise<string> {
+  const dir = join(repoRoot, '.weft', 'models', `${arch}-${preset}-${seed}`);
+  return ensureModelDir(dir, { arch, preset, seed });
+}
+
+/** `../shared/fixtures` next to the repository, or undefined when it is absent. */
+export function sharedFixturesDir(): string | undefined {
+  const dir = join(repoRoot, '..', 'shared', 'fixtures');
+  return existsSync(dir) ? dir : undefined;
+}
+
+/** Message for `it.skipIf(!sharedFixturesDir())`-style skips. */
+export const NO_FIXTURES_MESSAGE =
+  'skipped: ../shared/fixtures is absent (third-party fixtures are not in the repo)';
