@@ -69,7 +69,7 @@ async function greedyBatch(loop: Loop, prompts: number[][], steps: number): Prom
       for (let v = 1; v < row.length; v++) if (row[v]! > row[best]!) best = v;
       return best;
     });
-    next.forEach((t, b) => out[b]!.push(t));
+    for (const [b, t] of next.entries()) out[b]!.push(t);
     ids = next.map((t) => [t]);
     positions = positions.map((p) => [p[p.length - 1]! + 1]);
     mask = mask.map((m) => [...m, 1]);
