@@ -1,0 +1,119 @@
+import type { ErrorObject } from 'ajv';
+import { OpenAiError } from './openai-error.js';
+
+/** `/messages/0/content` → `messages[0].content`. */
+export function paramOf(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').slice(1);
+  if (extra !== undefined) parts.push(extra);
+  let out = '';
+  for (const raw of parts) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
+  }
+  return out;
+}
+
+/** `a string ("hot")`, `a number (3)`, `an array`, `null` — how a bad value is quoted. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+    case 'number':
+      return `a number (${value})`;
+    case 'boolean':
+      return `a boolean (${value})`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+const quote = (v: unknown): string => JSON.stringify(v);
+
+// ajv reports a union's branch errors before the union's own error; the shallowest error (and,
+// at equal depth, the union itself) explains the problem best.
+function pick(errors: readonly ErrorObject[]): ErrorObject {
+  let best = errors[0]!;
+  for (const e of errors) {
+    const depth = e.instancePath.split('/').length;
+    const bestDepth = best.instancePath.split('/').length;
+    if (depth < bestDepth || (depth === bestDepth && e.keyword === 'anyOf')) best = e;
+  }
+  return best;
+}
+
+/** Turns ajv's errors (compiled with `verbose: true`) into one OpenAI 400 that quotes value and rule. */
+export function ajvErrorToOpenAi(errors: readonly ErrorObject[]): OpenAiError {
+  const e = pick(errors);
+  const param = paramOf(e.instancePath);
+  const expected =
+    (e.parentSchema?.['x-expected'] as string | undefined) ?? String(e.params.type ?? e.schema);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type':
+    case 'anyOf':
+      return OpenAiError.invalid(
+        param || null,
+        `Invalid type for '${param || 'body'}': expected ${expected}, but got ${describeValue(e.data)}.`,
+        'invalid_type',
+      );
+    case 'required': {
+      const missing = paramOf(e.instancePath, String(p.missingProperty));
+      return OpenAiError.invalid(
+        missing,
+        `Missing required parameter: '${missing}'.`,
+        'missing_required_parameter',
+      );
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const words = {
+        minimum: 'is less than the minimum of',
+        maximum: 'is greater than the maximum of',
+        exclusiveMinimum: 'must be greater than',
+        exclusiveMaximum: 'must be less than',
+      }[e.keyword];
+      return OpenAiError.invalid(
+        param,
+        `Invalid value for '${param}': ${quote(e.data)} ${words} ${p.limit}.`,
+      );
+    }
+    case 'enum':
+      return OpenAiError.invalid(
+        param,
+        `Invalid value for '${param}': ${quote(e.data)}; supported values are: ${(p.allowedValues as unknown[]).map(quote).join(', ')}.`,
+      );
+    case 'minItems':
+    case 'maxItems': {
+      const n = (e.data as unknown[]).length;
+      const rule = e.keyword === 'minItems' ? `at least ${p.limit} required` : `at most ${p.limit} allowed`;
+      return OpenAiError.invalid(param, `Invalid value for '${param}': ${n} items given, ${rule}.`);
+    }
+    case 'minLength':
+      return OpenAiError.invalid(param, `Invalid value for '${param}': ${quote(e.data)} must not be empty.`);
+    case 'propertyNames':
+    case 'pattern': {
+      const key = p.propertyName ?? e.data;
+      return OpenAiError.invalid(
+        param,
+        `Invalid value for '${param}': key ${quote(key)} is not a token id (expected a non-negative integer as a string, e.g. "50256").`,
+      );
+    }
+    case 'additionalProperties':
+      return OpenAiError.invalid(
+        paramOf(e.instancePath, String(p.additionalProperty)),
+        `Unrecognized request argument supplied: ${paramOf(e.instancePath, String(p.additionalProperty))}`,
+        'unknown_parameter',
+      );
+    default:
+      return OpenAiError.invalid(
+        param || null,
+        `Invalid value for '${param || 'body'}': ${e.message ?? 'invalid'}.`,
+      );
+  }
+}

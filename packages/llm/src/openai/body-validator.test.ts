@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { bodyFor, paramCases, ruleCases } from '../../../../tests/llm-graph/param-cases.js';
+import { validateBody } from './body-validator.js';
+import { toTemplateMessages } from './chat-messages.js';
+import { OpenAiError } from './openai-error.js';
+import { requestOptions } from './request-params.js';
+
+function check(endpoint: 'completions' | 'chat/completions', body: unknown): OpenAiError | undefined {
+  try {
+    const valid = validateBody(endpoint, body);
+    requestOptions(endpoint, valid);
+    if ('messages' in valid) toTemplateMessages(valid.messages);
+    return undefined;
+  } catch (e) {
+    if (e instanceof OpenAiError) return e;
+    throw e;
+  }
+}
+
+describe('validateBody + requestOptions', () => {
+  it.each([...paramCases, ...ruleCases].map((c) => [`${c.endpoint} ${c.name}`, c] as const))('%s', (_, c) => {
+    const err = check(c.endpoint, bodyFor(c));
+    if (!c.error) {
+      expect(err).toBeUndefined();
+      return;
+    }
+    expect(err?.toBody()).toEqual({ error: { ...c.error, type: 'invalid_request_error' } });
+    expect(err?.status).toBe(400);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(check('completions', [1])?.toBody().error).toEqual({
+      message: 'Invalid request body: expected a JSON object, but got an array.',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_type',
+    });
+  });
+
+  it('names missing required fields', () => {
+    expect(check('completions', { model: 'm' })?.toBody().error.message).toBe(
+      "Missing required parameter: 'prompt'.",
+    );
+  });
+
+  it('normalises defaults', () => {
+    const o = requestOptions(
+      'completions',
+      validateBody('completions', { model: 'm', prompt: 'x', stop: 'END' }),
+    );
+    expect(o.params.maxTokens).toBe(16);
+    expect(o.params.stop).toEqual(['END']);
+    expect(o.params.temperature).toBe(1);
+    const chat = requestOptions(
+      'chat/completions',
+      validateBody('chat/completions', {
+        model: 'm',
+        messages: [{ role: 'user', content: 'x' }],
+        logprobs: true,
+      }),
+    );
+    expect(chat.params.maxTokens).toBeUndefined();
+    expect(chat.params.logprobs).toBe(0);
+  });
+});

@@ -1,0 +1,70 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { ajvErrorToOpenAi, describeValue } from './ajv-error-message.js';
+import { chatSchema } from './chat-schema.js';
+import { completionsSchema } from './completions-schema.js';
+import { OpenAiError } from './openai-error.js';
+import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
+import { UNSUPPORTED_CHAT_FIELDS, UNSUPPORTED_COMPLETIONS_FIELDS } from './unsupported-fields.js';
+
+// Compiled once per process: validation of a body is then a plain function call.
+const ajv = new Ajv({
+  allErrors: false,
+  coerceTypes: false,
+  useDefaults: false,
+  strict: true,
+  allowUnionTypes: true,
+  verbose: true,
+});
+ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+const validators: Record<Endpoint, ValidateFunction> = {
+  completions: ajv.compile(completionsSchema),
+  'chat/completions': ajv.compile(chatSchema),
+};
+const unsupported: Record<Endpoint, Readonly<Record<string, string>>> = {
+  completions: UNSUPPORTED_COMPLETIONS_FIELDS,
+  'chat/completions': UNSUPPORTED_CHAT_FIELDS,
+};
+const known: Record<Endpoint, ReadonlySet<string>> = {
+  completions: new Set(Object.keys(completionsSchema.properties as object)),
+  'chat/completions': new Set(Object.keys(chatSchema.properties as object)),
+};
+
+/**
+ * Checks a body against the endpoint's schema. Throws an `OpenAiError` (400) naming the first
+ * problem: unsupported and unknown fields first (by name), then types and ranges.
+ */
+export function validateBody(endpoint: 'completions', body: unknown): CompletionsBody;
+export function validateBody(endpoint: 'chat/completions', body: unknown): ChatBody;
+export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody;
+export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw OpenAiError.invalid(
+      null,
+      `Invalid request body: expected a JSON object, but got ${describeValue(body)}.`,
+      'invalid_type',
+    );
+  }
+  let checked = body as Record<string, unknown>;
+  for (const key of Object.keys(body)) {
+    const reason = unsupported[endpoint][key];
+    if (reason !== undefined && checked[key] === null) {
+      // `"tools": null` means "not set" to several clients; drop it rather than fail.
+      const { [key]: _dropped, ...rest } = checked;
+      checked = rest;
+      continue;
+    }
+    if (reason !== undefined) {
+      throw OpenAiError.invalid(
+        key,
+        `Unsupported parameter: '${key}' is not supported by this server (${reason}); remove it from the request.`,
+        'unsupported_parameter',
+      );
+    }
+    if (reason === undefined && !known[endpoint].has(key)) {
+      throw OpenAiError.invalid(key, `Unrecognized request argument supplied: ${key}`, 'unknown_parameter');
+    }
+  }
+  const validate = validators[endpoint];
+  if (!validate(checked)) throw ajvErrorToOpenAi(validate.errors ?? []);
+  return checked as unknown as CompletionsBody | ChatBody;
+}

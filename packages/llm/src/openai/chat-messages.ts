@@ -1,0 +1,72 @@
+import { OpenAiError } from './openai-error.js';
+import type { ChatMessage } from './request-types.js';
+
+/** A message as chat templates expect it: content always a string. */
+export interface TemplateMessage {
+  role: string;
+  content: string;
+  name?: string;
+  tool_call_id?: string;
+  tool_calls?: object[];
+}
+
+const UNSUPPORTED_PARTS: Record<string, string> = {
+  image_url: 'image input is not implemented (text-only models)',
+  input_audio: 'audio input is not implemented',
+  file: 'file input is not implemented',
+  refusal: 'refusal parts are only produced by OpenAI models',
+};
+
+/**
+ * Flattens content parts to text (joined with "\n", as vLLM does) and rejects non-text parts by
+ * name. `developer` becomes `system`: most chat templates know only the older role.
+ */
+export function toTemplateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
+  return messages.map((m, i) => {
+    let content: string;
+    if (typeof m.content === 'string') {
+      content = m.content;
+    } else if (Array.isArray(m.content)) {
+      const texts: string[] = [];
+      m.content.forEach((part, j) => {
+        const at = `messages[${i}].content[${j}]`;
+        if (part.type !== 'text') {
+          const reason = UNSUPPORTED_PARTS[part.type];
+          throw reason
+            ? OpenAiError.invalid(
+                `${at}.type`,
+                `Unsupported content part: '${part.type}' is not supported by this server (${reason}); send text parts only.`,
+                'unsupported_parameter',
+              )
+            : OpenAiError.invalid(
+                `${at}.type`,
+                `Invalid value for '${at}.type': ${JSON.stringify(part.type)}; supported values are: "text".`,
+              );
+        }
+        if (typeof part.text !== 'string') {
+          throw OpenAiError.invalid(
+            `${at}.text`,
+            `Invalid type for '${at}.text': expected a string, but got ${part.text === undefined ? 'nothing' : typeof part.text}.`,
+            'invalid_type',
+          );
+        }
+        texts.push(part.text);
+      });
+      content = texts.join('\n');
+    } else {
+      if (m.role !== 'assistant' || !m.tool_calls) {
+        throw OpenAiError.invalid(
+          `messages[${i}].content`,
+          `Missing required parameter: 'messages[${i}].content' (only assistant messages with tool_calls may omit it).`,
+          'missing_required_parameter',
+        );
+      }
+      content = '';
+    }
+    const out: TemplateMessage = { role: m.role === 'developer' ? 'system' : m.role, content };
+    if (typeof m.name === 'string') out.name = m.name;
+    if (typeof m.tool_call_id === 'string') out.tool_call_id = m.tool_call_id;
+    if (Array.isArray(m.tool_calls)) out.tool_calls = m.tool_calls;
+    return out;
+  });
+}

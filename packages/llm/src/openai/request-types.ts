@@ -1,0 +1,56 @@
+/** The two generation endpoints of the LLM graph contract. */
+export type Endpoint = 'completions' | 'chat/completions';
+
+interface SamplingFields {
+  model: string;
+  max_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  top_k?: number | null;
+  min_p?: number | null;
+  n?: number | null;
+  best_of?: number | null;
+  use_beam_search?: boolean | null;
+  length_penalty?: number | null;
+  stop?: string | string[] | null;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean | null } | null;
+  seed?: number | null;
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
+  repetition_penalty?: number | null;
+  logit_bias?: Record<string, number> | null;
+  min_tokens?: number | null;
+  ignore_eos?: boolean | null;
+  include_stop_str_in_output?: boolean | null;
+  skip_special_tokens?: boolean | null;
+  user?: string | null;
+}
+
+/** A `POST /completions` body that passed schema validation. */
+export interface CompletionsBody extends SamplingFields {
+  prompt: string | string[] | number[] | number[][];
+  logprobs?: number | null;
+  echo?: boolean | null;
+}
+
+export interface ChatContentPart {
+  type: string;
+  text?: unknown;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  content?: string | ChatContentPart[] | null;
+  name?: string | null;
+  tool_call_id?: string | null;
+  tool_calls?: object[] | null;
+}
+
+/** A `POST /chat/completions` body that passed schema validation. */
+export interface ChatBody extends SamplingFields {
+  messages: ChatMessage[];
+  max_completion_tokens?: number | null;
+  logprobs?: boolean | null;
+  top_logprobs?: number | null;
+}

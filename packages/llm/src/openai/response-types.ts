@@ -1,0 +1,45 @@
+/** One alternative token with its log-probability. */
+export interface TokenLogprob {
+  readonly token: number;
+  /** The token's text (special tokens by name; partial UTF-8 as U+FFFD). */
+  readonly text: string;
+  /** The token's raw UTF-8 bytes. */
+  readonly bytes: readonly number[];
+  readonly logprob: number;
+}
+
+/** Log-probability of a chosen token and the most likely alternatives (sorted, best first). */
+export interface LogprobEntry extends TokenLogprob {
+  readonly top: readonly TokenLogprob[];
+}
+
+export type FinishReason = 'stop' | 'length';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** What every response object and chunk of one request shares. */
+export interface ResponseMeta {
+  readonly id: string;
+  readonly created: number;
+  readonly model: string;
+}
+
+export interface CompletionsLogprobs {
+  tokens: string[];
+  token_logprobs: number[];
+  top_logprobs: Record<string, number>[];
+  text_offset: number[];
+}
+
+export interface ChatLogprobs {
+  content: {
+    token: string;
+    logprob: number;
+    bytes: number[];
+    top_logprobs: { token: string; logprob: number; bytes: number[] }[];
+  }[];
+}
