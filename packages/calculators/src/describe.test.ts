@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { describeCalculator } from './describe.js';
+import { builtinCalculators } from './index.js';
+import { readCalculatorDocs } from './reference/builtin-docs.js';
+import { exampleOfDescription } from './reference/doc-comment.js';
+
+describe('calculator descriptions', () => {
+  test('describeCalculator appends the example block', () => {
+    expect(describeCalculator('Sum.', '\n- calculator: X\n')).toBe(
+      'Sum.\n\nExample config:\n```yaml\n- calculator: X\n```',
+    );
+  });
+
+  test("each built-in's description carries the same Example config as its doc comment", async () => {
+    const entries = await readCalculatorDocs(
+      builtinCalculators,
+      fileURLToPath(new URL('.', import.meta.url)),
+    );
+    for (const { definition, doc } of entries) {
+      expect(doc?.example, definition.name).toBeDefined();
+      expect(exampleOfDescription(definition.description), definition.name).toBe(doc!.example);
+      expect(doc!.example!.startsWith(`- calculator: ${definition.name}\n`), definition.name).toBe(true);
+    }
+  });
+
+  test('each built-in lives in a kebab-case file named after it', async () => {
+    for (const def of builtinCalculators) {
+      const file = def.name
+        .replace(/Calculator$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1-$2')
+        .toLowerCase();
+      const source = await readFile(new URL(`./${file}.ts`, import.meta.url), 'utf8');
+      expect(source).toContain(`export const ${def.name} = defineCalculator(`);
+    }
+  });
+
+  test('options schemas are strict and every option is described', () => {
+    for (const def of builtinCalculators) {
+      const options = def.options as { additionalProperties?: boolean; properties?: Record<string, any> };
+      expect(options.additionalProperties, def.name).toBe(false);
+      for (const [name, schema] of Object.entries(options.properties ?? {})) {
+        expect(typeof schema.description, `${def.name}.${name}`).toBe('string');
+      }
+    }
+  });
+});
