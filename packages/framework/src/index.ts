@@ -13,3 +13,6 @@ export * from './errors/error-codes.js';
 export * from './errors/validation-codes.js';
 export * from './errors/runtime-codes.js';
 export * from './errors/framework-codes.js';
+export * from './errors/errors-doc.js';
+export * from './config/editor-schema.js';
+export * from './config/graph-format-doc.js';

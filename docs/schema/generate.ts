@@ -1,0 +1,45 @@
+/**
+ * Regenerates the docs derived from code: docs/schema/graph.schema.json (editor schema with every
+ * built-in calculator's options), docs/graph-format.md and docs/errors.md. Run: `pnpm docs:schema`.
+ * With `--check`, writes nothing and exits 1 when a file is out of date.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildEditorSchema, CalculatorRegistry, renderErrorsDoc, renderGraphFormatDoc } from '@weft/framework';
+import { registerAllBuiltins } from '@weft/server';
+import { loadErrorTables } from '../../tests/docs/error-tables.js';
+
+/** Every generated file (path relative to the repo root) with its expected content. */
+export async function generatedDocs(): Promise<Record<string, string>> {
+  const registry = registerAllBuiltins(new CalculatorRegistry());
+  return {
+    'docs/schema/graph.schema.json': `${JSON.stringify(buildEditorSchema(registry), null, 2)}\n`,
+    'docs/graph-format.md': renderGraphFormatDoc(),
+    'docs/errors.md': renderErrorsDoc(await loadErrorTables()),
+  };
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const [path, content] of Object.entries(await generatedDocs())) {
+    const file = root + path;
+    let current: string | undefined;
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current === content) continue;
+    if (check) {
+      stale++;
+      process.stdout.write(`${path} is out of date\n`);
+    } else {
+      writeFileSync(file, content);
+      process.stdout.write(`wrote ${path}\n`);
+    }
+  }
+  process.exitCode = stale > 0 ? 1 : 0;
+}

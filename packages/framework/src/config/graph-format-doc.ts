@@ -1,0 +1,74 @@
+import { graphSchema, inputStreamHandlerSchema, nodeSchema } from './graph-schema.js';
+
+type Json = Record<string, any>;
+
+function typeText(s: Json): string {
+  if (s.enum) return s.enum.map((v: unknown) => `\`${String(v)}\``).join(' \\| ');
+  if (s.anyOf) return (s.anyOf as Json[]).map(typeText).join(' or ');
+  const types: string[] = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+  return types
+    .map((t) =>
+      t === 'array'
+        ? `list of ${s.items ? typeText(s.items) : 'values'}`
+        : t === 'object' && s.properties
+          ? 'object (below)'
+          : t,
+    )
+    .join(' or ');
+}
+
+function table(title: string, schema: Json, intro: string): string {
+  const required = new Set<string>(schema.required ?? []);
+  const rows = Object.entries(schema.properties as Record<string, Json>).map(
+    ([key, s]) =>
+      `| \`${key}\` | ${typeText(s)} | ${required.has(key) ? 'yes' : 'no'} | ${String(s.description ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(
+          /\n/g,
+          ' ',
+        )}${s.minimum !== undefined ? ` Minimum ${s.minimum}.` : ''}${s.pattern ? ` Pattern \`${s.pattern}\`.` : ''} |`,
+  );
+  return [
+    `## ${title}`,
+    '',
+    intro,
+    '',
+    '| Field | Type | Required | Description |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+/** Renders docs/graph-format.md from the graph schema's descriptions (same source as the validator). */
+export function renderGraphFormatDoc(): string {
+  const handlerObject = (inputStreamHandlerSchema.anyOf[1] as Json) ?? {};
+  const info = (nodeSchema.properties.input_stream_info as Json).items as Json;
+  return [
+    '# Graph file format',
+    '',
+    `${graphSchema.description} This page is generated from the schema the validator uses (\`pnpm docs:schema\`); editors get the same text from \`docs/schema/graph.schema.json\`: put \`# yaml-language-server: $schema=../docs/schema/graph.schema.json\` (path relative to the graph file) on the first line.`,
+    '',
+    'Ports are written `TAG:index:name`, `TAG:name` (index 0) or `name` (untagged; indexes follow the order written). Tags are UPPER_SNAKE, stream and side packet names lower_snake. `weft graph check FILE` lists every problem with its `FILE:LINE:COL` and code (see errors.md).',
+    '',
+    '```yaml',
+    'name: hello',
+    'input_stream: [numbers]',
+    'output_stream: [copied]',
+    'nodes:',
+    '  - calculator: PassThroughCalculator',
+    '    name: copy',
+    '    input_stream: [numbers]',
+    '    output_stream: [copied]',
+    '```',
+    '',
+    table('Graph fields', graphSchema, 'Top-level keys of a graph file. Unknown keys are errors.'),
+    table('Node fields', nodeSchema, 'Each entry of `nodes`.'),
+    table('`input_stream_info` entries', info, "Each entry of a node's `input_stream_info`."),
+    table('`input_stream_handler` object', handlerObject, `${inputStreamHandlerSchema.description}`),
+    '## Subgraphs',
+    '',
+    "A node whose `calculator` is a subgraph (a name from `subgraphs:` or a path to a YAML file) is replaced, at validation, by the subgraph's nodes named `node__inner`. The subgraph's `input_stream`, `output_stream`, `input_side_packet` and `output_side_packet` ports are matched by tag and index to the node's ports; inner streams not bound to a port are prefixed like node names. A subgraph cannot include itself.",
+    '',
+  ].join('\n');
+}
