@@ -1,0 +1,332 @@
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { ModelSource } from '../runtime/model-source.js';
+import {
+  ContextLengthExceededError,
+  InvalidGenerateArgumentError,
+  TokenIdOutOfRangeError,
+} from '../runtime/runtime-errors.js';
+import { EngineClosedError, EngineQueueFullError, EngineWorkerError } from './engine-errors.js';
+import type { EngineMetrics } from './engine-metrics.js';
+import { startModuleWorker } from './module-worker.js';
+import type { EngineCommand, EngineEvent, EngineModelInfo, EngineWorkerData } from './protocol.js';
+import { type GroupHost, SequenceGroup } from './sequence-group.js';
+
+export interface EngineOptions {
+  /** onnxruntime intra-op threads (default: all cores). */
+  readonly threads?: number;
+  /** ONNX dtype variant of a model directory (`fp32`, `fp16`, `quantized`, ...). */
+  readonly dtype?: string;
+  /** Live sequences (rows) at most (default 16). */
+  readonly maxNumSeqs?: number;
+  /** Tokens per step at most: decode rows plus one prefill chunk (default 512). */
+  readonly maxNumBatchedTokens?: number;
+  /** KV budget in tokens (default maxNumSeqs × context length). */
+  readonly kvCacheTokens?: number;
+  /** Waiting groups at most; one more throws `EngineQueueFullError` (default 256). */
+  readonly maxQueued?: number;
+  /** How long a decode step waits for a slow caller's tokens before leaving it out (default 20 ms). */
+  readonly readyWaitMs?: number;
+}
+
+export interface SubmitOptions {
+  /** Rows sharing the prompt (n choices, beams). Default 1. */
+  readonly n?: number;
+  /** Aborting finishes the group; a pending `next()` rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** New tokens per row at most; sizes the KV reservation (default: up to the context length). */
+  readonly maxTokens?: number;
+}
+
+interface Timing {
+  ttftSum: number;
+  ttftCount: number;
+  tpotSum: number;
+  tpotCount: number;
+}
+
+/**
+ * One per model: onnxruntime in a worker thread with continuous batching. Sequences join and leave
+ * the running batch between steps; prompts are prefilled in chunks under a token budget; admission
+ * is FIFO under `maxNumSeqs` and a KV budget.
+ *
+ * ```ts
+ * const engine = await Engine.start('models/tiny-llama', { threads: 2, maxNumSeqs: 16 });
+ * const group = engine.submit(promptIds, { n: 1, signal });   // throws EngineQueueFullError
+ * const { logits, rows } = await group.next();
+ * group.append([token]);
+ * group.finish();
+ * engine.metrics();
+ * await engine.close();
+ * ```
+ * Additive to the architecture's contract: `SubmitOptions.maxTokens`, `EngineOptions.dtype` and
+ * `readyWaitMs`, `engine.model`, and the extra metrics fields.
+ */
+export class Engine implements GroupHost {
+  readonly model: EngineModelInfo;
+  readonly maxNumSeqs: number;
+  readonly kvCacheTokens: number;
+  readonly maxQueued: number;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly wake: Int32Array;
+  private readonly groups = new Map<number, SequenceGroup>();
+  private readonly queue: SequenceGroup[] = [];
+  private runningRows = 0;
+  private runningGroups = 0;
+  private reserved = 0;
+  private generated = 0;
+  private prompted = 0;
+  private readonly timing: Timing = { ttftSum: 0, ttftCount: 0, tpotSum: 0, tpotCount: 0 };
+  private nextId = 1;
+  private closed = false;
+  private failure: EngineWorkerError | undefined;
+  private exited: Promise<void>;
+
+  private constructor(
+    worker: Worker,
+    port: MessagePort,
+    wake: Int32Array,
+    model: EngineModelInfo,
+    options: EngineOptions,
+  ) {
+    this.worker = worker;
+    this.port = port;
+    this.wake = wake;
+    this.model = model;
+    this.maxNumSeqs = options.maxNumSeqs ?? 16;
+    this.kvCacheTokens = options.kvCacheTokens ?? this.maxNumSeqs * model.contextLength;
+    this.maxQueued = options.maxQueued ?? 256;
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (event: EngineEvent) => this.onEvent(event));
+    worker.on('error', (err) => this.onFatal(new EngineWorkerError(err.message)));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.onFatal(new EngineWorkerError(`worker exited with code ${code}`));
+    });
+  }
+
+  get vocabSize(): number {
+    return this.model.vocabSize;
+  }
+
+  get contextLength(): number {
+    return this.model.contextLength;
+  }
+
+  /** Starts the worker and opens the model (directory or `ModelSource`) in it. */
+  static async start(model: string | ModelSource, options: EngineOptions = {}): Promise<Engine> {
+    const positive = (name: keyof EngineOptions, value: number | undefined) => {
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+        throw new InvalidGenerateArgumentError(`engine option ${name} = ${value} must be an integer ≥ 1`);
+      }
+    };
+    positive('threads', options.threads);
+    positive('maxNumSeqs', options.maxNumSeqs);
+    positive('maxNumBatchedTokens', options.maxNumBatchedTokens);
+    positive('kvCacheTokens', options.kvCacheTokens);
+    const wake = new SharedArrayBuffer(4);
+    const channel = new MessageChannel();
+    const data: EngineWorkerData & { port: MessagePort } = {
+      source: model,
+      threads: options.threads,
+      dtype: options.dtype,
+      maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
+      readyWaitMs: options.readyWaitMs ?? 20,
+      wake,
+      port: channel.port2,
+    };
+    const worker = startModuleWorker(import.meta.url, 'engine-worker', {
+      workerData: data,
+      transferList: [channel.port2],
+    });
+    const info = await new Promise<EngineModelInfo>((resolve, reject) => {
+      const onMessage = (event: EngineEvent) => {
+        if (event.type === 'ready') resolve(event.model);
+        else if (event.type === 'fatal') reject(new EngineWorkerError(event.message, event));
+        else return;
+        cleanup();
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        reject(new EngineWorkerError(err.message));
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        reject(new EngineWorkerError(`worker exited with code ${code} before the model was ready`));
+      };
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    }).catch(async (err: EngineWorkerError) => {
+      await worker.terminate();
+      // Keep the worker-side error recognisable (e.g. WEFT_ERR_MODEL_LOAD for a corrupt file).
+      throw err;
+    });
+    return new Engine(worker, channel.port1, new Int32Array(wake), info, options);
+  }
+
+  /** Queues a prompt; it starts when a seat and KV budget are free (FIFO). */
+  submit(promptIds: readonly number[], options: SubmitOptions = {}): SequenceGroup {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new EngineClosedError();
+    const n = options.n ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > this.maxNumSeqs) {
+      throw new InvalidGenerateArgumentError(
+        `n = ${n} must be an integer in 1..maxNumSeqs (${this.maxNumSeqs})`,
+      );
+    }
+    if (promptIds.length === 0)
+      throw new InvalidGenerateArgumentError('the prompt is empty; give at least one token');
+    for (let i = 0; i < promptIds.length; i++) {
+      const t = promptIds[i]!;
+      if (!Number.isInteger(t) || t < 0 || t >= this.vocabSize)
+        throw new TokenIdOutOfRangeError(t, i, this.vocabSize);
+    }
+    if (promptIds.length > this.contextLength) {
+      throw new ContextLengthExceededError(promptIds.length, this.contextLength, 'prompt');
+    }
+    if (this.queue.length >= this.maxQueued) throw new EngineQueueFullError(this.maxQueued);
+    options.signal?.throwIfAborted();
+    const room = this.contextLength - promptIds.length;
+    const perRow = Math.min(options.maxTokens ?? room, room);
+    const reservation = Math.min(promptIds.length + n * perRow, this.kvCacheTokens);
+    const group = new SequenceGroup(this, this.nextId++, [...promptIds], n, reservation);
+    this.groups.set(group.id, group);
+    this.queue.push(group);
+    if (options.signal) {
+      const signal = options.signal;
+      const onAbort = () => group.fail(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.detachOnFinish(group, () => signal.removeEventListener('abort', onAbort));
+    }
+    this.pump();
+    return group;
+  }
+
+  metrics(): EngineMetrics {
+    let kv = 0;
+    for (const g of this.groups.values()) if (g.state === 'running') kv += g.kvTokens;
+    const t = this.timing;
+    return {
+      queued: this.queue.length,
+      running: this.runningRows,
+      runningGroups: this.runningGroups,
+      kvCacheUsedTokens: kv,
+      kvCacheCapacityTokens: this.kvCacheTokens,
+      generatedTokens: this.generated,
+      promptTokens: this.prompted,
+      timeToFirstTokenSeconds: { sum: t.ttftSum / 1000, count: t.ttftCount },
+      timePerOutputTokenSeconds: { sum: t.tpotSum / 1000, count: t.tpotCount },
+    };
+  }
+
+  /** Fails every group with `EngineClosedError` and stops the worker. */
+  async close(): Promise<void> {
+    if (this.closed) return this.exited;
+    this.closed = true;
+    for (const g of [...this.groups.values()]) g.fail(new EngineClosedError());
+    this.command({ type: 'close' });
+    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    await this.exited;
+    clearTimeout(timer);
+    this.port.close();
+  }
+
+  /** @internal GroupHost */
+  sendAppend(group: SequenceGroup, tokens: readonly number[], parents: readonly number[] | undefined): void {
+    this.command({ type: 'append', id: group.id, tokens: [...tokens], parents: parents && [...parents] });
+  }
+
+  /** @internal GroupHost: a group finished (normally, cancelled or failed). */
+  release(group: SequenceGroup): void {
+    if (!this.groups.delete(group.id)) return;
+    if (group.state === 'queued') {
+      const i = this.queue.indexOf(group);
+      if (i >= 0) this.queue.splice(i, 1);
+    } else if (group.state === 'running') {
+      this.runningRows -= group.n;
+      this.runningGroups--;
+      this.reserved -= group.reservation;
+      if (!this.closed) this.command({ type: 'finish', id: group.id });
+    }
+    this.finishHooks.get(group)?.();
+    this.finishHooks.delete(group);
+    queueMicrotask(() => this.pump());
+  }
+
+  private readonly finishHooks = new Map<SequenceGroup, () => void>();
+
+  private detachOnFinish(group: SequenceGroup, hook: () => void): void {
+    this.finishHooks.set(group, hook);
+  }
+
+  /** Admits queued groups in order while the head fits. */
+  private pump(): void {
+    if (this.closed || this.failure) return;
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      const seats = this.runningRows + head.n <= this.maxNumSeqs;
+      const kv = this.reserved + head.reservation <= this.kvCacheTokens;
+      if (!seats || !kv) return;
+      this.queue.shift();
+      head.state = 'running';
+      this.runningRows += head.n;
+      this.runningGroups++;
+      this.reserved += head.reservation;
+      this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n });
+    }
+  }
+
+  private command(command: EngineCommand): void {
+    this.port.postMessage(command);
+    Atomics.add(this.wake, 0, 1);
+    Atomics.notify(this.wake, 0);
+  }
+
+  private onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'logits': {
+        const vocab = this.vocabSize;
+        const now = performance.now();
+        for (let i = 0; i < event.ids.length; i++) {
+          const group = this.groups.get(event.ids[i]!);
+          if (!group) continue;
+          const rows = event.rows[i]!;
+          const logits = new Float32Array(event.buffer, event.offsets[i]! * vocab * 4, rows * vocab);
+          this.generated += rows;
+          this.prompted += event.prefilled[i]!;
+          if (group.lastDeliveryAt === 0) {
+            this.timing.ttftSum += now - group.submittedAt;
+            this.timing.ttftCount++;
+          } else {
+            this.timing.tpotSum += now - group.lastDeliveryAt;
+            this.timing.tpotCount++;
+          }
+          group.lastDeliveryAt = now;
+          group.receive({ logits, rows });
+        }
+        return;
+      }
+      case 'error': {
+        const group = this.groups.get(event.id);
+        group?.fail(new EngineWorkerError(event.message, event));
+        return;
+      }
+      case 'fatal':
+        this.onFatal(new EngineWorkerError(event.message, event));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onFatal(err: EngineWorkerError): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const g of [...this.groups.values()]) g.fail(err);
+  }
+}

@@ -1,0 +1,69 @@
+import type { ModelSource } from '../runtime/model-source.js';
+
+/** Commands main → worker, sent on a dedicated port and read synchronously between steps. */
+export type EngineCommand =
+  | { readonly type: 'submit'; readonly id: number; readonly prompt: readonly number[]; readonly n: number }
+  | {
+      readonly type: 'append';
+      readonly id: number;
+      readonly tokens: readonly number[];
+      readonly parents: readonly number[] | undefined;
+    }
+  | { readonly type: 'finish'; readonly id: number }
+  | { readonly type: 'close' };
+
+/** What the model looks like, sent once the worker's session is open. */
+export interface EngineModelInfo {
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  readonly eosTokenIds: readonly number[];
+  readonly padTokenId: number;
+  readonly numLayers: number;
+  readonly kvHeads: number;
+  readonly headSize: number;
+  readonly kvDtype: string;
+}
+
+/**
+ * One step's logits for several groups in one transferred buffer: group `ids[i]` owns rows
+ * `[offsets[i], offsets[i] + rows[i])` of a `rows × vocab` float32 matrix.
+ */
+export interface LogitsEvent {
+  readonly type: 'logits';
+  readonly buffer: ArrayBuffer;
+  readonly ids: readonly number[];
+  readonly offsets: readonly number[];
+  readonly rows: readonly number[];
+  /** Prompt tokens whose prefill completed in this event (for the promptTokens counter), per id. */
+  readonly prefilled: readonly number[];
+}
+
+/** Events worker → main. */
+export type EngineEvent =
+  | { readonly type: 'ready'; readonly model: EngineModelInfo }
+  | LogitsEvent
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly name: string;
+      readonly code: string | undefined;
+      readonly message: string;
+    }
+  | {
+      readonly type: 'fatal';
+      readonly name: string;
+      readonly code: string | undefined;
+      readonly message: string;
+    }
+  | { readonly type: 'closed' };
+
+/** Everything the worker needs at start. */
+export interface EngineWorkerData {
+  readonly source: string | ModelSource;
+  readonly threads: number | undefined;
+  readonly dtype: string | undefined;
+  readonly maxNumBatchedTokens: number;
+  readonly readyWaitMs: number;
+  /** Int32 counter main bumps (and notifies) after each command, so the worker can sleep on it. */
+  readonly wake: SharedArrayBuffer;
+}

@@ -1,0 +1,193 @@
+import { ContextLengthExceededError, TokenIdOutOfRangeError } from '../runtime/runtime-errors.js';
+import { SequenceGroupStateError } from './engine-errors.js';
+
+/** One step of a group: the logits after each live row's last token. */
+export interface EngineStep {
+  /** `rows × vocab` float32, row-major. Owned by the caller (a fresh buffer every step). */
+  readonly logits: Float32Array;
+  readonly rows: number;
+}
+
+/** The engine side of a group (implemented by `Engine`). */
+export interface GroupHost {
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  sendAppend(group: SequenceGroup, tokens: readonly number[], parents: readonly number[] | undefined): void;
+  release(group: SequenceGroup): void;
+}
+
+interface Waiter {
+  resolve(step: EngineStep): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * `n` sequences sharing one prompt, driven step by step: `next()` gives the logits of every live row,
+ * `append(tokens, parents?)` feeds one token per new row, `finish()` frees the KV at the next step.
+ *
+ * ```ts
+ * const group = engine.submit(promptIds, { n: 2 });
+ * for (;;) {
+ *   const { logits, rows } = await group.next();
+ *   const tokens = pick(logits, rows);          // one token per row
+ *   if (done(tokens)) break;
+ *   group.append(tokens);                       // or append(tokens, parents) to fork / reorder rows
+ * }
+ * group.finish();
+ * ```
+ * Row i of a new step continues row `parents[i]` of the previous one (default: row i), so beams can
+ * be reordered and rows forked or dropped; at most `n` rows live at once. Every row starts as a
+ * copy of the prompt, so the first step has `n` identical rows.
+ */
+export class SequenceGroup {
+  readonly id: number;
+  readonly n: number;
+  readonly promptIds: readonly number[];
+  /** KV tokens the admission reserved for this group (prompt + n × max new tokens, clamped). */
+  readonly reservation: number;
+  readonly submittedAt = performance.now();
+  state: 'queued' | 'running' | 'finished' = 'queued';
+  lastDeliveryAt = 0;
+  private rowLengths: number[];
+  private delivered = 0;
+  private appended = 0;
+  private inbox: EngineStep | undefined;
+  private failure: unknown;
+  private waiter: Waiter | undefined;
+
+  constructor(
+    private readonly host: GroupHost,
+    id: number,
+    promptIds: readonly number[],
+    n: number,
+    reservation: number,
+  ) {
+    this.id = id;
+    this.n = n;
+    this.promptIds = promptIds;
+    this.reservation = reservation;
+    this.rowLengths = new Array<number>(n).fill(promptIds.length);
+  }
+
+  /** Live rows (= `n` until `append` drops some). */
+  get rows(): number {
+    return this.rowLengths.length;
+  }
+
+  get finished(): boolean {
+    return this.state === 'finished';
+  }
+
+  /** Logical KV tokens: the shared prompt once, plus each row's own tokens. */
+  get kvTokens(): number {
+    const prompt = this.promptIds.length;
+    let total = prompt;
+    for (const len of this.rowLengths) total += len - prompt;
+    return total;
+  }
+
+  /** The next step's logits. Rejects with the abort reason on cancellation, or the step's error. */
+  next(): Promise<EngineStep> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.inbox) {
+      const step = this.inbox;
+      this.inbox = undefined;
+      this.delivered++;
+      return Promise.resolve(step);
+    }
+    if (this.state === 'finished') {
+      return Promise.reject(
+        new SequenceGroupStateError(`group ${this.id} is finished; next() has nothing to give`),
+      );
+    }
+    if (this.waiter || this.delivered > this.appended) {
+      return Promise.reject(
+        new SequenceGroupStateError(
+          `group ${this.id}: next() called again before append(); append one token per row`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  /** Feeds one token per new row; `parents[i]` is the row token i continues (default: row i). */
+  append(tokens: readonly number[], parents?: readonly number[]): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.state === 'finished')
+      throw new SequenceGroupStateError(`group ${this.id} is finished; cannot append`);
+    if (this.delivered !== this.appended + 1) {
+      throw new SequenceGroupStateError(
+        `group ${this.id}: append() must follow a resolved next() (${this.delivered} steps received, ${this.appended} appended)`,
+      );
+    }
+    const rows = this.rowLengths.length;
+    if (parents === undefined && tokens.length !== rows) {
+      throw new SequenceGroupStateError(
+        `group ${this.id}: got ${tokens.length} tokens for ${rows} rows; give one per row or pass parents`,
+      );
+    }
+    if (parents !== undefined && parents.length !== tokens.length) {
+      throw new SequenceGroupStateError(
+        `group ${this.id}: ${tokens.length} tokens but ${parents.length} parents; give one parent per token`,
+      );
+    }
+    if (tokens.length === 0 || tokens.length > this.n) {
+      throw new SequenceGroupStateError(
+        `group ${this.id}: ${tokens.length} rows; a group of n=${this.n} has 1..${this.n} rows`,
+      );
+    }
+    const next: number[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (!Number.isInteger(t) || t < 0 || t >= this.host.vocabSize)
+        throw new TokenIdOutOfRangeError(t, i, this.host.vocabSize);
+      const p = parents ? parents[i]! : i;
+      if (!Number.isInteger(p) || p < 0 || p >= rows) {
+        throw new SequenceGroupStateError(
+          `group ${this.id}: parent ${p} of row ${i} is not a row (0..${rows - 1})`,
+        );
+      }
+      const len = this.rowLengths[p]! + 1;
+      if (len > this.host.contextLength) throw new ContextLengthExceededError(len, this.host.contextLength);
+      next.push(len);
+    }
+    this.rowLengths = next;
+    this.appended++;
+    this.host.sendAppend(this, tokens, parents);
+  }
+
+  /** Ends the group; its KV is freed at the next step. Idempotent. */
+  finish(): void {
+    if (this.state === 'finished') return;
+    this.close(new SequenceGroupStateError(`group ${this.id} finished while next() was pending`));
+  }
+
+  /** Called by the engine: a step arrived. */
+  receive(step: EngineStep): void {
+    if (this.state === 'finished') return;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      this.delivered++;
+      w.resolve(step);
+    } else this.inbox = step;
+  }
+
+  /** Called by the engine: ends the group with `reason` for a pending or later `next()`. */
+  fail(reason: unknown): void {
+    if (this.state === 'finished') return;
+    this.failure = reason;
+    this.close(reason);
+  }
+
+  private close(reason: unknown): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    this.inbox = undefined;
+    this.host.release(this);
+    this.state = 'finished';
+    waiter?.reject(reason);
+  }
+}
