@@ -1,4 +1,4 @@
-import { dirname, relative } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { PortMap, PortSpec } from '../calculator/contract.js';
 import { t } from '../calculator/port-type.js';
 import { V } from '../errors/validation-codes.js';
@@ -152,4 +152,5 @@ function bind(
   return into;
 }
 
-const rel = (f: string): string => relative(process.cwd(), f) || f;
+// File names only: enough to recognise the files in a message, and stable across machines.
+const rel = (f: string): string => basename(f);

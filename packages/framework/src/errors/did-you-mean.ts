@@ -30,7 +30,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
+  // A quarter of the length: long names share suffixes like `Calculator` and must not all look alike.
+  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 4));
   return bestScore <= limit ? best : undefined;
 }
 
