@@ -13,3 +13,6 @@ export { generateCommand } from './cli/generate-command.js';
 export { modelCommand } from './cli/model-command.js';
 export * from './errors/llm-error-codes.js';
 export * from './errors/llm-errors.js';
+export * from './model/load-model-info.js';
+export * from './model/model-info.js';
+export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';

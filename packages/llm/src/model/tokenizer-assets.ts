@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelDirError } from '../errors/llm-errors.js';
+import { readJsonObject } from './read-json.js';
+
+export interface TokenizerAssets {
+  tokenizerFile: string;
+  tokenizerConfig: Record<string, unknown>;
+  chatTemplate?: string;
+  chatTemplateSource?: 'chat_template.jinja' | 'tokenizer_config.json';
+}
+
+/**
+ * Finds the tokenizer files of a model directory. `chat_template.jinja` wins over
+ * tokenizer_config's `chat_template` (that is how transformers resolves it); a list of named
+ * templates yields the one named `default`.
+ */
+export function readTokenizerAssets(dir: string): TokenizerAssets {
+  const tokenizerFile = join(dir, 'tokenizer.json');
+  if (!existsSync(tokenizerFile)) {
+    throw new ModelDirError(
+      `${dir} has no tokenizer.json; Weft needs the fast-tokenizer file (export it with the model, e.g. \`optimum-cli export onnx\` or \`tokenizer.save_pretrained()\`)`,
+      tokenizerFile,
+    );
+  }
+  const tokenizerConfig = readJsonObject(join(dir, 'tokenizer_config.json'), true) ?? {};
+  const jinja = join(dir, 'chat_template.jinja');
+  if (existsSync(jinja)) {
+    return {
+      tokenizerFile,
+      tokenizerConfig,
+      chatTemplate: readFileSync(jinja, 'utf8'),
+      chatTemplateSource: 'chat_template.jinja',
+    };
+  }
+  const raw = tokenizerConfig.chat_template;
+  let chatTemplate: string | undefined;
+  if (typeof raw === 'string') chatTemplate = raw;
+  else if (Array.isArray(raw)) {
+    const named = raw.find((t) => (t as { name?: unknown })?.name === 'default') as
+      | { template?: unknown }
+      | undefined;
+    if (typeof named?.template === 'string') chatTemplate = named.template;
+  }
+  return chatTemplate === undefined
+    ? { tokenizerFile, tokenizerConfig }
+    : { tokenizerFile, tokenizerConfig, chatTemplate, chatTemplateSource: 'tokenizer_config.json' };
+}
