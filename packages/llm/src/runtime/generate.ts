@@ -26,14 +26,14 @@ export interface GenerateOptions extends SimpleSamplingOptions {
   readonly signal?: AbortSignal;
 }
 
-export type FinishReason = 'stop' | 'length';
+export type GenerateFinishReason = 'stop' | 'length';
 
 export interface GenerateResult {
   /** Generated ids (the EOS / stop token included when it ended the sequence). */
   readonly tokenIds: number[];
   /** Decoded generated text (tokenizer only), cut before a stop string. */
   readonly text: string | undefined;
-  readonly finishReason: FinishReason;
+  readonly finishReason: GenerateFinishReason;
   readonly promptTokens: number;
 }
 
@@ -92,7 +92,7 @@ export async function generate(
   const vocab = session.vocabSize;
   const generated: number[][] = promptIds.map(() => []);
   const texts: (string | undefined)[] = promptIds.map(() => undefined);
-  const reasons: FinishReason[] = promptIds.map(() => 'length');
+  const reasons: GenerateFinishReason[] = promptIds.map(() => 'length');
   const randoms = promptIds.map((_, i) => seededRandom((options.seed ?? 0) + i * 0x9e3779b9));
 
   let batch = SequenceBatch.empty(session, promptIds.length);

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { checkOnnxHeader, onnxLoadError } from '../model/onnx-files.js';
 import { describeModelIo, type ModelIo } from './model-io.js';
 import { type ModelSource, readModelSource } from './model-source.js';
-import { ModelLoadError, UnsupportedModelError } from './runtime-errors.js';
+import { UnsupportedModelError } from './runtime-errors.js';
 
 export interface ModelSessionOptions {
   /** onnxruntime intra-op threads (default: all cores). Inter-op is always 1: decoders are sequential graphs. */
@@ -57,7 +57,7 @@ export class ModelSession {
   static async open(source: string | ModelSource, options: ModelSessionOptions = {}): Promise<ModelSession> {
     const resolved = typeof source === 'string' ? readModelSource(source, { dtype: options.dtype }) : source;
     const file = resolved.onnxPath;
-    if (!existsSync(file)) throw new ModelLoadError(file, 'file not found');
+    checkOnnxHeader(file);
     const threads = options.threads ?? availableParallelism();
     let session: ort.InferenceSession;
     try {
@@ -69,7 +69,7 @@ export class ModelSession {
         executionProviders: ['cpu'],
       });
     } catch (err) {
-      throw new ModelLoadError(file, firstLine((err as Error).message));
+      throw onnxLoadError(file, new Error(firstLine((err as Error).message)));
     }
     try {
       const io = describeModelIo(

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ModelConfigError, ModelDirError } from '../errors/llm-errors.js';
 import type { IoNameHints, KvShapeHints } from './model-io.js';
-import { ModelLoadError } from './runtime-errors.js';
 
 /**
  * What a `ModelSession` needs besides the ONNX file's own metadata. `loadModelInfo` (model/) gives
@@ -23,7 +23,10 @@ function readJson(file: string): Record<string, any> {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
   } catch (err) {
-    throw new ModelLoadError(file, `not readable JSON (${(err as Error).message})`);
+    throw new ModelConfigError(
+      `${file} is not readable JSON (${(err as Error).message}); fix or re-export it`,
+      file,
+    );
   }
 }
 
@@ -79,9 +82,9 @@ export function readModelSource(dir: string, options: { dtype?: string } = {}): 
   }
   const configFile = join(dir, 'config.json');
   if (!existsSync(configFile)) {
-    throw new ModelLoadError(
+    throw new ModelDirError(
+      `${dir} has neither config.json nor genai_config.json; point at a model directory`,
       configFile,
-      'missing (a model directory needs config.json or genai_config.json)',
     );
   }
   const config = readJson(configFile);

@@ -1,28 +1,16 @@
+import { LlmError } from '../errors/llm-errors.js';
+
 /**
- * Errors of the ONNX runtime layer (`ModelSession`, batched steps, `generate()`). Each has a stable
- * `code`; `runtimeErrorCodes` lists them for the package's error table and docs/errors.md.
+ * Errors of the ONNX runtime layer (`ModelSession`, batched steps, `generate()`) and the engine.
+ * Each has a stable `code` (listed in `llmErrorCodes`) and the HTTP `status` the server should use.
+ * A corrupt or missing ONNX file is the model package's `ModelOnnxError` / `ModelDirError`.
  */
-export class LlmRuntimeError extends Error {
-  readonly code: string;
+export class LlmRuntimeError extends LlmError {
   /** HTTP status when the error reaches a client through the server. */
   readonly status: number;
   constructor(code: string, message: string, status = 500) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message);
     this.status = status;
-  }
-}
-
-/** The ONNX file is missing, corrupt or cannot be loaded by onnxruntime. */
-export class ModelLoadError extends LlmRuntimeError {
-  readonly file: string;
-  constructor(file: string, detail: string) {
-    super(
-      'WEFT_ERR_MODEL_LOAD',
-      `cannot load ONNX model "${file}": ${detail}. Check that the file is a complete ONNX export (re-download or rebuild it with \`weft model create\`).`,
-    );
-    this.file = file;
   }
 }
 
@@ -75,13 +63,6 @@ export class InvalidGenerateArgumentError extends LlmRuntimeError {
 
 /** Entries for the llm package's error-code table (shape of the framework's `ErrorCodeEntry`). */
 export const runtimeErrorCodes = [
-  {
-    code: 'WEFT_ERR_MODEL_LOAD',
-    status: 500,
-    title: 'ONNX model cannot be loaded',
-    description:
-      'onnxruntime refused the ONNX file (missing, truncated, corrupt, or missing external data). The message names the file; rebuild or re-download it.',
-  },
   {
     code: 'WEFT_ERR_UNSUPPORTED_MODEL',
     status: 500,
