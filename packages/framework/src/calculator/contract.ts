@@ -100,6 +100,11 @@ export interface CalculatorContext<
   setOutputSidePacket<K extends keyof OS & string>(tag: K, value: Value<OS, K>, index?: number): void;
   /** Aborted when the run is cancelled or fails; pass it to every long operation. */
   readonly signal: AbortSignal;
+  /**
+   * Directory of the graph file this node was written in (undefined for graphs built in memory).
+   * Resolve relative paths from options (e.g. a `model_dir`) against it.
+   */
+  readonly graphDir?: string | undefined;
 }
 
 /** Returned by a source's `process` to say it has no more packets (MediaPipe tool::StatusStop). */

@@ -15,6 +15,11 @@ export interface StartOptions {
   readonly signal?: AbortSignal;
   /** Record per-packet trace events (for Chrome trace export). */
   readonly trace?: boolean;
+  /**
+   * Called synchronously for every packet of every graph output stream, in the order produced
+   * (across streams). Cheaper than `output()` iterables and keeps the global order (the CLI uses it).
+   */
+  readonly onOutput?: (stream: string, packet: Packet) => void;
 }
 
 export interface NodeStats {

@@ -1,0 +1,96 @@
+import { R } from '../errors/runtime-codes.js';
+import type { CompiledGraph, GraphRun, StartOptions } from '../graph/graph-api.js';
+import type { ValidatedGraph } from '../graph/validated-graph.js';
+import { compilePlan, type GraphPlan } from './graph-plan.js';
+import { GraphRunImpl } from './graph-run.js';
+import { RunError } from './run-errors.js';
+import { SharedNode } from './shared-node.js';
+
+/**
+ * A validated graph compiled for running: stream ids, node plans and throttling paths are computed
+ * once here; `start()` only allocates per-run state, so a server can start one run per request.
+ *
+ * ```ts
+ * const graph = await Graph.create(validated);           // or loadGraph(file)
+ * const run = graph.start({ sidePackets: { scale: 2 } });
+ * await run.addPacket('in', 21, 0);
+ * run.closeAllInputs();
+ * for await (const packet of run.output('out')) console.log(packet.value);
+ * await run.done();
+ * ```
+ */
+export class Graph implements CompiledGraph {
+  readonly #plan: GraphPlan;
+  readonly #shared = new Map<string, unknown>();
+  readonly #sharedNodes: SharedNode[] = [];
+  readonly #runs = new Set<GraphRunImpl>();
+  readonly #abort = new AbortController();
+  #disposed = false;
+  readonly #hooks = { onFinish: (run: GraphRunImpl) => this.#runs.delete(run) };
+
+  private constructor(readonly config: ValidatedGraph) {
+    this.#plan = compilePlan(config);
+  }
+
+  /** Compiles `validated` and opens its graph-scoped nodes (in order); their side packets are shared by every run. */
+  static async create(validated: ValidatedGraph): Promise<Graph> {
+    const graph = new Graph(validated);
+    for (const spec of graph.#plan.graphScoped) {
+      const node = new SharedNode(spec, graph.#shared, graph.#abort.signal, graph.#plan.dir, validated.name);
+      await node.open().catch(async (error: unknown) => {
+        await graph.dispose().catch(() => {});
+        throw error;
+      });
+      graph.#sharedNodes.push(node);
+    }
+    return graph;
+  }
+
+  get name(): string {
+    return this.#plan.name;
+  }
+
+  start(options: StartOptions = {}): GraphRun {
+    if (this.#disposed) {
+      throw new RunError(
+        R.GRAPH_DISPOSED,
+        `graph "${this.#plan.name}" was disposed; load it again to start runs`,
+      );
+    }
+    const run = new GraphRunImpl(this.#plan, this.#shared, options, this.#hooks);
+    if (!run.finished) this.#runs.add(run);
+    return run;
+  }
+
+  sharedSidePacket(name: string): unknown {
+    return this.#shared.get(name);
+  }
+
+  inputStreamName(tag: string, index = 0): string | undefined {
+    return this.config.inputStreams.find((p) => p.tag === tag && p.index === index)?.name;
+  }
+
+  outputStreamName(tag: string, index = 0): string | undefined {
+    return this.config.outputStreams.find((p) => p.tag === tag && p.index === index)?.name;
+  }
+
+  /** Number of runs started and not yet finished. */
+  get activeRuns(): number {
+    return this.#runs.size;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const runs = [...this.#runs];
+    for (const run of runs)
+      run.cancel(new RunError(R.GRAPH_DISPOSED, `graph "${this.#plan.name}" was disposed`));
+    await Promise.allSettled(runs.map((run) => run.done()));
+    this.#abort.abort();
+    const errors: unknown[] = [];
+    for (const node of [...this.#sharedNodes].reverse()) {
+      await node.close().catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+}

@@ -1,0 +1,88 @@
+import type { OutputStream } from '../calculator/contract.js';
+import { R } from '../errors/runtime-codes.js';
+import { Packet } from '../packet/packet.js';
+import { Timestamp } from '../timestamp/timestamp.js';
+import { RunError, TimestampOrderError } from './run-errors.js';
+import type { RunNode } from './run-node.js';
+
+const fmt = Timestamp.format;
+
+/**
+ * A node's output stream within one run. Enforces strictly increasing timestamps at the producer
+ * (the error names node, calculator and port) and forwards packets and bounds to the consumers.
+ */
+export class OutputPort implements OutputStream {
+  nextTimestampBound: Timestamp = Timestamp.Unstarted;
+  isClosed = false;
+
+  constructor(
+    readonly node: RunNode,
+    readonly stream: number,
+    readonly label: string,
+  ) {}
+
+  add(value: unknown, timestamp?: Timestamp): void {
+    this.addPacket(new Packet(value, timestamp ?? this.node.defaultOutputTimestamp(this)));
+  }
+
+  addPacket(packet: Packet): void {
+    const ts = packet.timestamp;
+    if (this.isClosed || ts < this.nextTimestampBound || !Timestamp.isAllowedInStream(ts)) this.#reject(ts);
+    this.nextTimestampBound = Timestamp.nextAllowedInStream(ts);
+    this.node.packetsOut++;
+    const run = this.node.run;
+    run.deliver(this.stream, packet, this.nextTimestampBound);
+    if (!run.looping) run.kickSoon();
+  }
+
+  setNextTimestampBound(bound: Timestamp): void {
+    // A bound below the current one is no news; after close there is nothing left to promise.
+    if (this.isClosed || bound <= this.nextTimestampBound) return;
+    this.nextTimestampBound = bound;
+    this.#propagate(bound);
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.nextTimestampBound = Timestamp.Done;
+    this.#propagate(Timestamp.Done);
+  }
+
+  /** Raises the bound without the calculator asking (timestamp offset propagation). */
+  raiseBound(bound: Timestamp): void {
+    if (this.isClosed || bound <= this.nextTimestampBound) return;
+    this.nextTimestampBound = bound;
+    this.node.run.propagateBound(this.stream, bound);
+  }
+
+  #propagate(bound: Timestamp): void {
+    const run = this.node.run;
+    run.propagateBound(this.stream, bound);
+    if (!run.looping) run.kickSoon();
+  }
+
+  #reject(ts: Timestamp): never {
+    const where = `node "${this.node.nodeName}" (${this.node.calculatorName}) output "${this.label}"`;
+    let error: RunError;
+    if (this.isClosed) {
+      error = new RunError(
+        R.OUTPUT_CLOSED,
+        `${where}: packet at ${fmt(ts)} added after the stream was closed; add packets before close()`,
+      );
+    } else if (!Timestamp.isAllowedInStream(ts)) {
+      error = new RunError(
+        R.TIMESTAMP_INVALID,
+        `${where}: ${fmt(ts)} is not a timestamp a packet may carry; use an integer in [Timestamp.Min, Timestamp.Max] (or PreStream/PostStream)`,
+      );
+    } else {
+      error = new TimestampOrderError(
+        R.TIMESTAMP_NOT_INCREASING,
+        `${where}: packet at ${fmt(ts)} is below the stream's next timestamp bound ${fmt(this.nextTimestampBound)}; timestamps on a stream must strictly increase`,
+      );
+    }
+    // Fail the run even if the calculator catches the throw: the stream's contract is broken.
+    this.node.run.failNode(this.node, error);
+    throw error;
+  }
+}
