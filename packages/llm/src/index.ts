@@ -40,7 +40,12 @@ export {
 } from './runtime/generate.js';
 export type { FloatDtype, IdDtype, KvBinding, ModelIo } from './runtime/model-io.js';
 export { ModelSession, type ModelSessionOptions } from './runtime/model-session.js';
-export { type ModelSource, readModelSource } from './runtime/model-source.js';
+export {
+  type ModelRef,
+  type ModelSource,
+  modelSourceFromInfo,
+  resolveModelSource,
+} from './runtime/model-source.js';
 export {
   ContextLengthExceededError,
   InvalidGenerateArgumentError,
@@ -49,3 +54,5 @@ export {
   UnsupportedModelError,
 } from './runtime/runtime-errors.js';
 export { type BatchRowRef, SequenceBatch } from './runtime/sequence-batch.js';
+export type { StreamDecoder } from './tokenizer/stream-decoder.js';
+export * from './tokenizer/tokenizer.js';

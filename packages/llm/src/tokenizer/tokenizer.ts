@@ -1,0 +1,172 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Tokenizer as NativeTokenizer } from 'tokenizers';
+import { TokenizerLoadError } from '../errors/llm-errors.js';
+import {
+  createStreamDecoderFromTables,
+  type StreamDecoder,
+  type StreamDecoderTables,
+} from './stream-decoder.js';
+import { detectScheme, tokenBytes } from './token-bytes.js';
+
+export interface AddedToken {
+  id: number;
+  content: string;
+  special: boolean;
+}
+
+export interface EncodeOptions {
+  /** Apply the tokenizer's post-processor (e.g. Llama's BOS). Default true, as in `tokenizers`. */
+  addSpecialTokens?: boolean;
+}
+
+export interface DecodeOptions {
+  /** Drop special tokens (added tokens marked `special`). Default false. */
+  skipSpecialTokens?: boolean;
+}
+
+/**
+ * A Hugging Face fast tokenizer (`tokenizer.json`) over the native `tokenizers` package, plus
+ * what `tokenizer_config.json` says about special tokens. Loading is synchronous; encode/decode run
+ * on the native thread pool; stream decoding is synchronous from a per-token byte table.
+ */
+export class Tokenizer {
+  readonly vocabSize: number;
+  readonly addedTokens: readonly AddedToken[];
+  /** Ids of the added tokens marked special. */
+  readonly specialTokenIds: ReadonlySet<number>;
+  readonly bosToken?: string;
+  readonly eosToken?: string;
+  readonly padToken?: string;
+  readonly bosTokenId?: number;
+  readonly eosTokenId?: number;
+  readonly padTokenId?: number;
+  /** `add_bos_token` of tokenizer_config.json (false when absent). */
+  readonly addBosToken: boolean;
+  /** `chat_template.jinja` next to the tokenizer, else tokenizer_config's template. */
+  readonly chatTemplate?: string;
+  private tables?: StreamDecoderTables;
+
+  private constructor(
+    private readonly native: NativeTokenizer,
+    private readonly json: Record<string, any>,
+    readonly tokenizerFile: string,
+    config: Record<string, unknown>,
+    chatTemplate: string | undefined,
+  ) {
+    this.vocabSize = native.getVocabSize(true);
+    const added: AddedToken[] = Array.isArray(json.added_tokens)
+      ? json.added_tokens.map((t: { id: number; content: string; special?: boolean }) => ({
+          id: t.id,
+          content: t.content,
+          special: t.special === true,
+        }))
+      : [];
+    this.addedTokens = added;
+    this.specialTokenIds = new Set(added.filter((t) => t.special).map((t) => t.id));
+    const resolve = (key: string): [string | undefined, number | undefined] => {
+      const raw = config[key];
+      const content = typeof raw === 'string' ? raw : (raw as { content?: unknown } | null)?.content;
+      if (typeof content !== 'string') return [undefined, undefined];
+      return [content, native.tokenToId(content) ?? undefined];
+    };
+    [this.bosToken, this.bosTokenId] = resolve('bos_token');
+    [this.eosToken, this.eosTokenId] = resolve('eos_token');
+    [this.padToken, this.padTokenId] = resolve('pad_token');
+    this.addBosToken = config.add_bos_token === true;
+    if (chatTemplate !== undefined) this.chatTemplate = chatTemplate;
+  }
+
+  /**
+   * Loads `tokenizer.json` (a file, or a model directory holding one) and the
+   * `tokenizer_config.json` / `chat_template.jinja` beside it.
+   */
+  static load(path: string): Tokenizer {
+    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'tokenizer.json') : path;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new TokenizerLoadError(`cannot read ${file}: ${(err as Error).message}`, file, { cause: err });
+    }
+    let json: Record<string, any>;
+    let native: NativeTokenizer;
+    try {
+      json = JSON.parse(text);
+      native = NativeTokenizer.fromString(text);
+    } catch (err) {
+      throw new TokenizerLoadError(
+        `${file} is not a tokenizer the \`tokenizers\` library can read (${(err as Error).message}); it must be a Hugging Face fast-tokenizer tokenizer.json`,
+        file,
+        { cause: err },
+      );
+    }
+    const dir = dirname(file);
+    const configFile = join(dir, 'tokenizer_config.json');
+    let config: Record<string, unknown> = {};
+    if (existsSync(configFile)) {
+      try {
+        config = JSON.parse(readFileSync(configFile, 'utf8'));
+      } catch (err) {
+        throw new TokenizerLoadError(
+          `${configFile} is not valid JSON (${(err as Error).message})`,
+          configFile,
+          {
+            cause: err,
+          },
+        );
+      }
+    }
+    const jinja = join(dir, 'chat_template.jinja');
+    const template = existsSync(jinja)
+      ? readFileSync(jinja, 'utf8')
+      : typeof config.chat_template === 'string'
+        ? config.chat_template
+        : undefined;
+    return new Tokenizer(native, json, file, config, template);
+  }
+
+  async encode(text: string, options: EncodeOptions = {}): Promise<number[]> {
+    const encoding = await this.native.encode(text, null, {
+      addSpecialTokens: options.addSpecialTokens ?? true,
+    });
+    return encoding.getIds();
+  }
+
+  async decode(ids: readonly number[], options: DecodeOptions = {}): Promise<string> {
+    return this.native.decode([...ids], options.skipSpecialTokens ?? false);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.native.idToToken(id) ?? undefined;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.native.tokenToId(token) ?? undefined;
+  }
+
+  /** A synchronous, UTF-8-safe incremental decoder (one per generated sequence). */
+  createStreamDecoder(options: DecodeOptions = {}): StreamDecoder {
+    this.tables ??= this.buildTables();
+    return createStreamDecoderFromTables(this.tables, options);
+  }
+
+  // Built on first use from tokenizer.json itself: one native call per id would be slower.
+  private buildTables(): StreamDecoderTables {
+    const scheme = detectScheme(this.json.decoder);
+    const tokens: (string | undefined)[] = new Array(this.vocabSize);
+    const vocab = this.json.model?.vocab;
+    if (Array.isArray(vocab))
+      for (const [id, entry] of (vocab as [string, number][]).entries()) tokens[id] = entry[0];
+    else if (vocab && typeof vocab === 'object')
+      for (const [t, id] of Object.entries(vocab)) tokens[id as number] = t;
+    for (const t of this.addedTokens) tokens[t.id] = t.content;
+    // Added tokens go through the decoder too, exactly as in `tokenizers`' own decode.
+    const bytes = tokens.map((t) => (t === undefined ? undefined : tokenBytes(t, scheme)));
+    return {
+      bytes,
+      special: this.specialTokenIds,
+      stripLeadingSpace: scheme.kind === 'metaspace' && scheme.stripLeadingSpace,
+    };
+  }
+}
