@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { validateGraphFile } from '@weft/framework';
+import ts from 'typescript';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runWeft } from '../examples/run-weft.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tmp = join(root, '.weft', 'tmp', `calculator-new-${process.pid}-${Date.now()}`);
+
+const weft = (argv: string[]) => runWeft(argv, root);
+
+// Scaffold while the file is collected, so the generated test can be imported and run as part of this one.
+await mkdir(tmp, { recursive: true });
+const rel = relative(root, join(tmp, 'calcs'));
+const scaffolded = await weft(['calculator', 'new', 'Scale', '--dir', rel]);
+const dir = join(tmp, 'calcs');
+if (scaffolded.code === 0) await import(pathToFileURL(join(dir, 'scale-calculator.test.ts')).href);
+
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe('weft calculator new', () => {
+  it('writes the calculator, its test, an example graph and a sample input, and says what to run next', () => {
+    expect(scaffolded.stderr).toBe('');
+    expect(scaffolded.code).toBe(0);
+    expect(scaffolded.stdout).toBe(
+      [
+        `created ${rel}/scale-calculator.ts`,
+        `created ${rel}/scale-calculator.test.ts`,
+        `created ${rel}/scale-calculator.graph.yaml`,
+        `created ${rel}/scale-calculator.input.jsonl`,
+        '',
+        'next steps:',
+        `  npx vitest run ${rel}/scale-calculator.test.ts`,
+        `  pnpm weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('generates TypeScript that type-checks under the repo settings', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.check.json'),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
+      },
+    );
+    const files = [join(dir, 'scale-calculator.ts'), join(dir, 'scale-calculator.test.ts')];
+    const program = ts.createProgram(files, config!.options);
+    const problems = files.flatMap((f) =>
+      ts.getPreEmitDiagnostics(program, program.getSourceFile(f)).map((d) => {
+        const at =
+          d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+        return `${d.file?.fileName}:${at ? at.line + 1 : '?'} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('generates a graph that validates and loads the calculator through its `calculators:` list', async () => {
+    const result = await validateGraphFile(join(dir, 'scale-calculator.graph.yaml'));
+    expect(result.problems).toEqual([]);
+    expect(result.graph?.nodes.map((n) => n.calculator.name)).toEqual(['ScaleCalculator']);
+    expect(result.graph?.nodes[0]?.options).toEqual({ factor: 3 });
+  });
+
+  it('appends "Calculator" to the name only when it is missing', async () => {
+    const r = await weft(['calculator', 'new', 'HTTPHeaderCalculator', '--dir', join(rel, 'other')]);
+    expect(r.code).toBe(0);
+    const source = await readFile(join(tmp, 'calcs', 'other', 'http-header-calculator.ts'), 'utf8');
+    expect(source).toContain(
+      "export const HTTPHeaderCalculator = defineCalculator({\n  name: 'HTTPHeaderCalculator',",
+    );
+  });
+
+  it('refuses a bad NAME, quoting it with the rule and an example', async () => {
+    const r = await weft(['calculator', 'new', 'my-calc', '--dir', join(rel, 'bad')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'weft calculator new: invalid calculator name "my-calc": a calculator name is PascalCase: an uppercase letter, then letters and digits (examples: "Scale", "RedactWordsCalculator"); "Calculator" is appended when missing\n',
+    );
+    expect(existsSync(join(tmp, 'calcs', 'bad'))).toBe(false);
+  });
+
+  it('refuses the name of a built-in calculator', async () => {
+    const r = await weft(['calculator', 'new', 'PassThrough', '--dir', join(rel, 'builtin')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'weft calculator new: "PassThroughCalculator" is already a built-in calculator; calculator names are global, choose another NAME (example: "MyPassThroughCalculator")\n',
+    );
+  });
+
+  it('overwrites nothing when one of the files exists, and names it', async () => {
+    const sub = join(tmp, 'calcs', 'taken');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, 'scale-calculator.graph.yaml'), 'mine\n');
+    const r = await weft(['calculator', 'new', 'Scale', '--dir', join(rel, 'taken')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `weft calculator new: "${rel}/taken/scale-calculator.graph.yaml" already exists; nothing was written (choose another NAME or --dir)\n`,
+    );
+    expect(await readFile(join(sub, 'scale-calculator.graph.yaml'), 'utf8')).toBe('mine\n');
+    expect(existsSync(join(sub, 'scale-calculator.ts'))).toBe(false);
+  });
+
+  it('explains usage mistakes with exit code 2', async () => {
+    const missing = await weft(['calculator', 'new']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^weft calculator new: missing NAME \(example: weft calculator new Scale\)\nusage: /,
+    );
+    const noDir = await weft(['calculator', 'new', 'Scale', '--dir']);
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(
+      /^weft calculator new: --dir needs a directory \(example: --dir calculators\)\n/,
+    );
+    const unknown = await weft(['calculator', 'create', 'Scale']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^weft calculator: unknown subcommand "create"\nusage: weft calculator new NAME/,
+    );
+  });
+});
