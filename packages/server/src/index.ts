@@ -1,6 +1,7 @@
 export { type AppHandle, type AppOptions, createApp, type WeftApp } from './app/create-app.js';
 export { registerAllBuiltins } from './bootstrap.js';
 export { main } from './cli/main.js';
+export { type ServeControl, serveCommand } from './cli/serve-command.js';
 export { HttpError, type OpenAiErrorBody } from './errors/http-error.js';
 export {
   type ServerErrorCode,
@@ -18,3 +19,6 @@ export {
 } from './registry/graph-registry.js';
 export type { GraphLease } from './registry/loaded-graph.js';
 export { loadServerConfig, type ServerConfig, ServerConfigError } from './registry/server-config.js';
+export { createLogger, type LoggerOptions } from './serve/create-logger.js';
+export { defaultLoader } from './serve/default-loader.js';
+export { type RunningServer, type ServerOptions, startServer } from './serve/start-server.js';

@@ -1,5 +1,5 @@
 import express, { type Express, Router } from 'express';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { httpErrors } from '../errors/http-error.js';
 import { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
@@ -8,6 +8,7 @@ import { addLlmRoutes } from '../routes/llm-routes.js';
 import { addModelRoutes } from '../routes/model-routes.js';
 import { requestLog } from '../routes/request-log.js';
 import { addTokenizeRoute } from '../routes/tokenize-route.js';
+import { createLogger } from '../serve/create-logger.js';
 import { accessLog } from './access-log.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { errorHandler } from './error-handler.js';
@@ -42,7 +43,7 @@ export type WeftApp = Express & { readonly weft: AppHandle };
 
 /** The OpenAI-compatible REST app: `/v3` and `/v1` APIs, health, config and metrics. */
 export function createApp(options: AppOptions): WeftApp {
-  const logger = options.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const logger = options.logger ?? createLogger();
   const bodyLimit = options.bodyLimit ?? '1mb';
   const keepAliveMs = options.keepAliveMs ?? 5000;
   const graphs = options.registry;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '@weft/framework';
-import pino from 'pino';
 import { loadServerConfig, ServerConfigError } from '../registry/server-config.js';
+import { createLogger } from '../serve/create-logger.js';
 import { defaultLoader } from '../serve/default-loader.js';
 import { ensureDefaultModel } from '../serve/ensure-default-model.js';
 import { type RunningServer, startServer } from '../serve/start-server.js';
@@ -42,10 +42,10 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
     }
     throw error;
   }
-  const logger = pino(
-    { level: parsed.logLevel ?? config?.logLevel ?? 'info', base: { service: 'weft' } },
-    { write: (line: string) => io.stderr(line) },
-  );
+  const logger = createLogger({
+    level: parsed.logLevel ?? config?.logLevel ?? 'info',
+    write: (l) => io.stderr(l),
+  });
   if (parsed.ensureDefaultModel) await ensureDefaultModel(logger);
   // A config that lists graphs serves only those, unless a folder is asked for too.
   const graphsDir =

@@ -43,8 +43,10 @@ export class HttpError extends Error {
     this.headers = options.headers ?? {};
   }
 
+  /** The message carries the stable Weft code at the end, so users can look it up in docs/errors.md. */
   toBody(): OpenAiErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    const message = `${this.message} (${this.weftCode})`;
+    return { error: { message, type: this.type, param: this.param, code: this.code } };
   }
 }
 
