@@ -25,7 +25,7 @@ function describe(err: unknown): { name: string; code: string | undefined; messa
 async function main(): Promise<void> {
   let model: ModelSession;
   try {
-    model = await ModelSession.open(data.source, { threads: data.threads, dtype: data.dtype });
+    model = await ModelSession.open(data.source, { threads: data.threads });
   } catch (err) {
     emit({ type: 'fatal', ...describe(err) });
     return;

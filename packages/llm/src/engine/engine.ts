@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import type { ModelSource } from '../runtime/model-source.js';
+import { type ModelRef, resolveModelSource } from '../runtime/model-source.js';
 import {
   ContextLengthExceededError,
   InvalidGenerateArgumentError,
@@ -112,8 +112,8 @@ export class Engine implements GroupHost {
     return this.model.contextLength;
   }
 
-  /** Starts the worker and opens the model (directory or `ModelSource`) in it. */
-  static async start(model: string | ModelSource, options: EngineOptions = {}): Promise<Engine> {
+  /** Starts the worker and opens the model (directory, `ModelInfo` or `ModelSource`) in it. */
+  static async start(model: ModelRef, options: EngineOptions = {}): Promise<Engine> {
     const positive = (name: keyof EngineOptions, value: number | undefined) => {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
         throw new InvalidGenerateArgumentError(`engine option ${name} = ${value} must be an integer ≥ 1`);
@@ -126,9 +126,8 @@ export class Engine implements GroupHost {
     const wake = new SharedArrayBuffer(4);
     const channel = new MessageChannel();
     const data: EngineWorkerData & { port: MessagePort } = {
-      source: model,
+      source: resolveModelSource(model, { dtype: options.dtype }),
       threads: options.threads,
-      dtype: options.dtype,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
       wake,

@@ -59,9 +59,8 @@ export type EngineEvent =
 
 /** Everything the worker needs at start. */
 export interface EngineWorkerData {
-  readonly source: string | ModelSource;
+  readonly source: ModelSource;
   readonly threads: number | undefined;
-  readonly dtype: string | undefined;
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
   /** Int32 counter main bumps (and notifies) after each command, so the worker can sleep on it. */

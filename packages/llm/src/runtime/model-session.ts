@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { checkOnnxHeader, onnxLoadError } from '../model/onnx-files.js';
 import { describeModelIo, type ModelIo } from './model-io.js';
-import { type ModelSource, readModelSource } from './model-source.js';
+import { type ModelRef, type ModelSource, resolveModelSource } from './model-source.js';
 import { UnsupportedModelError } from './runtime-errors.js';
 
 export interface ModelSessionOptions {
@@ -53,9 +53,9 @@ export class ModelSession {
     this.padTokenId = source.padTokenId ?? source.eosTokenIds[0] ?? 0;
   }
 
-  /** Opens a model directory (Optimum or genai layout) or an explicit `ModelSource`. */
-  static async open(source: string | ModelSource, options: ModelSessionOptions = {}): Promise<ModelSession> {
-    const resolved = typeof source === 'string' ? readModelSource(source, { dtype: options.dtype }) : source;
+  /** Opens a model directory (Optimum or genai layout), a `ModelInfo`, or an explicit `ModelSource`. */
+  static async open(source: ModelRef, options: ModelSessionOptions = {}): Promise<ModelSession> {
+    const resolved = resolveModelSource(source, { dtype: options.dtype });
     const file = resolved.onnxPath;
     checkOnnxHeader(file);
     const threads = options.threads ?? availableParallelism();
