@@ -22,3 +22,5 @@ export * from './runtime/run-errors.js';
 export * from './testing/calculator-runner.js';
 export * from './trace/chrome-trace.js';
 export * from './trace/trace-recorder.js';
+export * from './render/render-graph.js';
+export * from './render/graph-view.js';

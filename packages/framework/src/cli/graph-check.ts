@@ -1,8 +1,48 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { CalculatorRegistry } from '../calculator/registry.js';
+import { validateGraphFile } from '../config/validate-graph.js';
 import type { CliIo } from '../graph/graph-api.js';
+import type { Problem } from '../graph/validated-graph.js';
 
-// PLACEHOLDER: replaced by the real implementation.
-export async function graphCheck(_args: string[], io: CliIo, _registry: CalculatorRegistry): Promise<number> {
-  io.stderr('weft graph check: not implemented yet\n');
-  return 1;
+/** Shows `abs` as the user wrote `given` when it is that file, else relative to cwd when below it. */
+export function displayPath(abs: string, cwd: string, given?: string): string {
+  if (given !== undefined && resolve(cwd, given) === abs) return given;
+  const rel = relative(cwd, abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+/** One `FILE:LINE:COL error CODE message` line per problem. */
+export function formatProblems(problems: readonly Problem[], io: CliIo, given?: string): string {
+  return problems
+    .map((p) => {
+      const file = displayPath(p.location.file, io.cwd, given);
+      return `${file}:${p.location.line}:${p.location.col} error ${p.code} ${p.message}\n`;
+    })
+    .join('');
+}
+
+/**
+ * `weft graph check FILE...`: validates each file; prints `FILE: ok` per valid file, one line per
+ * problem otherwise. Exit 0 when all are valid, 1 when any is not, 2 on a usage error.
+ */
+export async function graphCheck(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
+  const files = args.filter((a) => !a.startsWith('-'));
+  const unknown = args.filter((a) => a.startsWith('-'));
+  if (unknown.length > 0 || files.length === 0) {
+    io.stderr(
+      `${unknown.length > 0 ? `unknown option "${unknown[0]}"` : 'missing FILE'}\nusage: weft graph check FILE...\n`,
+    );
+    return 2;
+  }
+  let failed = false;
+  for (const file of files) {
+    const result = await validateGraphFile(resolve(io.cwd, file), { registry });
+    if (result.problems.length === 0) {
+      io.stdout(`${file}: ok\n`);
+    } else {
+      failed = true;
+      io.stdout(formatProblems(result.problems, io, file));
+    }
+  }
+  return failed ? 1 : 0;
 }
