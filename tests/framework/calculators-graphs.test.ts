@@ -4,10 +4,10 @@ import {
   CalculatorRegistry,
   defineCalculator,
   type GraphRun,
+  loadGraphFromString,
   t,
 } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
-import { loadGraphFromString } from '../../packages/framework/src/runtime/load-graph.js';
 
 // Cross-node semantics of the general calculators, on whole graphs: bounds through PassThrough,
 // Gate, a PreviousLoopback running sum, FlowLimiter under load, BeginLoop/EndLoop, Mux.
