@@ -1,7 +1,22 @@
 import type { AnyCalculatorDefinition, CalculatorRegistry } from '@weft/framework';
+import { DetokenizerCalculator } from './calculators/detokenizer-calculator.js';
+import { LlmExecutorCalculator } from './calculators/llm-executor-calculator.js';
+import { LlmModelCalculator } from './calculators/llm-model-calculator.js';
+import { OpenAiRequestCalculator } from './calculators/openai-request-calculator.js';
+import { OpenAiResponseCalculator } from './calculators/openai-response-calculator.js';
+import { SamplerCalculator } from './calculators/sampler-calculator.js';
+import { TokenizerCalculator } from './calculators/tokenizer-calculator.js';
 
 /** Every LLM calculator of this package. */
-export const llmCalculators: readonly AnyCalculatorDefinition[] = [];
+export const llmCalculators: readonly AnyCalculatorDefinition[] = [
+  LlmModelCalculator,
+  OpenAiRequestCalculator,
+  TokenizerCalculator,
+  LlmExecutorCalculator,
+  SamplerCalculator,
+  DetokenizerCalculator,
+  OpenAiResponseCalculator,
+];
 
 export function registerLlmCalculators(registry: CalculatorRegistry): void {
   registry.register(...llmCalculators);
@@ -9,6 +24,9 @@ export function registerLlmCalculators(registry: CalculatorRegistry): void {
 export * from './builder/create-tiny-model.js';
 export * from './builder/ensure-model-dir.js';
 export * from './builder/presets.js';
+export * from './calculators/index.js';
+export * from './chat/chat-message.js';
+export * from './chat/render-chat.js';
 export { generateCommand } from './cli/generate-command.js';
 export { modelCommand } from './cli/model-command.js';
 export {
@@ -30,6 +48,7 @@ export * from './errors/llm-errors.js';
 export * from './model/load-model-info.js';
 export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
+export * from './openai/index.js';
 export {
   type GenerateFinishReason,
   type GenerateModel,
@@ -54,5 +73,6 @@ export {
   UnsupportedModelError,
 } from './runtime/runtime-errors.js';
 export { type BatchRowRef, SequenceBatch } from './runtime/sequence-batch.js';
+export * from './sampling/index.js';
 export type { StreamDecoder } from './tokenizer/stream-decoder.js';
 export * from './tokenizer/tokenizer.js';
