@@ -1,5 +1,5 @@
 import { OpenAiError } from './openai-error.js';
-import type { ChatMessage } from './request-types.js';
+import type { ChatRequestMessage } from './request-types.js';
 
 /** A message as chat templates expect it: content always a string. */
 export interface TemplateMessage {
@@ -21,7 +21,7 @@ const UNSUPPORTED_PARTS: Record<string, string> = {
  * Flattens content parts to text (joined with "\n", as vLLM does) and rejects non-text parts by
  * name. `developer` becomes `system`: most chat templates know only the older role.
  */
-export function toTemplateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
+export function toTemplateMessages(messages: readonly ChatRequestMessage[]): TemplateMessage[] {
   return messages.map((m, i) => {
     let content: string;
     if (typeof m.content === 'string') {

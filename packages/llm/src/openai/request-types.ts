@@ -39,7 +39,7 @@ export interface ChatContentPart {
   text?: unknown;
 }
 
-export interface ChatMessage {
+export interface ChatRequestMessage {
   role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
   content?: string | ChatContentPart[] | null;
   name?: string | null;
@@ -49,7 +49,7 @@ export interface ChatMessage {
 
 /** A `POST /chat/completions` body that passed schema validation. */
 export interface ChatBody extends SamplingFields {
-  messages: ChatMessage[];
+  messages: ChatRequestMessage[];
   max_completion_tokens?: number | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;

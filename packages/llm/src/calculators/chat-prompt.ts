@@ -1,0 +1,30 @@
+import { renderChat } from '../chat/render-chat.js';
+import type { ModelInfo } from '../model/model-info.js';
+import type { TemplateMessage } from '../openai/chat-messages.js';
+import { OpenAiError } from '../openai/openai-error.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+
+/**
+ * Renders chat messages into the prompt text with the model's chat template (generation prompt
+ * added). A model without a template, or a template that rejects the messages, is a 400 on
+ * `messages` quoting the template's error.
+ */
+export function renderChatPrompt(
+  messages: readonly TemplateMessage[],
+  tokenizer: Tokenizer,
+  info: ModelInfo,
+): string {
+  try {
+    return renderChat(info.chatTemplate ?? tokenizer.chatTemplate, messages, {
+      addGenerationPrompt: true,
+      bosToken: tokenizer.bosToken ?? '',
+      eosToken: tokenizer.eosToken ?? '',
+    });
+  } catch (error) {
+    throw OpenAiError.invalid(
+      'messages',
+      `Invalid value for 'messages': ${(error as Error).message}.`,
+      'invalid_value',
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import { isAbsolute, resolve } from 'node:path';
+import { defineCalculator, t } from '@weft/framework';
+import { Engine } from '../engine/engine.js';
+import { loadModelInfo } from '../model/load-model-info.js';
+import type { ModelInfo } from '../model/model-info.js';
+import { Tokenizer } from '../tokenizer/tokenizer.js';
+
+/**
+ * Opens a model directory once per graph (`scope: 'graph'`) and shares it with every run: the
+ * batching `ENGINE` (onnxruntime in a worker thread), the `TOKENIZER` and the `MODEL_INFO`.
+ * `model_dir` is resolved against the graph file's directory; the engine is closed when the graph
+ * is disposed.
+ *
+ * Example config:
+ * ```yaml
+ * - calculator: LlmModelCalculator
+ *   output_side_packet: [ENGINE:engine, TOKENIZER:tokenizer, MODEL_INFO:model_info]
+ *   options: { model_dir: ../models/tiny-llama, threads: 2, max_num_seqs: 16 }
+ * ```
+ */
+export const LlmModelCalculator = defineCalculator({
+  name: 'LlmModelCalculator',
+  description:
+    'Loads a model directory (Optimum or onnxruntime-genai layout) once per graph and shares its engine, tokenizer and model info as side packets.',
+  scope: 'graph',
+  outputSidePackets: {
+    ENGINE: {
+      type: t.named<Engine>('LlmEngine', (v) => v instanceof Engine),
+      description: 'the shared batching engine',
+    },
+    TOKENIZER: {
+      type: t.named<Tokenizer>('LlmTokenizer', (v) => v instanceof Tokenizer),
+      description: 'the model tokenizer',
+    },
+    MODEL_INFO: {
+      type: t.named<ModelInfo>('LlmModelInfo'),
+      description: 'what the model directory declares (context length, vocabulary, EOS ids, chat template)',
+    },
+  },
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['model_dir'],
+    properties: {
+      model_dir: { type: 'string', minLength: 1, description: 'model directory, relative to the graph file' },
+      dtype: {
+        type: 'string',
+        description: 'ONNX variant (fp32, fp16, q8, q4...); default fp32 when present',
+      },
+      threads: {
+        type: 'integer',
+        minimum: 1,
+        description: 'onnxruntime intra-op threads (default: all cores)',
+      },
+      max_num_seqs: { type: 'integer', minimum: 1, default: 16, description: 'live sequences at most' },
+      max_num_batched_tokens: {
+        type: 'integer',
+        minimum: 1,
+        default: 512,
+        description: 'tokens per engine step at most',
+      },
+      kv_cache_tokens: {
+        type: 'integer',
+        minimum: 1,
+        description: 'KV budget in tokens (default max_num_seqs × context)',
+      },
+      max_queued: { type: 'integer', minimum: 0, default: 256, description: 'waiting requests before 429' },
+    },
+  },
+  create() {
+    let engine: Engine | undefined;
+    return {
+      async open(ctx) {
+        const o = ctx.options;
+        const dir = isAbsolute(o.model_dir)
+          ? o.model_dir
+          : resolve(ctx.graphDir ?? process.cwd(), o.model_dir);
+        const info = loadModelInfo(dir, o.dtype === undefined ? {} : { dtype: o.dtype });
+        const tokenizer = Tokenizer.load(info.tokenizerFile);
+        engine = await Engine.start(dir, {
+          ...(o.dtype === undefined ? {} : { dtype: o.dtype }),
+          ...(o.threads === undefined ? {} : { threads: o.threads }),
+          ...(o.kv_cache_tokens === undefined ? {} : { kvCacheTokens: o.kv_cache_tokens }),
+          maxNumSeqs: o.max_num_seqs,
+          maxNumBatchedTokens: o.max_num_batched_tokens,
+          maxQueued: o.max_queued,
+        });
+        ctx.setOutputSidePacket('ENGINE', engine);
+        ctx.setOutputSidePacket('TOKENIZER', tokenizer);
+        ctx.setOutputSidePacket('MODEL_INFO', info);
+      },
+      async close() {
+        await engine?.close();
+        engine = undefined;
+      },
+    };
+  },
+});

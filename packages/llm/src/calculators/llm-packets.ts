@@ -1,0 +1,127 @@
+import { t } from '@weft/framework';
+import type { OpenAiErrorBody } from '../openai/openai-error.js';
+import type { RequestOptions } from '../openai/request-params.js';
+import type { Endpoint } from '../openai/request-types.js';
+import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
+import type { RawLogprobs } from '../sampling/logprobs.js';
+
+/** Graph input (timestamp 0): one OpenAI request. */
+export interface LlmRequest {
+  readonly endpoint: Endpoint;
+  readonly body: unknown;
+}
+
+/** Graph output: a whole response, one SSE event, or an error (see docs/architecture.md). */
+export type LlmResponse =
+  | { readonly status: number; readonly body: object | OpenAiErrorBody }
+  | { readonly event: object };
+
+/** A prompt before tokenization: text, or token ids given by the client. */
+export type PromptInput = { readonly text: string } | { readonly ids: readonly number[] };
+
+/** A validated request (OpenAiRequestCalculator → TokenizerCalculator). */
+export interface ValidatedRequest {
+  readonly id: string;
+  readonly endpoint: Endpoint;
+  readonly model: string;
+  readonly created: number;
+  readonly prompts: readonly PromptInput[];
+  readonly options: RequestOptions;
+  /** Completions add the tokenizer's BOS/EOS template; chat prompts carry their own. */
+  readonly addSpecialTokens: boolean;
+}
+
+/** A tokenized request: what the executor, sampler, detokenizer and response share. */
+export interface GenerationJob extends ValidatedRequest {
+  readonly promptIds: readonly (readonly number[])[];
+  /** Prompt texts (decoded when the client sent ids), for `echo`. */
+  readonly promptTexts: readonly string[];
+  /** Effective max new tokens per prompt (request value, clamped to the context). */
+  readonly maxTokens: readonly number[];
+  readonly eosIds: readonly number[];
+}
+
+/** One engine step of one prompt's group: `rows × vocab` logits, row i being candidate `slots[i]`. */
+export interface GroupLogits {
+  readonly prompt: number;
+  readonly logits: Float32Array;
+  readonly rows: number;
+  readonly slots: readonly number[];
+}
+
+/** Executor → sampler, one per step. */
+export interface StepLogits {
+  readonly vocab: number;
+  readonly groups: readonly GroupLogits[];
+}
+
+export interface SampledRow {
+  readonly prompt: number;
+  /** Row within the prompt's group this step. */
+  readonly row: number;
+  readonly slot: number;
+  readonly token: number;
+  readonly logprobs: RawLogprobs | undefined;
+  readonly finish: FinishReason | undefined;
+  /** Cumulative raw logprob of the slot so far (ranks best_of candidates). */
+  readonly cumLogprob: number;
+}
+
+/** A finished beam, ready to be detokenized as choice `index`. */
+export interface FinishedBeam {
+  readonly index: number;
+  readonly tokens: readonly number[];
+  readonly logprobs: readonly RawLogprobs[] | undefined;
+  readonly finish: FinishReason;
+}
+
+/** Sampler → detokenizer, one per step. */
+export interface StepSamples {
+  /** Sampling mode: one token per live row. */
+  readonly rows: readonly SampledRow[];
+  /** Beam mode: next tokens and parent rows per prompt still searching. */
+  readonly beams: readonly {
+    readonly prompt: number;
+    readonly tokens: readonly number[];
+    readonly parents: readonly number[];
+  }[];
+  /** Beam mode: prompts whose search ended this step, with their best beams. */
+  readonly beamResults: readonly FinishedBeam[];
+  readonly beamPromptsDone: readonly number[];
+}
+
+/** Detokenizer → executor (back edge), one per step: what to append to each group. */
+export interface StepFeedback {
+  readonly groups: readonly {
+    readonly prompt: number;
+    /** Empty: the group is finished. */
+    readonly tokens: readonly number[];
+    readonly parents: readonly number[];
+    readonly slots: readonly number[];
+  }[];
+}
+
+/** New text of one choice. */
+export interface ChoiceDelta {
+  readonly index: number;
+  readonly text: string;
+  readonly logprobs: readonly LogprobEntry[];
+  readonly finishReason: FinishReason | undefined;
+}
+
+/** Detokenizer → response, one per step. `completionTokens` is set on the last one. */
+export interface TextDeltas {
+  readonly deltas: readonly ChoiceDelta[];
+  readonly completionTokens: number | undefined;
+}
+
+export const llmTypes = {
+  request: t.named<LlmRequest>('LlmRequest'),
+  response: t.named<LlmResponse>('LlmResponse'),
+  validated: t.named<ValidatedRequest>('LlmValidatedRequest'),
+  job: t.named<GenerationJob>('LlmGenerationJob'),
+  logits: t.named<StepLogits>('LlmStepLogits'),
+  samples: t.named<StepSamples>('LlmStepSamples'),
+  feedback: t.named<StepFeedback>('LlmStepFeedback'),
+  deltas: t.named<TextDeltas>('LlmTextDeltas'),
+} as const;

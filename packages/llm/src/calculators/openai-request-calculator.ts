@@ -1,0 +1,108 @@
+import { defineCalculator, t } from '@weft/framework';
+import type { ModelInfo } from '../model/model-info.js';
+import { validateBody } from '../openai/body-validator.js';
+import { toTemplateMessages } from '../openai/chat-messages.js';
+import { OpenAiError } from '../openai/openai-error.js';
+import { requestOptions } from '../openai/request-params.js';
+import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
+import { newResponseId } from '../openai/response-builders.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { renderChatPrompt } from './chat-prompt.js';
+import {
+  type LlmRequest,
+  type LlmResponse,
+  llmTypes,
+  type PromptInput,
+  type ValidatedRequest,
+} from './llm-packets.js';
+
+/**
+ * HTTP ingress of the LLM graph: validates an OpenAI `completions` or `chat/completions` body
+ * (schemas compiled once, no coercion; unsupported OpenAI fields rejected by name, unknown fields
+ * too), applies the cross-field rules, and renders chat messages with the model's chat template.
+ * An invalid request becomes one error response on ERROR; `model` is echoed, not checked (the
+ * server picked this graph by it).
+ *
+ * Example config:
+ * ```yaml
+ * - calculator: OpenAiRequestCalculator
+ *   input_stream: [REQUEST:request]
+ *   input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info]
+ *   output_stream: [REQUEST:validated, ERROR:request_error]
+ * ```
+ */
+export const OpenAiRequestCalculator = defineCalculator({
+  name: 'OpenAiRequestCalculator',
+  description:
+    'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become a 400 error response.',
+  inputs: { REQUEST: { type: llmTypes.request, description: '{endpoint, body} at timestamp 0' } },
+  outputs: {
+    REQUEST: { type: llmTypes.validated, description: 'the validated request with its prompts' },
+    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+  },
+  inputSidePackets: {
+    TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
+    MODEL_INFO: { type: t.named<ModelInfo>('LlmModelInfo') },
+  },
+  options: { type: 'object', additionalProperties: false, properties: {} },
+  create() {
+    return {
+      process(ctx) {
+        const request = ctx.input('REQUEST')?.value;
+        if (!request) return;
+        let result: ValidatedRequest | LlmResponse;
+        try {
+          result = validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO'));
+        } catch (error) {
+          if (!(error instanceof OpenAiError)) throw error;
+          result = { status: error.status, body: error.toBody() };
+        }
+        if ('status' in result) {
+          if (ctx.outputCount('ERROR') === 0)
+            throw new Error((result.body as { error: { message: string } }).error.message);
+          ctx.output('ERROR').add(result);
+        } else {
+          ctx.output('REQUEST').add(result);
+        }
+        // One request per run: closing now lets every consumer settle at once.
+        ctx.output('REQUEST').close();
+        if (ctx.outputCount('ERROR') > 0) ctx.output('ERROR').close();
+      },
+    };
+  },
+});
+
+function validate(request: LlmRequest, tokenizer: Tokenizer, info: ModelInfo): ValidatedRequest {
+  const endpoint = request?.endpoint;
+  if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
+    throw new OpenAiError(
+      404,
+      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions" and "chat/completions".`,
+      null,
+      'unknown_url',
+    );
+  }
+  const body = validateBody(endpoint, request.body);
+  const options = requestOptions(endpoint, body);
+  let prompts: PromptInput[];
+  if (endpoint === 'completions') {
+    const prompt = (body as CompletionsBody).prompt;
+    if (typeof prompt === 'string') prompts = [{ text: prompt }];
+    else if (prompt.every((p) => typeof p === 'string'))
+      prompts = (prompt as string[]).map((text) => ({ text }));
+    else if (prompt.every((p) => typeof p === 'number')) prompts = [{ ids: prompt as number[] }];
+    else prompts = (prompt as number[][]).map((ids) => ({ ids }));
+  } else {
+    const messages = toTemplateMessages((body as ChatBody).messages);
+    prompts = [{ text: renderChatPrompt(messages, tokenizer, info) }];
+  }
+  return {
+    id: newResponseId(endpoint),
+    endpoint,
+    model: body.model,
+    created: Math.floor(Date.now() / 1000),
+    prompts,
+    options,
+    addSpecialTokens: endpoint === 'completions',
+  };
+}

@@ -1,0 +1,170 @@
+import { defineCalculator } from '@weft/framework';
+import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
+import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
+import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
+import { type ChoiceDelta, type GenerationJob, type LlmResponse, llmTypes } from './llm-packets.js';
+
+interface ChoiceState {
+  text: string;
+  logprobs: LogprobEntry[];
+  finish: FinishReason | undefined;
+  /** Stream: chunks sent for this choice (the first carries the role, or the echoed prompt). */
+  chunks: number;
+  /** Completions logprobs: offset of the next token's text. */
+  offset: number;
+}
+
+/**
+ * Builds the RESPONSE packets of the LLM graph contract: one `{status: 200, body}` for a
+ * non-streaming request; one `{event}` per chunk when streaming (chat streams open each choice with
+ * a `role` delta; a usage chunk closes the stream when `stream_options.include_usage` is set); an
+ * error before anything was sent becomes `{status: 4xx/5xx, body: {error}}`, after that
+ * `{event: {error}}`. RESPONSE timestamps count 0, 1, 2, ... in emission order.
+ *
+ * Example config:
+ * ```yaml
+ * - calculator: OpenAiResponseCalculator
+ *   input_stream: [JOB:job, DELTAS:deltas, ERROR:0:request_error, ERROR:1:tokenize_error, ERROR:2:engine_error]
+ *   output_stream: [RESPONSE:response]
+ * ```
+ */
+export const OpenAiResponseCalculator = defineCalculator({
+  name: 'OpenAiResponseCalculator',
+  description:
+    'Turns text deltas into OpenAI response bodies or stream chunks (ids, usage, logprobs in the completions or chat shape) and error packets into error responses.',
+  inputs: {
+    JOB: { type: llmTypes.job, optional: true, description: 'the tokenized request (timestamp 0)' },
+    DELTAS: { type: llmTypes.deltas, optional: true, description: 'new text per step' },
+    ERROR: {
+      type: llmTypes.response,
+      optional: true,
+      multiple: true,
+      description: 'error responses from earlier nodes',
+    },
+  },
+  outputs: { RESPONSE: { type: llmTypes.response, description: 'the graph contract response packets' } },
+  // Packets are handled as they arrive: the error of any stage must not wait for the others.
+  inputStreamHandler: 'immediate',
+  options: { type: 'object', additionalProperties: false, properties: {} },
+  create() {
+    let job: GenerationJob | undefined;
+    let meta: ResponseMeta | undefined;
+    let next = 0;
+    let started = false;
+    let ended = false;
+    const choices = new Map<number, ChoiceState>();
+
+    return {
+      process(ctx) {
+        const out = ctx.output('RESPONSE');
+        const emit = (value: LlmResponse) => {
+          out.add(value, next++);
+        };
+        for (let i = 0; i < ctx.inputCount('ERROR'); i++) {
+          const err = ctx.input('ERROR', i)?.value;
+          if (!err || ended) continue;
+          ended = true;
+          emit(started && 'body' in err ? { event: err.body } : err);
+          out.close();
+          return;
+        }
+        const jobPacket = ctx.input('JOB');
+        if (jobPacket) {
+          job = jobPacket.value;
+          meta = { id: job.id, created: job.created, model: job.model };
+        }
+        const deltas = ctx.input('DELTAS')?.value;
+        if (!deltas || !job || !meta || ended) return;
+        const { endpoint, options } = job;
+        const chat = endpoint === 'chat/completions';
+        for (const d of deltas.deltas) {
+          const c = choice(choices, job, d.index);
+          if (options.stream) {
+            started = true;
+            emitChunk(d, c, (body) => emit({ event: body }));
+          } else {
+            c.text += d.text;
+            c.logprobs.push(...d.logprobs);
+            if (d.finishReason) c.finish = d.finishReason;
+          }
+        }
+        if (deltas.completionTokens === undefined) return;
+        const promptTokens = job.promptIds.reduce((s, ids) => s + ids.length, 0);
+        const usage: Usage = {
+          prompt_tokens: promptTokens,
+          completion_tokens: deltas.completionTokens,
+          total_tokens: promptTokens + deltas.completionTokens,
+        };
+        if (options.stream) {
+          if (options.includeUsage) emit({ event: usageChunk(endpoint, meta, usage) });
+        } else {
+          const final: FinalChoice[] = [...choices.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([index, c]) => ({
+              index,
+              text: c.text,
+              logprobs:
+                options.params.logprobs === undefined
+                  ? null
+                  : chat
+                    ? chatLogprobs(c.logprobs)
+                    : completionsLogprobs(c.logprobs, c.offset),
+              finishReason: c.finish ?? 'length',
+            }));
+          emit({ status: 200, body: responseBody(endpoint, meta, final, usage) });
+        }
+        ended = true;
+        out.close();
+
+        function emitChunk(d: ChoiceDelta, c: ChoiceState, send: (body: object) => void) {
+          const prefix =
+            c.chunks === 0 && options.echo ? job!.promptTexts[Math.floor(d.index / options.params.n)]! : '';
+          if (chat && c.chunks === 0) {
+            send(
+              chunkBody(
+                endpoint,
+                meta!,
+                { index: d.index, text: '', logprobs: null, finishReason: null, first: true },
+                options.includeUsage,
+              ),
+            );
+            c.chunks++;
+          }
+          const text = prefix + d.text;
+          if (text === '' && d.logprobs.length === 0 && !d.finishReason) return;
+          const logprobs =
+            options.params.logprobs === undefined
+              ? null
+              : chat
+                ? chatLogprobs(d.logprobs)
+                : completionsLogprobs(d.logprobs, c.offset + prefix.length);
+          for (const e of d.logprobs) c.offset += e.text.length;
+          c.offset += prefix.length;
+          send(
+            chunkBody(
+              endpoint,
+              meta!,
+              { index: d.index, text, logprobs, finishReason: d.finishReason ?? null },
+              options.includeUsage,
+            ),
+          );
+          c.chunks++;
+        }
+      },
+    };
+  },
+});
+
+function choice(choices: Map<number, ChoiceState>, job: GenerationJob, index: number): ChoiceState {
+  let c = choices.get(index);
+  if (!c) {
+    // Non-streaming echo: the prompt opens the text and the logprob offsets start after it.
+    const echo =
+      job.options.echo && !job.options.stream
+        ? job.promptTexts[Math.floor(index / job.options.params.n)]!
+        : '';
+    c = { text: echo, logprobs: [], finish: undefined, chunks: 0, offset: echo.length };
+    choices.set(index, c);
+  }
+  return c;
+}

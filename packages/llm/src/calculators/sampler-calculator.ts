@@ -1,0 +1,121 @@
+import { defineCalculator } from '@weft/framework';
+import { BeamSearch } from '../sampling/beam-search.js';
+import { RequestSampler } from '../sampling/request-sampler.js';
+import { TokenSampler } from '../sampling/token-sampler.js';
+import {
+  type FinishedBeam,
+  type GenerationJob,
+  llmTypes,
+  type SampledRow,
+  type StepSamples,
+} from './llm-packets.js';
+
+/**
+ * Turns each step's logits into tokens. Sampling mode: one token per live row from that
+ * candidate's own seeded RNG (processors → temperature → top_k → top_p → min_p, or argmax at
+ * temperature 0), with raw-distribution logprobs when asked, and `finish` set on EOS (unless
+ * `ignore_eos`) or at max tokens. Beam mode (`use_beam_search`): a beam search per prompt,
+ * returning the next beams with their parent rows, and the best `n` beams when a search ends.
+ *
+ * Example config:
+ * ```yaml
+ * - calculator: SamplerCalculator
+ *   input_stream: [JOB:job, LOGITS:logits]
+ *   output_stream: [SAMPLES:samples]
+ * ```
+ */
+export const SamplerCalculator = defineCalculator({
+  name: 'SamplerCalculator',
+  description:
+    'Samples the next token of every candidate sequence from the step logits (greedy, temperature, top_k/top_p/min_p, penalties, logit_bias, seeds, n/best_of, beam search, logprobs).',
+  inputs: {
+    JOB: { type: llmTypes.job, description: 'the tokenized request (timestamp 0)' },
+    LOGITS: { type: llmTypes.logits, description: 'one packet per engine step' },
+  },
+  outputs: {
+    SAMPLES: { type: llmTypes.samples, description: 'sampled tokens, same timestamp as the logits' },
+  },
+  options: { type: 'object', additionalProperties: false, properties: {} },
+  create() {
+    let job: GenerationJob | undefined;
+    let sampler: RequestSampler | undefined;
+    let beams: BeamSearch[] = [];
+
+    const start = (j: GenerationJob) => {
+      job = j;
+      const p = j.options.params;
+      if (p.beam) {
+        const tokenSampler = new TokenSampler(p, j.eosIds);
+        beams = j.promptIds.map(
+          (ids, i) =>
+            new BeamSearch(
+              {
+                width: p.bestOf,
+                lengthPenalty: p.lengthPenalty,
+                maxTokens: j.maxTokens[i]!,
+                eosIds: j.eosIds,
+                ignoreEos: p.ignoreEos,
+                logprobs: p.logprobs,
+              },
+              tokenSampler,
+              ids,
+            ),
+        );
+        return;
+      }
+      sampler = new RequestSampler(p, j.eosIds);
+      j.promptIds.forEach((ids, i) => {
+        for (let k = 0; k < p.bestOf; k++) sampler!.addSlot(ids, j.maxTokens[i]!);
+      });
+    };
+
+    return {
+      process(ctx) {
+        const jobPacket = ctx.input('JOB');
+        if (jobPacket) start(jobPacket.value);
+        const step = ctx.input('LOGITS')?.value;
+        if (!step || !job) return;
+        const V = step.vocab;
+        const rows: SampledRow[] = [];
+        const next: StepSamples['beams'][number][] = [];
+        const results: FinishedBeam[] = [];
+        const done: number[] = [];
+        if (sampler) {
+          for (const g of step.groups) {
+            for (let r = 0; r < g.rows; r++) {
+              const slot = g.slots[r]!;
+              const s = sampler.sample(slot, g.logits.subarray(r * V, (r + 1) * V));
+              rows.push({
+                prompt: g.prompt,
+                row: r,
+                slot,
+                ...s,
+                cumLogprob: sampler.cumulativeLogprob(slot),
+              });
+            }
+          }
+        } else {
+          const n = job.options.params.n;
+          for (const g of step.groups) {
+            const search = beams[g.prompt]!;
+            const r = search.step(g.logits, V);
+            if (r) {
+              next.push({ prompt: g.prompt, ...r });
+              continue;
+            }
+            done.push(g.prompt);
+            search.results(n).forEach((h, i) => {
+              results.push({
+                index: g.prompt * n + i,
+                tokens: h.tokens,
+                logprobs: h.logprobs,
+                finish: h.finishReason,
+              });
+            });
+          }
+        }
+        ctx.output('SAMPLES').add({ rows, beams: next, beamResults: results, beamPromptsDone: done });
+      },
+    };
+  },
+});

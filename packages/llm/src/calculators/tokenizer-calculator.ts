@@ -1,0 +1,121 @@
+import { defineCalculator, t } from '@weft/framework';
+import type { ModelInfo } from '../model/model-info.js';
+import { OpenAiError } from '../openai/openai-error.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { type GenerationJob, type LlmResponse, llmTypes, type ValidatedRequest } from './llm-packets.js';
+
+const modelInfoType = t.named<ModelInfo>('LlmModelInfo');
+const tokenizerType = t.named<Tokenizer>('LlmTokenizer');
+
+/**
+ * Tokenizes the prompts of a validated request and checks them against the model: ids inside the
+ * model's vocabulary (the tokenizer may know more tokens than the model), `logit_bias` ids too,
+ * and `prompt + max_tokens` within the context length (OpenAI's `context_length_exceeded`, with
+ * the numbers). Without `max_tokens`, a chat request may use the rest of the context.
+ *
+ * Example config:
+ * ```yaml
+ * - calculator: TokenizerCalculator
+ *   input_stream: [REQUEST:validated]
+ *   input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info]
+ *   output_stream: [JOB:job, ERROR:tokenize_error]
+ * ```
+ */
+export const TokenizerCalculator = defineCalculator({
+  name: 'TokenizerCalculator',
+  description:
+    'Text prompts → token ids; checks ids against the vocabulary and prompt + max_tokens against the context (400 with the numbers).',
+  inputs: { REQUEST: { type: llmTypes.validated, description: 'a validated request' } },
+  outputs: {
+    JOB: { type: llmTypes.job, description: 'the tokenized request, same timestamp' },
+    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+  },
+  inputSidePackets: { TOKENIZER: { type: tokenizerType }, MODEL_INFO: { type: modelInfoType } },
+  options: { type: 'object', additionalProperties: false, properties: {} },
+  create() {
+    return {
+      async process(ctx) {
+        const req = ctx.input('REQUEST')?.value;
+        if (!req) return;
+        const tokenizer = ctx.sidePacket('TOKENIZER');
+        const info = ctx.sidePacket('MODEL_INFO');
+        let result: GenerationJob | LlmResponse;
+        try {
+          result = await tokenize(req, tokenizer, info);
+        } catch (error) {
+          if (!(error instanceof OpenAiError)) throw error;
+          result = { status: error.status, body: error.toBody() };
+        }
+        if ('status' in result) {
+          if (ctx.outputCount('ERROR') === 0)
+            throw new Error((result.body as { error: { message: string } }).error.message);
+          ctx.output('ERROR').add(result);
+        } else {
+          ctx.output('JOB').add(result);
+        }
+        // One request per run: closing now lets every consumer settle without waiting for the graph input to close.
+        ctx.output('JOB').close();
+        if (ctx.outputCount('ERROR') > 0) ctx.output('ERROR').close();
+      },
+    };
+  },
+});
+
+async function tokenize(
+  req: ValidatedRequest,
+  tokenizer: Tokenizer,
+  info: ModelInfo,
+): Promise<GenerationJob> {
+  const vocab = info.vocabSize;
+  const context = info.contextLength;
+  const params = req.options.params;
+  for (const id of params.logitBias.keys()) {
+    if (id >= vocab) {
+      throw OpenAiError.invalid(
+        'logit_bias',
+        `Invalid value for 'logit_bias': token id ${id} is outside the model's vocabulary [0, ${vocab}).`,
+      );
+    }
+  }
+  const promptIds: number[][] = [];
+  const promptTexts: string[] = [];
+  const maxTokens: number[] = [];
+  const what = req.endpoint === 'chat/completions' ? 'messages' : 'prompt';
+  for (const [p, prompt] of req.prompts.entries()) {
+    const ids =
+      'ids' in prompt
+        ? [...prompt.ids]
+        : await tokenizer.encode(prompt.text, { addSpecialTokens: req.addSpecialTokens });
+    const param = req.prompts.length > 1 ? `prompt[${p}]` : what;
+    if (ids.length === 0) {
+      throw OpenAiError.invalid(
+        param,
+        `Invalid value for '${param}': the prompt is empty (0 tokens); give at least one token.`,
+      );
+    }
+    for (const [i, id] of ids.entries()) {
+      if (id >= vocab) {
+        throw OpenAiError.invalid(
+          param,
+          `Invalid value for '${param}': token id ${id} at position ${i} is outside the model's vocabulary [0, ${vocab}).`,
+        );
+      }
+    }
+    const room = context - ids.length;
+    const want = params.maxTokens ?? Math.max(room, 1);
+    if (ids.length + want > context) {
+      throw new OpenAiError(
+        400,
+        `This model's maximum context length is ${context} tokens. However, you requested ${ids.length + want} tokens (${ids.length} in the ${what}, ${want} in the completion). Please reduce the length of the ${what} or completion.`,
+        params.maxTokens === undefined ? what : 'max_tokens',
+        'context_length_exceeded',
+      );
+    }
+    promptIds.push(ids);
+    maxTokens.push(want);
+    promptTexts.push('text' in prompt ? prompt.text : req.options.echo ? await tokenizer.decode(ids) : '');
+  }
+  const eos = new Set(info.eosTokenIds);
+  if (tokenizer.eosTokenId !== undefined) eos.add(tokenizer.eosTokenId);
+  return { ...req, promptIds, promptTexts, maxTokens, eosIds: [...eos] };
+}
