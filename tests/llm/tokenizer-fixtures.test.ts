@@ -3,6 +3,7 @@ import { Tokenizer } from '@weft/llm';
 import { describe, expect, it } from 'vitest';
 import { NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../helpers/models.js';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const fixtures = sharedFixturesDir();
 
 const TEXTS = [
@@ -23,7 +24,7 @@ function streamChunks(tokenizer: Tokenizer, ids: number[], skipSpecialTokens = f
 
 /** True when the string has no lone surrogate and no replacement character. */
 function wholeCharacters(s: string): boolean {
-  return s.isWellFormed() && !s.includes('\uFFFD');
+  return !LONE_SURROGATE.test(s) && !s.includes('\uFFFD');
 }
 
 describe.skipIf(!fixtures)(`tokenizer on the real GPT-2 tokenizer.json (${NO_FIXTURES_MESSAGE})`, () => {

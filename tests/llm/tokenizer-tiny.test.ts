@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../helpers/models.js';
 
 let tokenizer: Tokenizer;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const scratch = mkdtempSync(join(tmpdir(), 'weft-tok-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 beforeAll(async () => {
@@ -49,7 +50,7 @@ describe('tokenizer of the built tiny models', () => {
       const chunks = ids.map((id) => stream.push(id));
       chunks.push(stream.flush());
       expect(chunks.join('')).toBe(text);
-      for (const c of chunks) expect(c.includes('\uFFFD') || !c.isWellFormed()).toBe(false);
+      for (const c of chunks) expect(c.includes('\uFFFD') || LONE_SURROGATE.test(c)).toBe(false);
     }
   });
 
