@@ -13,8 +13,13 @@ export interface StartOptions {
   readonly sidePackets?: Readonly<Record<string, unknown>>;
   /** Cancels the run when aborted. */
   readonly signal?: AbortSignal;
-  /** Record per-packet trace events (for Chrome trace export). */
+  /** Record per-packet trace events (for Chrome trace export); implies `timing`. */
   readonly trace?: boolean;
+  /**
+   * Measure the duration of every open/process/close call for `stats()` (`totalMs`, `maxMs`).
+   * Off by default: two clock reads per call are a sizeable share of a light node's cost.
+   */
+  readonly timing?: boolean;
   /**
    * Called synchronously for every packet of every graph output stream, in the order produced
    * (across streams). Cheaper than `output()` iterables and keeps the global order (the CLI uses it).
@@ -27,6 +32,7 @@ export interface NodeStats {
   readonly calculator: string;
   readonly processCalls: number;
   readonly packetsOut: number;
+  /** Time spent in open/process/close (wall time until an async call settles); 0 unless started with `timing` or `trace`. */
   readonly totalMs: number;
   readonly maxMs: number;
 }

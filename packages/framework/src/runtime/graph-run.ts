@@ -40,6 +40,7 @@ export class GraphRunImpl implements GraphRun {
   readonly sidePackets: Map<string, unknown>;
   readonly nodes: RunNode[];
   readonly trace: TraceRecorder | undefined;
+  readonly timing: boolean;
   looping = false;
   stopping = false;
   inflight = 0;
@@ -93,6 +94,7 @@ export class GraphRunImpl implements GraphRun {
       );
     }
     this.trace = options.trace === true ? new TraceRecorder(this.id, plan.name) : undefined;
+    this.timing = options.timing === true || this.trace !== undefined;
     this.#onOutput = options.onOutput;
     this.nodes = plan.nodes.map((p) => new RunNode(p, this));
     for (const node of this.nodes) {

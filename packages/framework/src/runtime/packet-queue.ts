@@ -1,16 +1,20 @@
 import type { Packet } from '../packet/packet.js';
 
-/** FIFO of packets; an array plus a head index, reset whenever it empties (the common case). */
+/**
+ * FIFO of packets: an array used as a ring-free queue whose head and tail rewind to 0 whenever it
+ * empties (the common case in a flowing graph), so the array is never resized on the hot path.
+ */
 export class PacketQueue {
   #items: (Packet | undefined)[] = [];
   #head = 0;
+  #tail = 0;
 
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   push(packet: Packet): void {
-    this.#items.push(packet);
+    this.#items[this.#tail++] = packet;
   }
 
   /** Timestamp of the first packet; only call when `size > 0`. */
@@ -21,15 +25,15 @@ export class PacketQueue {
   shift(): Packet {
     const items = this.#items;
     const packet = items[this.#head]!;
-    if (++this.#head === items.length) {
-      items.length = 0;
+    items[this.#head++] = undefined;
+    if (this.#head === this.#tail) {
       this.#head = 0;
-    } else {
-      items[this.#head - 1] = undefined;
-      if (this.#head > 1024 && this.#head * 2 > items.length) {
-        this.#items = items.slice(this.#head);
-        this.#head = 0;
-      }
+      this.#tail = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#tail) {
+      // A queue that never empties would grow forever: move the live part to the front.
+      this.#items = items.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
+      this.#head = 0;
     }
     return packet;
   }
@@ -37,5 +41,6 @@ export class PacketQueue {
   clear(): void {
     this.#items = [];
     this.#head = 0;
+    this.#tail = 0;
   }
 }

@@ -295,7 +295,7 @@ export class RunNode implements CalculatorContext {
       return;
     }
     this.processCalls++;
-    const t0 = performance.now();
+    const t0 = this.run.timing ? performance.now() : 0;
     let result: unknown;
     try {
       result = calc.process(this);
@@ -332,7 +332,21 @@ export class RunNode implements CalculatorContext {
       return;
     }
     this.#propagateOffset();
-    this.run.markReady(this);
+    if (this.#mayHaveWork()) this.run.markReady(this);
+  }
+
+  /**
+   * After a process call: whether another step could do anything. Avoids a scheduler round trip
+   * per packet in a flowing chain; new packets and bounds mark the node ready anyway.
+   */
+  #mayHaveWork(): boolean {
+    if (this.plan.isSource || this.plan.processBounds) return true;
+    let closed = true;
+    for (let local = 0; local < this.queues.length; local++) {
+      if (this.queues[local]!.size > 0) return true;
+      if (this.bounds[local] !== DONE) closed = false;
+    }
+    return closed;
   }
 
   #record(name: string, t0: number): void {
@@ -354,7 +368,7 @@ export class RunNode implements CalculatorContext {
       this.#opened();
       return undefined;
     }
-    const t0 = performance.now();
+    const t0 = this.run.timing ? performance.now() : 0;
     let result: unknown;
     try {
       result = calc.open(this);
@@ -373,7 +387,7 @@ export class RunNode implements CalculatorContext {
             this.state = NodeState.Open; // so that shutdown() closes what open acquired
             return;
           }
-          this.#record('open', t0);
+          if (t0 !== 0) this.#record('open', t0);
           this.#opened();
         },
         (error: unknown) => {
@@ -384,7 +398,7 @@ export class RunNode implements CalculatorContext {
       );
       return this.settled;
     }
-    this.#record('open', t0);
+    if (t0 !== 0) this.#record('open', t0);
     this.#opened();
     return undefined;
   }
@@ -408,7 +422,7 @@ export class RunNode implements CalculatorContext {
       this.#closed();
       return;
     }
-    const t0 = performance.now();
+    const t0 = this.run.timing ? performance.now() : 0;
     let result: unknown;
     try {
       result = calc.close(this);
@@ -424,7 +438,7 @@ export class RunNode implements CalculatorContext {
           this.busy = false;
           this.run.inflight--;
           if (this.run.stopping) return;
-          this.#record('close', t0);
+          if (t0 !== 0) this.#record('close', t0);
           this.#closed();
           this.run.runLoop();
         },
@@ -436,7 +450,7 @@ export class RunNode implements CalculatorContext {
       );
       return;
     }
-    this.#record('close', t0);
+    if (t0 !== 0) this.#record('close', t0);
     this.#closed();
   }
 
