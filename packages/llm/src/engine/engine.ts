@@ -254,7 +254,7 @@ export class Engine implements GroupHost {
     }
     this.finishHooks.get(group)?.();
     this.finishHooks.delete(group);
-    queueMicrotask(() => this.pump());
+    this.pump();
   }
 
   private readonly finishHooks = new Map<SequenceGroup, () => void>();

@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Engine, generate, ModelSession } from '@weft/llm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTinyModel } from '../helpers/models.js';
+
+// Continuous batching: sequences submitted at different times, with different prompt lengths and
+// chunked prefill, decode exactly what each decodes alone; the engine's gauges return to zero.
+
+const STEPS = 12;
+let peakRunning = 0;
+
+function argmax(logits: Float32Array, row: number, vocab: number): number {
+  let best = 0;
+  for (let i = 1; i < vocab; i++) if (logits[row * vocab + i]! > logits[row * vocab + best]!) best = i;
+  return best;
+}
+
+async function greedy(engine: Engine, prompt: number[], steps: number, pauseEvery = 0): Promise<number[]> {
+  const group = engine.submit(prompt, { maxTokens: steps });
+  const out: number[] = [];
+  try {
+    for (;;) {
+      const { logits, rows } = await group.next();
+      expect(rows).toBe(1);
+      peakRunning = Math.max(peakRunning, engine.metrics().running);
+      const token = argmax(logits, 0, engine.model.vocabSize);
+      out.push(token);
+      if (out.length === steps) return out;
+      // A slow caller: the others must not wait for it for long, nor be disturbed by it.
+      if (pauseEvery > 0 && out.length % pauseEvery === 0) await sleep(30);
+      group.append([token]);
+    }
+  } finally {
+    group.finish();
+  }
+}
+
+const prompts = [
+  [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28],
+  [300],
+  [77, 78, 79, 80],
+  [500, 501, 502, 503, 504, 505, 9],
+  [4, 8, 15, 16, 23, 42],
+  [700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713],
+  [1, 2],
+  [222, 333, 444],
+];
+
+describe('engine continuous batching on the tiny llama', () => {
+  let dir: string;
+  let expected: number[][];
+  let engine: Engine;
+  beforeAll(async () => {
+    dir = await ensureTinyModel('llama');
+    const session = await ModelSession.open(dir, { threads: 1 });
+    expected = [];
+    for (const p of prompts)
+      expected.push((await generate(session, p, { maxTokens: STEPS, ignoreEos: true }))[0]!.tokenIds);
+    await session.close();
+    // A small token budget forces chunked prefill of the longer prompts between decode steps.
+    engine = await Engine.start(dir, { threads: 1, maxNumSeqs: 8, maxNumBatchedTokens: 6, readyWaitMs: 5 });
+  });
+  afterAll(async () => engine.close());
+
+  it('8 concurrent sequences joining at different times give the same greedy tokens as alone', async () => {
+    const runs = prompts.map(async (p, i) => {
+      await sleep(i * 7);
+      return greedy(engine, p, STEPS, i === 3 ? 4 : 0);
+    });
+    expect(await Promise.all(runs)).toEqual(expected);
+    // They really ran together (not one after another).
+    expect(peakRunning).toBeGreaterThanOrEqual(6);
+    expect(new Set(expected.map((e) => e.join())).size).toBe(prompts.length);
+  });
+
+  it('the gauges return to zero and the counters add up', async () => {
+    const before = engine.metrics();
+    await Promise.all([greedy(engine, prompts[0]!, 5), greedy(engine, prompts[1]!, 3)]);
+    const after = engine.metrics();
+    expect(after).toMatchObject({
+      queued: 0,
+      running: 0,
+      runningGroups: 0,
+      kvCacheUsedTokens: 0,
+      kvCacheCapacityTokens: 8 * engine.model.contextLength,
+    });
+    expect(after.generatedTokens - before.generatedTokens).toBe(5 + 3);
+    expect(after.promptTokens - before.promptTokens).toBe(prompts[0]!.length + prompts[1]!.length);
+    expect(after.timeToFirstTokenSeconds.count - before.timeToFirstTokenSeconds.count).toBe(2);
+    expect(after.timePerOutputTokenSeconds.count - before.timePerOutputTokenSeconds.count).toBe(4 + 2);
+  });
+
+  it('kvCacheUsedTokens counts prompt and appended tokens of running groups', async () => {
+    const group = engine.submit([1, 2, 3, 4, 5]);
+    expect(engine.metrics()).toMatchObject({ running: 1, runningGroups: 1, kvCacheUsedTokens: 5 });
+    await group.next();
+    group.append([6]);
+    expect(engine.metrics().kvCacheUsedTokens).toBe(6);
+    await group.next();
+    group.finish();
+    expect(engine.metrics()).toMatchObject({ running: 0, kvCacheUsedTokens: 0 });
+  });
+});
