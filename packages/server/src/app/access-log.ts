@@ -21,7 +21,10 @@ export function accessLog(
       inFlight.count--;
       metrics.inFlight.dec();
       const log = requestLog(res);
-      const status = !res.writableFinished && log.clientClosed ? 499 : res.statusCode;
+      // 'close' before 'finish' means the client went away first (nginx's 499).
+      const closedEarly = !res.writableFinished;
+      if (closedEarly) log.clientClosed = true;
+      const status = closedEarly ? 499 : res.statusCode;
       const endpoint = log.endpoint ?? 'unknown';
       metrics.requests.inc({ model: log.model ?? '', endpoint, status: String(status) });
       const line = {
