@@ -1,7 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinCalculators, readCalculatorDocs, renderCalculatorsPage } from '@weft/calculators';
-import { CalculatorRegistry } from '@weft/framework';
+import { type AnyCalculatorDefinition, CalculatorRegistry, loadGraphFromString } from '@weft/framework';
 import { registerAllBuiltins } from '@weft/server';
 import { describe, expect, test } from 'vitest';
 
@@ -37,5 +39,65 @@ describe('calculator docs', () => {
     const actual = await readDoc('docs/calculators.md');
     // On failure: WEFT_UPDATE_DOCS=1 npx vitest run tests/docs/calculators-doc.test.ts
     expect(actual).toBe(expected);
+  });
+});
+
+/** The fenced blocks of one `## heading` section, in order. */
+function blocksOf(markdown: string, heading: string): { lang: string; body: string }[] {
+  const start = markdown.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`no section "## ${heading}"`);
+  const end = markdown.indexOf('\n## ', start + 4);
+  const section = markdown.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, body: m[2]! }));
+}
+
+describe('calculator-api.md', () => {
+  test('the custom calculator is 15 lines and works as the graph next to it says', async () => {
+    const doc = await readDoc('docs/calculator-api.md');
+    const [code, graphYaml] = blocksOf(doc, 'A custom calculator in 15 lines');
+    expect(code?.lang).toBe('ts');
+    const definition = code!.body.slice(code!.body.indexOf('export const'));
+    expect(definition.trimEnd().split('\n').length).toBeLessThanOrEqual(15);
+
+    const dir = await mkdtemp(join(tmpdir(), 'weft-doc-'));
+    try {
+      await writeFile(join(dir, 'scale-calculator.ts'), code!.body);
+      const mod = (await import(pathToFileURL(join(dir, 'scale-calculator.ts')).href)) as Record<
+        string,
+        AnyCalculatorDefinition
+      >;
+      const registry = new CalculatorRegistry().register(mod.ScaleCalculator!);
+      // The module is registered directly here; the graph's `calculators:` line is for users.
+      const yaml = graphYaml!.body.replace(/^calculators:.*\n/m, '');
+      const graph = await loadGraphFromString(yaml, { file: 'doc.yaml', registry });
+      const run = graph.start();
+      await run.addPacket('numbers', 1, 0);
+      await run.addPacket('numbers', 2, 5);
+      run.closeAllInputs();
+      const out: string[] = [];
+      for await (const p of run.output<number>('scaled')) out.push(`${p.timestamp}:${p.value}`);
+      expect(out).toEqual(['0:10', '5:20']);
+      await run.done();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('covers every topic the calculator API page promises', async () => {
+    const doc = await readDoc('docs/calculator-api.md');
+    const sections = [...doc.matchAll(/^##+ (.+)$/gm)].map((m) => m[1]);
+    expect(sections).toEqual(
+      expect.arrayContaining([
+        'Lifecycle',
+        'The contract',
+        'Timestamps and bounds',
+        'Input stream handlers',
+        'Back edges and loops',
+        'Side packets',
+        'Graph-scoped nodes: sharing expensive things',
+        'Sources and `Stop`',
+        'Testing a calculator: CalculatorRunner',
+      ]),
+    );
   });
 });
