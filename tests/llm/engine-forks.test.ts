@@ -60,7 +60,7 @@ describe('engine forked rows on the tiny gpt2', () => {
       const { logits, rows } = await group.next();
       expect(rows).toBe(3);
       const tokens = [0, 1, 2].map((r) => argmax(logits, r, vocab));
-      tokens.forEach((t, r) => outs[r]!.push(t));
+      for (let r = 0; r < 3; r++) outs[r]!.push(tokens[r]!);
       if (s < STEPS - 1) group.append(tokens);
     }
     group.finish();
@@ -87,7 +87,7 @@ describe('engine forked rows on the tiny gpt2', () => {
     for (let s = 0; s < 3; s++) {
       step = await group.next();
       tokens = [0, 1, 2].map((r) => argmax(step.logits, r, vocab));
-      tokens.forEach((t, r) => forkedOuts[r]!.push(t));
+      for (let r = 0; r < 3; r++) forkedOuts[r]!.push(tokens[r]!);
       group.append(tokens);
     }
     expect(forkedOuts[0]).toEqual(lineage[2]!.slice(0, 5));
