@@ -1,3 +1,5 @@
+import type { ErrorCodeEntry } from '@weft/framework';
+
 /**
  * Run-time error codes of the general calculators. Options and ports are checked by the validator
  * before a run; these cover what only the data, the node's wiring counts or the map-function
