@@ -99,7 +99,7 @@ describe('subgraphs', () => {
     expect(ok.graph!.nodes.map((n) => n.name)).toEqual(['add', 'delay__first', 'delay__second']);
   });
 
-  it('problems inside a subgraph point at the subgraph file; port problems at the including node', async () => {
+  it("problems inside a subgraph point at the subgraph file (listed after the including file's)", async () => {
     const inner = write('broken.yaml', [
       'input_stream: [IN:x]',
       'output_stream: [OUT:y]',
@@ -119,9 +119,9 @@ describe('subgraphs', () => {
     ]);
     const result = await validateGraphFile(main, { registry: testRegistry() });
     expect(result.problems.map(formatProblem)).toEqual([
-      `${inner}:7:17 error WEFT_ERR_UNKNOWN_CALCULATOR node "NoSuchCalculator_1": unknown calculator "NoSuchCalculator"; a calculator must be registered, loaded by \`calculators:\` or be a subgraph`,
       `${main}:5:28 error WEFT_ERR_UNKNOWN_PORT node "sub" (subgraph "broken") has no input_stream tag "EXTRA" (in "EXTRA:a") (declared: IN)`,
       `${main}:6:14 error WEFT_ERR_SUBGRAPH node "sub" (subgraph "broken") is given options, but subgraphs take none; remove \`options\` (configure the subgraph's own nodes in broken.yaml)`,
+      `${inner}:7:17 error WEFT_ERR_UNKNOWN_CALCULATOR node "NoSuchCalculator_1": unknown calculator "NoSuchCalculator"; a calculator must be registered, loaded by \`calculators:\` or be a subgraph`,
     ]);
   });
 

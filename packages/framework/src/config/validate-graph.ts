@@ -77,7 +77,7 @@ export async function validateGraphString(
     streams: built.io.inputStreams.map((p) => p.name),
     sidePackets: built.io.inputSidePackets.map((p) => p.name),
   });
-  if (problems.length > 0) return { problems: sortProblems(problems) };
+  if (problems.length > 0) return { problems: sortProblems(problems, options.file) };
   const raw = parsed.source.raw;
   const graph: ValidatedGraph = {
     name: parsed.source.name,
@@ -119,18 +119,23 @@ function checkUniqueNames(
   }
 }
 
-/** File order (then line, column), duplicates removed: a subgraph used twice reports its problems once. */
-function sortProblems(problems: readonly Problem[]): Problem[] {
+/**
+ * Problems of the validated file first, then those of other files (subgraphs, in the order they were
+ * met), each by line and column; duplicates removed (a subgraph used twice reports its problems once).
+ */
+function sortProblems(problems: readonly Problem[], mainFile?: string): Problem[] {
   const seen = new Set<string>();
+  const rank = new Map<string, number>(mainFile === undefined ? [] : [[mainFile, 0]]);
   const unique = problems.filter((p) => {
     const key = `${p.location.file}:${p.location.line}:${p.location.col}:${p.code}:${p.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
+    if (!rank.has(p.location.file)) rank.set(p.location.file, rank.size);
     return true;
   });
   return unique.sort(
     (a, b) =>
-      (a.location.file === b.location.file ? 0 : a.location.file < b.location.file ? -1 : 1) ||
+      rank.get(a.location.file)! - rank.get(b.location.file)! ||
       a.location.line - b.location.line ||
       a.location.col - b.location.col,
   );
