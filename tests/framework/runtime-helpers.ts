@@ -163,6 +163,20 @@ export const FixedTimestamp = defineCalculator({
   }),
 });
 
+/** Multiplies IN by the SCALE side packet. */
+export const Scale = defineCalculator({
+  name: 'TestScale',
+  description: 'Multiplies IN by side packet SCALE.',
+  inputs: { IN: { type: t.number() } },
+  outputs: { OUT: { type: t.number() } },
+  inputSidePackets: { SCALE: { type: t.number() } },
+  create: () => ({
+    process(ctx) {
+      ctx.output('OUT').add(ctx.input('IN')!.value * ctx.sidePacket('SCALE'));
+    },
+  }),
+});
+
 export function registry(): CalculatorRegistry {
   return new CalculatorRegistry().register(
     Pass,
@@ -174,6 +188,7 @@ export function registry(): CalculatorRegistry {
     Sum,
     FailOn,
     FixedTimestamp,
+    Scale,
   );
 }
 

@@ -1,8 +1,189 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CalculatorRegistry } from '../calculator/registry.js';
+import { suggest } from '../errors/did-you-mean.js';
 import type { CliIo } from '../graph/graph-api.js';
+import { formatProblem, GraphValidationError } from '../graph/validated-graph.js';
+import type { Graph } from '../runtime/graph.js';
+import { loadGraph } from '../runtime/load-graph.js';
+import { GraphCancelledError, RunError } from '../runtime/run-errors.js';
+import { writeChromeTrace } from '../trace/chrome-trace.js';
+import { type InputLine, parseJsonLines } from './json-lines.js';
 
-// PLACEHOLDER: replaced by the real implementation.
-export async function graphRun(_args: string[], io: CliIo, _registry: CalculatorRegistry): Promise<number> {
-  io.stderr('weft graph run: not implemented yet\n');
-  return 1;
+const USAGE = `usage: weft graph run FILE [--side NAME=JSON]... [--input STREAM=FILE.jsonl]... [--trace FILE]
+  --side    a graph input side packet, its value as JSON (e.g. --side 'scale=2')
+  --input   feeds a graph input stream from JSON lines {"timestamp": N, "value": ANY}, in file order
+  --trace   writes a Chrome trace (open it in https://ui.perfetto.dev)
+Prints one JSON line {"stream", "timestamp", "value"} per packet of every graph output stream.`;
+
+interface RunArgs {
+  readonly file: string;
+  readonly sides: [string, string][];
+  readonly inputs: [string, string][];
+  readonly trace: string | undefined;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: readonly string[]): RunArgs {
+  let file: string | undefined;
+  let trace: string | undefined;
+  const sides: [string, string][] = [];
+  const inputs: [string, string][] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (flag !== arg) return arg.slice(eq + 1);
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    const pair = (what: string): [string, string] => {
+      const text = value();
+      const at = text.indexOf('=');
+      if (at <= 0)
+        throw new UsageError(
+          `${flag} "${text}" must be ${what} (example: ${flag} ${flag === '--side' ? "'scale=2'" : 'in=packets.jsonl'})`,
+        );
+      return [text.slice(0, at), text.slice(at + 1)];
+    };
+    if (flag === '--side') sides.push(pair('NAME=JSON'));
+    else if (flag === '--input') inputs.push(pair('STREAM=FILE.jsonl'));
+    else if (flag === '--trace') trace = value();
+    else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option "${arg}"${suggest(flag, ['--side', '--input', '--trace'])}`);
+    } else if (file === undefined) file = arg;
+    else throw new UsageError(`one graph file at a time (got "${file}" and "${arg}")`);
+  }
+  if (file === undefined) throw new UsageError('missing graph FILE');
+  return { file, sides, inputs, trace };
+}
+
+/** `weft graph run FILE ...`: runs a graph once over JSON-lines inputs; exit 0 done, 1 graph error, 2 usage. */
+export async function graphRun(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
+  let parsed: RunArgs;
+  try {
+    parsed = parseArgs(args);
+  } catch (error) {
+    io.stderr(`weft graph run: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  let graph: Graph;
+  try {
+    graph = await loadGraph(resolve(io.cwd, parsed.file), { registry });
+  } catch (error) {
+    if (!(error instanceof GraphValidationError)) throw error;
+    for (const p of error.problems) io.stderr(`${formatProblem(p)}\n`);
+    return 1;
+  }
+  try {
+    const prepared = await prepare(graph, parsed, io.cwd);
+    if (typeof prepared === 'string') {
+      io.stderr(`weft graph run: ${prepared}\n`);
+      return 2;
+    }
+    return await execute(
+      graph,
+      prepared,
+      parsed.trace === undefined ? undefined : resolve(io.cwd, parsed.trace),
+      io,
+    );
+  } finally {
+    await graph.dispose();
+  }
+}
+
+interface Prepared {
+  readonly sidePackets: Record<string, unknown>;
+  readonly feeds: Map<string, InputLine[]>;
+}
+
+async function prepare(graph: Graph, args: RunArgs, cwd: string): Promise<Prepared | string> {
+  const sideNames = graph.config.inputSidePackets.map((p) => p.name);
+  const sidePackets: Record<string, unknown> = {};
+  for (const [name, json] of args.sides) {
+    if (!sideNames.includes(name)) {
+      return `--side ${name}: graph "${graph.config.name}" has no input side packet "${name}"${suggest(name, sideNames)}`;
+    }
+    try {
+      sidePackets[name] = JSON.parse(json);
+    } catch {
+      return `--side ${name}=${json}: the value is not JSON (quote strings: --side '${name}="text"')`;
+    }
+  }
+  const streamNames = graph.config.inputStreams.map((p) => p.name);
+  const feeds = new Map<string, InputLine[]>();
+  for (const [stream, file] of args.inputs) {
+    if (!streamNames.includes(stream)) {
+      return `--input ${stream}: graph "${graph.config.name}" has no input stream "${stream}"${suggest(stream, streamNames)}`;
+    }
+    let text: string;
+    try {
+      text = await readFile(resolve(cwd, file), 'utf8');
+    } catch {
+      return `--input ${stream}=${file}: cannot read "${resolve(cwd, file)}"`;
+    }
+    const lines = parseJsonLines(text, file);
+    if (typeof lines === 'string') return lines;
+    feeds.set(stream, lines);
+  }
+  return { sidePackets, feeds };
+}
+
+async function execute(
+  graph: Graph,
+  prepared: Prepared,
+  traceFile: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  let run: ReturnType<Graph['start']>;
+  try {
+    run = graph.start({
+      sidePackets: prepared.sidePackets,
+      trace: traceFile !== undefined,
+      onOutput: (stream, packet) => {
+        io.stdout(
+          `${JSON.stringify({ stream, timestamp: packet.timestamp, value: packet.value ?? null })}\n`,
+        );
+      },
+    });
+  } catch (error) {
+    io.stderr(`${describe(error)}\n`);
+    return 1;
+  }
+  const done = run.done();
+  done.catch(() => {}); // observed below; this keeps an early failure from being "unhandled"
+  for (const name of graph.config.inputStreams.map((p) => p.name)) {
+    if (!prepared.feeds.has(name)) run.closeInput(name);
+  }
+  // Streams are fed side by side (one packet each in turn), each closed at the end of its file.
+  const feeding = [...prepared.feeds].map(async ([stream, lines]) => {
+    for (const line of lines) await run.addPacket(stream, line.value, line.timestamp);
+    run.closeInput(stream);
+  });
+  const fed = await Promise.all(feeding).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  // A bad input (e.g. a timestamp going back) leaves its stream open: stop the run instead of waiting.
+  if (fed !== undefined) run.cancel(fed);
+  let failure: unknown;
+  try {
+    await done;
+  } catch (error) {
+    failure = error instanceof GraphCancelledError && fed !== undefined ? fed : error;
+  }
+  if (traceFile !== undefined) await writeChromeTrace(traceFile, run.traceEvents());
+  if (failure !== undefined) {
+    io.stderr(`${describe(failure)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RunError) return `error ${error.code} ${error.message}`;
+  return `error ${error instanceof Error ? error.message : String(error)}`;
 }
