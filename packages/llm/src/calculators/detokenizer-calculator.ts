@@ -147,7 +147,7 @@ export const DetokenizerCalculator = defineCalculator({
         if (jobPacket) {
           job = jobPacket.value;
           tokenizer = ctx.sidePacket('TOKENIZER');
-          texts = new TokenTexts(tokenizer);
+          texts = TokenTexts.for(tokenizer);
           const p = job.options.params;
           const candidates = job.promptIds.length * (p.beam ? p.n : p.bestOf);
           slots = p.beam

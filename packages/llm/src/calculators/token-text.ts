@@ -1,23 +1,55 @@
+import { readFileSync } from 'node:fs';
 import type { LogprobEntry, TokenLogprob } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
 import type { StreamDecoder } from '../tokenizer/stream-decoder.js';
+import { detectScheme, type TokenByteScheme, tokenBytes } from '../tokenizer/token-bytes.js';
 
 /** What the LLM calculators need from a tokenizer to turn ids into text. */
 export interface TextDecoderSource {
   createStreamDecoder(options?: { skipSpecialTokens?: boolean }): StreamDecoder;
+  idToToken?(id: number): string | undefined;
+  readonly tokenizerFile?: string;
+}
+
+const schemes = new WeakMap<TextDecoderSource, TokenByteScheme | undefined>();
+
+function schemeOf(source: TextDecoderSource): TokenByteScheme | undefined {
+  if (!schemes.has(source)) {
+    let scheme: TokenByteScheme | undefined;
+    if (source.tokenizerFile !== undefined && source.idToToken) {
+      scheme = detectScheme(JSON.parse(readFileSync(source.tokenizerFile, 'utf8')).decoder);
+    }
+    schemes.set(source, scheme);
+  }
+  return schemes.get(source);
 }
 
 /**
- * Text and bytes of single tokens, for logprobs. A token that is only part of a UTF-8 character
- * shows as U+FFFD (its `bytes` are then those of U+FFFD too). Cached per id.
+ * Text and raw bytes of single tokens, for logprobs. `bytes` are the token's own UTF-8 bytes (a
+ * token holding half a character has just those bytes, as OpenAI's `bytes` field intends); its
+ * `text` then shows U+FFFD. Cached per id.
  */
 export class TokenTexts {
   readonly #source: TextDecoderSource;
+  readonly #scheme: TokenByteScheme | undefined;
   readonly #cache = new Map<number, { text: string; bytes: number[] }>();
   readonly #encoder = new TextEncoder();
 
+  static #shared = new WeakMap<TextDecoderSource, TokenTexts>();
+
+  /** One cache per tokenizer, shared by every run. */
+  static for(source: TextDecoderSource): TokenTexts {
+    let texts = TokenTexts.#shared.get(source);
+    if (!texts) {
+      texts = new TokenTexts(source);
+      TokenTexts.#shared.set(source, texts);
+    }
+    return texts;
+  }
+
   constructor(source: TextDecoderSource) {
     this.#source = source;
+    this.#scheme = schemeOf(source);
   }
 
   get(id: number): { text: string; bytes: number[] } {
@@ -25,7 +57,10 @@ export class TokenTexts {
     if (!hit) {
       const d = this.#source.createStreamDecoder({ skipSpecialTokens: false });
       const text = d.push(id) + d.flush();
-      hit = { text, bytes: [...this.#encoder.encode(text)] };
+      const token = this.#scheme ? this.#source.idToToken?.(id) : undefined;
+      const bytes =
+        token !== undefined && this.#scheme ? tokenBytes(token, this.#scheme) : this.#encoder.encode(text);
+      hit = { text, bytes: [...bytes] };
       this.#cache.set(id, hit);
     }
     return hit;
