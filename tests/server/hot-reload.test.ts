@@ -2,7 +2,14 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responderGraphYaml } from './fixtures/responder.js';
-import { getJson, postJson, sseData, startTestServer, type TestServer, waitFor } from './helpers/test-server.js';
+import {
+  getJson,
+  postJson,
+  sseData,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './helpers/test-server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -10,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const config = async () => (await getJson(`${server.url}/v1/config`)).body.graphs as Record<string, unknown>[];
+const config = async () =>
+  (await getJson(`${server.url}/v1/config`)).body.graphs as Record<string, unknown>[];
 const ask = (model: string, prompt: string) => postJson(`${server.url}/v3/completions`, { model, prompt });
 
 describe('hot reload of graphs/', () => {
@@ -37,10 +45,18 @@ describe('hot reload of graphs/', () => {
     expect(String(echo!.last_error)).toContain('TestResponderCalculator');
     expect(server.logs.some((l) => l.msg === 'graph failed to load' && l.keptPrevious === true)).toBe(true);
     // Still the context-length-8 version: 2 + 6 tokens fit, 2 + 7 do not.
-    const res = await postJson(`${server.url}/v3/completions`, { model: 'echo', prompt: 'hi', max_tokens: 6 });
+    const res = await postJson(`${server.url}/v3/completions`, {
+      model: 'echo',
+      prompt: 'hi',
+      max_tokens: 6,
+    });
     expect(res.status).toBe(200);
     expect(res.body.choices[0].text).toBe('you said: hi');
-    const over = await postJson(`${server.url}/v3/completions`, { model: 'echo', prompt: 'hi', max_tokens: 7 });
+    const over = await postJson(`${server.url}/v3/completions`, {
+      model: 'echo',
+      prompt: 'hi',
+      max_tokens: 7,
+    });
     expect(over.body.error.code).toBe('context_length_exceeded');
     expect((await fetch(`${server.url}/v2/health/ready`)).status).toBe(200);
   });
@@ -48,9 +64,16 @@ describe('hot reload of graphs/', () => {
   it('lets in-flight streams finish on the old version while a new one is swapped in', async () => {
     await writeFile(join(server.dir, 'slow.yaml'), responderGraphYaml({ name: 'slow', tokenDelayMs: 60 }));
     await waitFor(async () => (await ask('slow', 'x')).status === 200);
-    const streaming = postJson(`${server.url}/v3/completions`, { model: 'slow', prompt: 'a b c d', stream: true });
+    const streaming = postJson(`${server.url}/v3/completions`, {
+      model: 'slow',
+      prompt: 'a b c d',
+      stream: true,
+    });
     await new Promise((r) => setTimeout(r, 100));
-    await writeFile(join(server.dir, 'slow.yaml'), responderGraphYaml({ name: 'slow', tokenDelayMs: 0, contextLength: 5 }));
+    await writeFile(
+      join(server.dir, 'slow.yaml'),
+      responderGraphYaml({ name: 'slow', tokenDelayMs: 0, contextLength: 5 }),
+    );
     await waitFor(async () => (await ask('slow', 'longer than five')).status === 400);
     const res = await streaming;
     const data = sseData(res.text);

@@ -5,7 +5,9 @@ import { getJson, startTestServer, type TestServer, waitFor } from './helpers/te
 let server: TestServer;
 let client: OpenAI;
 beforeAll(async () => {
-  server = await startTestServer([{ name: 'echo' }, { name: 'slow', tokenDelayMs: 100 }], { apiKey: 'sk-sdk' });
+  server = await startTestServer([{ name: 'echo' }, { name: 'slow', tokenDelayMs: 100 }], {
+    apiKey: 'sk-sdk',
+  });
   client = new OpenAI({ baseURL: `${server.url}/v3`, apiKey: 'sk-sdk', maxRetries: 0 });
 });
 afterAll(() => server.stop());
@@ -22,7 +24,10 @@ describe('the official openai client against Weft', () => {
       const completion = await c.completions.create({ model: 'echo', prompt: 'hello world' });
       expect(completion.choices[0]!.text).toBe('you said: hello world');
       expect(completion.usage).toEqual({ prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 });
-      const chat = await c.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'hey' }] });
+      const chat = await c.chat.completions.create({
+        model: 'echo',
+        messages: [{ role: 'user', content: 'hey' }],
+      });
       expect(chat.choices[0]!.message).toEqual({ role: 'assistant', content: 'you said: hey' });
       expect(chat.choices[0]!.finish_reason).toBe('stop');
     }
@@ -75,7 +80,9 @@ describe('the official openai client against Weft', () => {
   });
 
   it('raises the SDK error classes for 400, 401 and 404', async () => {
-    const bad = await client.completions.create({ model: 'echo', prompt: 'x', n: 99 }).catch((e: unknown) => e);
+    const bad = await client.completions
+      .create({ model: 'echo', prompt: 'x', n: 99 })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(BadRequestError);
     expect((bad as BadRequestError).param).toBe('n');
     const anon = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-wrong', maxRetries: 0 });
@@ -110,7 +117,10 @@ describe('the official openai client against Weft', () => {
     // 16 more tokens at 100 ms would take 1.6 s: the run was cancelled, not finished.
     expect(Date.now() - abortedAt).toBeLessThan(600);
     await waitFor(() => server.logs.some((l) => l.status === 499 && l.model === 'slow'), 2000);
-    expect(server.logs.find((l) => l.status === 499)).toMatchObject({ clientClosed: true, endpoint: 'completions' });
+    expect(server.logs.find((l) => l.status === 499)).toMatchObject({
+      clientClosed: true,
+      endpoint: 'completions',
+    });
     const after = await getJson(`${server.url}/v3/models`, { authorization: 'Bearer sk-sdk' });
     expect(after.status).toBe(200);
   });

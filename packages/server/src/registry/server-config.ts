@@ -90,15 +90,18 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
   }
   const value = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (!validate(value)) {
-    throw new ServerConfigError(
-      (validate.errors ?? []).map((e) => {
-        const path = e.instancePath.split('/').slice(1);
-        if (e.keyword === 'additionalProperties') path.push(String(e.params.additionalProperty));
-        const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-        const keyNode = locateKey(doc.contents, path);
-        return `${where(keyNode ?? node?.range?.[0])} ${e.instancePath || '/'}: ${describeAjvError(e)}`;
-      }),
-    );
+    const located = (validate.errors ?? []).map((e) => {
+      const path = e.instancePath.split('/').slice(1);
+      const unknownKey = e.keyword === 'additionalProperties';
+      if (unknownKey) path.push(String(e.params.additionalProperty));
+      // Unknown keys point at the key; wrong values at the value.
+      const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
+      const offset =
+        (unknownKey ? locateKey(doc.contents, path) : node?.range?.[0]) ?? locateKey(doc.contents, path);
+      return { offset: offset ?? 0, text: `${e.instancePath || '/'}: ${describeAjvError(e)}` };
+    });
+    located.sort((a, b) => a.offset - b.offset);
+    throw new ServerConfigError(located.map((p) => `${where(p.offset)} ${p.text}`));
   }
   const base = dirname(absolute);
   const names = new Set<string>();

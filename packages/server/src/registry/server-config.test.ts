@@ -1,0 +1,53 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServerConfig, ServerConfigError } from './server-config.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'weft-config-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function write(text: string): Promise<string> {
+  const file = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('loadServerConfig', () => {
+  it('resolves graph paths against the config folder and maps options', async () => {
+    const file = await write(
+      'graphs:\n  - name: tiny\n    path: ../graphs/tiny.yaml\nport: 9000\napi_key: k\nbody_limit: 2mb\nshutdown_grace_ms: 100\n',
+    );
+    expect(await loadServerConfig(file)).toEqual({
+      file,
+      graphs: [{ name: 'tiny', path: join(dir, '..', 'graphs', 'tiny.yaml') }],
+      port: 9000,
+      apiKey: 'k',
+      bodyLimit: '2mb',
+      shutdownGraceMs: 100,
+    });
+  });
+
+  it('lists every problem with FILE:LINE:COL and suggests the closest key', async () => {
+    const file = await write('graphs:\n  - name: tiny\n    pth: x.yaml\nprot: 80\nport: "80"\n');
+    const error = await loadServerConfig(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerConfigError);
+    expect((error as ServerConfigError).code).toBe('WEFT_ERR_SERVER_CONFIG_INVALID');
+    expect((error as ServerConfigError).problems).toEqual([
+      `${file}:2:5 /graphs/0: must have required property 'path'`,
+      `${file}:3:5 /graphs/0: unknown key "pth"; did you mean "path"? (known keys: name, path)`,
+      `${file}:4:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level)`,
+      `${file}:5:7 /port: must be integer`,
+    ]);
+  });
+
+  it('reports YAML syntax errors and duplicate model names', async () => {
+    const bad = await write('graphs: [\n');
+    await expect(loadServerConfig(bad)).rejects.toThrow(`${bad}:2:1`);
+    const dup = await write('graphs:\n  - {name: a, path: a.yaml}\n  - {name: a, path: b.yaml}\n');
+    await expect(loadServerConfig(dup)).rejects.toThrow('model name "a" is listed twice');
+  });
+});
