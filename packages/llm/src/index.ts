@@ -45,6 +45,7 @@ export type { EngineModelInfo } from './engine/protocol.js';
 export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';
 export * from './errors/llm-error-codes.js';
 export * from './errors/llm-errors.js';
+export * from './model/inspect-model.js';
 export * from './model/load-model-info.js';
 export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';

@@ -1,7 +1,104 @@
+import { resolve } from 'node:path';
 import type { CliIo } from '@weft/framework';
+import { ensureModelDir } from '../builder/ensure-model-dir.js';
+import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../builder/presets.js';
+import { LlmError } from '../errors/llm-errors.js';
+import { inspectModel } from '../model/inspect-model.js';
 
-// PLACEHOLDER: `weft model create|inspect`, replaced by the real implementation.
-export async function modelCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('weft model: not implemented yet\n');
-  return 1;
+const USAGE = `usage: weft model <create|inspect> ...
+  weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
+  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...]`;
+
+/** `weft model create|inspect`; returns the process exit code (0 ok, 1 failure, 2 usage). */
+export async function modelCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  try {
+    switch (sub) {
+      case 'create':
+        return await create(rest, io);
+      case 'inspect':
+        return await inspect(rest, io);
+      default:
+        return usage(io, sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`);
+    }
+  } catch (err) {
+    if (err instanceof LlmError) {
+      io.stderr(`weft model ${sub}: ${err.code} ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+/** Parses `DIR --name value...`; returns an error message or the parts. */
+function parseArgs(
+  args: string[],
+  known: readonly string[],
+): { dir: string; options: Map<string, string> } | string {
+  const options = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (!known.includes(name)) {
+      return `unknown option "--${name}" (options: ${known.map((k) => `--${k}`).join(', ')})`;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined) return `option "--${name}" needs a value`;
+    options.set(name, value);
+  }
+  if (positional.length !== 1) {
+    return positional.length === 0
+      ? 'missing DIR'
+      : `expected one DIR, got ${positional.length}: ${positional.join(' ')}`;
+  }
+  return { dir: positional[0]!, options };
+}
+
+async function create(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, ['arch', 'preset', 'seed']);
+  if (typeof parsed === 'string') return usage(io, parsed);
+  const arch = parsed.options.get('arch');
+  if (arch === undefined) return usage(io, 'missing --arch (llama or gpt2)');
+  if (!TINY_ARCHS.includes(arch as TinyArch)) {
+    return usage(io, `--arch "${arch}" is not one of ${TINY_ARCHS.join(', ')}`);
+  }
+  const preset = parsed.options.get('preset') ?? 'tiny';
+  if (!TINY_PRESETS.includes(preset as TinyPreset)) {
+    return usage(io, `--preset "${preset}" is not one of ${TINY_PRESETS.join(', ')}`);
+  }
+  const seedText = parsed.options.get('seed') ?? '0';
+  const seed = Number(seedText);
+  if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
+    return usage(io, `--seed "${seedText}" must be an integer from 0 to 4294967295 (example: --seed 7)`);
+  }
+  const dir = resolve(io.cwd, parsed.dir);
+  const started = Date.now();
+  await ensureModelDir(dir, {
+    arch: arch as TinyArch,
+    preset: preset as TinyPreset,
+    seed,
+    onProgress: (p) => io.stderr(`weft model create: ${p.message}\n`),
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  io.stdout(`created ${parsed.dir} (${arch}, preset ${preset}, seed ${seed}) in ${seconds}s\n`);
+  return 0;
+}
+
+async function inspect(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, ['dtype']);
+  if (typeof parsed === 'string') return usage(io, parsed);
+  const dtype = parsed.options.get('dtype');
+  const report = await inspectModel(resolve(io.cwd, parsed.dir), dtype === undefined ? {} : { dtype });
+  io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}
+
+function usage(io: CliIo, problem: string): number {
+  io.stderr(`weft model: ${problem}\n${USAGE}\n`);
+  return 2;
 }
