@@ -28,6 +28,5 @@ export function sharedFixturesDir(): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
-/** Message for `it.skipIf(!sharedFixturesDir())`-style skips. */
-export const NO_FIXTURES_MESSAGE =
-  'skipped: ../shared/fixtures is absent (third-party fixtures are not in the repo)';
+/** Put in the names of tests that `it.skipIf(!sharedFixturesDir())`. */
+export const NO_FIXTURES_MESSAGE = 'needs ../shared/fixtures, skipped when that folder is absent';
