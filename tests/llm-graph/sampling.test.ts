@@ -94,7 +94,7 @@ describe('sampling through the graph', () => {
       beams = top.map((c) => c.cum);
     }
     group.finish();
-    scores.forEach((s: number, i: number) => expect(s).toBeCloseTo(beams[i]!, 3));
+    for (const [i, s] of scores.entries()) expect(s).toBeCloseTo(beams[i]!, 3);
   });
 
   it('logprobs: top_logprobs sorted, the chosen token present, and both API shapes', async () => {
