@@ -1,7 +1,135 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { CliIo } from '@weft/framework';
+import { renderChat } from '../chat/render-chat.js';
+import { LlmError } from '../errors/llm-errors.js';
+import { loadModelInfo } from '../model/load-model-info.js';
+import { generate } from '../runtime/generate.js';
+import { ModelSession } from '../runtime/model-session.js';
+import { Tokenizer } from '../tokenizer/tokenizer.js';
 
-// PLACEHOLDER: `weft generate`, replaced by the real implementation.
-export async function generateCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('weft generate: not implemented yet\n');
-  return 1;
+const USAGE = `usage: weft generate DIR --prompt TEXT [--chat] [--max-tokens N] [--temperature T]
+                     [--top-p P] [--top-k K] [--seed S] [--threads N] [--dtype D] [--json]
+  --chat         wrap the prompt as one user message with the model's chat template
+  --max-tokens   new tokens at most (default 64)
+  --temperature  0 (default) = greedy
+  --json         print {"text","token_ids","finish_reason","prompt_tokens"}`;
+
+const OPTIONS = {
+  prompt: { type: 'string' },
+  chat: { type: 'boolean' },
+  'max-tokens': { type: 'string' },
+  temperature: { type: 'string' },
+  'top-p': { type: 'string' },
+  'top-k': { type: 'string' },
+  seed: { type: 'string' },
+  threads: { type: 'string' },
+  dtype: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+class UsageError extends Error {}
+
+function number(
+  values: Record<string, unknown>,
+  name: string,
+  rule: { min: number; max?: number; integer?: boolean },
+  fallback?: number,
+): number | undefined {
+  const raw = values[name] as string | undefined;
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  const ok =
+    raw.trim() !== '' &&
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    value >= rule.min &&
+    (rule.max === undefined || value <= rule.max);
+  if (!ok) {
+    const kind = rule.integer ? 'an integer' : 'a number';
+    const range = rule.max === undefined ? `≥ ${rule.min}` : `in [${rule.min}, ${rule.max}]`;
+    throw new UsageError(
+      `--${name} "${raw}" must be ${kind} ${range} (example: --${name} ${rule.max ?? rule.min + 1})`,
+    );
+  }
+  return value;
+}
+
+/** `weft generate`: one prompt through the KV-cache runtime; exit code 0 ok, 1 failure, 2 usage. */
+export async function generateCommand(args: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr(`weft generate: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  let session: ModelSession | undefined;
+  try {
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        positionals.length === 0 ? 'missing DIR' : `expected one DIR, got "${positionals.join(' ')}"`,
+      );
+    }
+    if (values.prompt === undefined) throw new UsageError('missing --prompt TEXT');
+    const maxTokens = number(values, 'max-tokens', { min: 1, integer: true }, 64)!;
+    const temperature = number(values, 'temperature', { min: 0, max: 2 }, 0);
+    const topP = number(values, 'top-p', { min: 0, max: 1 });
+    const topK = number(values, 'top-k', { min: 0, integer: true });
+    const seed = number(values, 'seed', { min: 0, integer: true });
+    const threads = number(values, 'threads', { min: 1, integer: true });
+
+    const info = loadModelInfo(resolve(io.cwd, positionals[0]!), { dtype: values.dtype });
+    const tokenizer = Tokenizer.load(info.tokenizerFile);
+    let text = values.prompt;
+    if (values.chat) {
+      text = renderChat(info.chatTemplate ?? tokenizer.chatTemplate, [{ role: 'user', content: text }], {
+        bosToken: tokenizer.bosToken,
+        eosToken: tokenizer.eosToken,
+      });
+    }
+    // A rendered chat template already holds its special tokens (BOS included when it wants one).
+    const ids = await tokenizer.encode(text, { addSpecialTokens: !values.chat });
+    session = await ModelSession.open(info, { threads });
+    const codec = {
+      encode: (t: string) => tokenizer.encode(t),
+      decode: (i: readonly number[]) => tokenizer.decode(i, { skipSpecialTokens: true }),
+    };
+    const [result] = await generate({ session, tokenizer: codec }, ids, {
+      maxTokens,
+      temperature,
+      topP,
+      topK,
+      seed,
+    });
+    const r = result!;
+    if (values.json) {
+      const out = {
+        text: r.text,
+        token_ids: r.tokenIds,
+        finish_reason: r.finishReason,
+        prompt_tokens: r.promptTokens,
+      };
+      io.stdout(`${JSON.stringify(out)}\n`);
+    } else io.stdout(`${r.text ?? ''}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`weft generate: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof LlmError) {
+      io.stderr(`weft generate: ${err.code} ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await session?.close();
+  }
 }
