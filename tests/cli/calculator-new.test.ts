@@ -61,13 +61,32 @@ describe('weft calculator new', () => {
       }),
     );
     expect(problems).toEqual([]);
-  });
+  }, 180_000); // a cold type-check of the framework sources on a busy machine
 
   it('generates a graph that validates and loads the calculator through its `calculators:` list', async () => {
     const result = await validateGraphFile(join(dir, 'scale-calculator.graph.yaml'));
     expect(result.problems).toEqual([]);
     expect(result.graph?.nodes.map((n) => n.calculator.name)).toEqual(['ScaleCalculator']);
     expect(result.graph?.nodes[0]?.options).toEqual({ factor: 3 });
+    const check = await weft(['graph', 'check', join(rel, 'scale-calculator.graph.yaml')]);
+    expect(check.stderr).toBe('');
+    expect(check.stdout).toBe(`${join(rel, 'scale-calculator.graph.yaml')}: ok\n`);
+    expect(check.code).toBe(0);
+  });
+
+  it('runs the generated graph on the sample input with `weft graph run`', async () => {
+    const run = await weft([
+      'graph',
+      'run',
+      join(rel, 'scale-calculator.graph.yaml'),
+      '--input',
+      `in=${join(rel, 'scale-calculator.input.jsonl')}`,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      '{"stream":"out","timestamp":0,"value":3}\n{"stream":"out","timestamp":1,"value":6}\n{"stream":"out","timestamp":2,"value":15}\n',
+    );
   });
 
   it('appends "Calculator" to the name only when it is missing', async () => {
