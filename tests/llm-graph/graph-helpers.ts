@@ -12,13 +12,10 @@ export const GRAPH_FILE = join(repoRoot, 'graphs', 'tiny-llama.yaml');
  */
 export async function loadTinyLlamaGraph(engine: Record<string, number> = {}): Promise<CompiledGraph> {
   const model = await ensureTinyModel('llama');
-  let text = readFileSync(GRAPH_FILE, 'utf8');
-  const extra = Object.entries(engine)
-    .map(([k, v]) => `, ${k}: ${v}`)
-    .join('');
-  text = text.replace(
-    /options: \{ model_dir: \.\.\/models\/tiny-llama, max_num_seqs: 16 \}/,
-    `options: { model_dir: ${JSON.stringify(model)}, max_num_seqs: 16${extra} }`,
+  const options = { model_dir: model, max_num_seqs: 16, ...engine };
+  const text = readFileSync(GRAPH_FILE, 'utf8').replace(
+    'options: { model_dir: ../models/tiny-llama, max_num_seqs: 16 }',
+    `options: ${JSON.stringify(options)}`,
   );
   if (!text.includes(model)) throw new Error('graphs/tiny-llama.yaml changed: update loadTinyLlamaGraph');
   const registry = new CalculatorRegistry();

@@ -23,7 +23,13 @@ const streamedText = (chunks: any[], index = 0): string =>
     .map((c: any) => c.text ?? c.delta?.content ?? '')
     .join('');
 
-const greedy = { model: 'tiny-llama', prompt: 'Once upon a time', max_tokens: 24, temperature: 0, ignore_eos: true };
+const greedy = {
+  model: 'tiny-llama',
+  prompt: 'Once upon a time',
+  max_tokens: 24,
+  temperature: 0,
+  ignore_eos: true,
+};
 
 describe('streaming', () => {
   it('catches a stop string split across tokens and never leaks any of it', async () => {
@@ -45,7 +51,12 @@ describe('streaming', () => {
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
     expect(chunks.slice(0, -1).every((c) => c.choices[0].finish_reason === null)).toBe(true);
     const kept = events(
-      await runRequest(graph, 'completions', { ...greedy, stream: true, stop: [stop], include_stop_str_in_output: true }),
+      await runRequest(graph, 'completions', {
+        ...greedy,
+        stream: true,
+        stop: [stop],
+        include_stop_str_in_output: true,
+      }),
     );
     expect(streamedText(kept)).toBe(full.text.slice(0, at + stop.length));
     const whole = okBody(await runRequest(graph, 'completions', { ...greedy, stop: ['zzzz', stop] }));
@@ -73,7 +84,9 @@ describe('streaming', () => {
       const chunks = events(await runRequest(graph, 'chat/completions', request(seed)));
       const entries = chunks.flatMap((c) => c.choices[0]?.logprobs?.content ?? []);
       const bytes = entries.flatMap((e: any) => e.bytes);
-      const pairs = entries.some((e: any, i: number) => e.bytes[0] === 0xc3 && entries[i + 1]?.bytes[0] === 0xa9);
+      const pairs = entries.some(
+        (e: any, i: number) => e.bytes[0] === 0xc3 && entries[i + 1]?.bytes[0] === 0xa9,
+      );
       if (!pairs) continue;
       checked++;
       expect(entries).toHaveLength(16);

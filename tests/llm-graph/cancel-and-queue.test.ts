@@ -1,0 +1,72 @@
+import type { CompiledGraph } from '@weft/framework';
+import type { Engine } from '@weft/llm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTinyLlamaGraph, runRequest } from './graph-helpers.js';
+
+let graph: CompiledGraph;
+let engine: Engine;
+beforeAll(async () => {
+  graph = await loadTinyLlamaGraph({ max_num_seqs: 2, max_queued: 1 });
+  engine = graph.sharedSidePacket('engine') as Engine;
+});
+afterAll(async () => {
+  await graph?.dispose();
+});
+
+const long = {
+  model: 'tiny-llama',
+  prompt: 'Once upon a time',
+  max_tokens: 400,
+  ignore_eos: true,
+  stream: true,
+};
+
+async function idle(): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const m = engine.metrics();
+    if (m.running === 0 && m.queued === 0 && m.kvCacheUsedTokens === 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`engine not idle: ${JSON.stringify(engine.metrics())}`);
+}
+
+describe('cancellation and back-pressure', () => {
+  it('cancelling a run mid-stream frees its engine slot', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const running = runRequest(graph, 'completions', long, {
+      signal: controller.signal,
+      onPacket: () => {
+        if (++seen === 3) {
+          expect(engine.metrics().running).toBe(1);
+          controller.abort(new Error('client went away'));
+        }
+      },
+    });
+    await expect(running).rejects.toThrow();
+    expect(seen).toBeGreaterThanOrEqual(3);
+    expect(seen).toBeLessThan(100);
+    await idle();
+  });
+
+  it('a full engine queue answers 429, and the engine drains afterwards', async () => {
+    const controller = new AbortController();
+    const busy = [1, 2, 3].map(() =>
+      runRequest(graph, 'completions', long, { signal: controller.signal }).catch(() => 'cancelled'),
+    );
+    // Two runs hold the seats and one waits in the queue (max_queued 1): the next one is refused.
+    const deadline = Date.now() + 3000;
+    while (engine.metrics().queued < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const refused = await runRequest(graph, 'completions', { ...long, stream: false, max_tokens: 2 });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({
+      status: 429,
+      body: { error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } },
+    });
+    expect((refused[0] as any).body.error.message).toContain('the engine queue is full');
+    controller.abort();
+    expect(await Promise.all(busy)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    await idle();
+  });
+});

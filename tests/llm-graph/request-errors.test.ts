@@ -1,0 +1,106 @@
+import type { CompiledGraph } from '@weft/framework';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTinyLlamaGraph, runRequest } from './graph-helpers.js';
+import { bodyFor, paramCases, ruleCases } from './param-cases.js';
+
+let graph: CompiledGraph;
+beforeAll(async () => {
+  graph = await loadTinyLlamaGraph();
+});
+afterAll(async () => {
+  await graph?.dispose();
+});
+
+const errorOf = async (endpoint: 'completions' | 'chat/completions', body: unknown) => {
+  const packets = await runRequest(graph, endpoint, body);
+  expect(packets).toHaveLength(1);
+  return packets[0] as { status: number; body: { error: Record<string, unknown> } };
+};
+
+describe('every request parameter through the graph', () => {
+  it.each([...paramCases, ...ruleCases].map((c) => [`${c.endpoint} ${c.name}`, c] as const))(
+    '%s',
+    async (_, c) => {
+      const packets = await runRequest(graph, c.endpoint, bodyFor(c));
+      if (!c.error) {
+        const first = packets[0] as { status?: number; event?: unknown };
+        expect(first.status === 200 || first.event !== undefined).toBe(true);
+        return;
+      }
+      expect(packets).toEqual([
+        { status: 400, body: { error: { ...c.error, type: 'invalid_request_error' } } },
+      ]);
+    },
+  );
+});
+
+describe('checks against the model', () => {
+  it('prompt + max_tokens over the context: 400 with the numbers', async () => {
+    const long = await errorOf('completions', {
+      model: 'tiny-llama',
+      prompt: 'hello '.repeat(300),
+      max_tokens: 16,
+    });
+    expect(long.status).toBe(400);
+    expect(long.body.error).toMatchObject({
+      param: 'max_tokens',
+      code: 'context_length_exceeded',
+      type: 'invalid_request_error',
+    });
+    expect(long.body.error.message).toMatch(
+      /^This model's maximum context length is 512 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
+    );
+    const chat = await errorOf('chat/completions', {
+      model: 'tiny-llama',
+      messages: [{ role: 'user', content: 'x' }],
+      max_completion_tokens: 600,
+    });
+    expect(chat.body.error.param).toBe('max_tokens');
+    expect(chat.body.error.message).toContain('600 in the completion');
+  });
+
+  it('token ids outside the vocabulary: 400 naming the id, its position and the vocabulary', async () => {
+    const e = await errorOf('completions', { model: 'tiny-llama', prompt: [1, 2, 5000], max_tokens: 2 });
+    expect(e).toEqual({
+      status: 400,
+      body: {
+        error: {
+          message:
+            "Invalid value for 'prompt': token id 5000 at position 2 is outside the model's vocabulary [0, 838).",
+          type: 'invalid_request_error',
+          param: 'prompt',
+          code: 'invalid_value',
+        },
+      },
+    });
+    const bias = await errorOf('completions', { model: 'tiny-llama', prompt: 'x', logit_bias: { '900': 5 } });
+    expect(bias.body.error.message).toBe(
+      "Invalid value for 'logit_bias': token id 900 is outside the model's vocabulary [0, 838).",
+    );
+  });
+
+  it('several prompts give prompt × n choices; ids prompts work', async () => {
+    const packets = await runRequest(graph, 'completions', {
+      model: 'tiny-llama',
+      prompt: [
+        [10, 20, 30],
+        [40, 50],
+      ],
+      n: 2,
+      max_tokens: 3,
+      temperature: 0,
+      ignore_eos: true,
+    });
+    const body = (packets[0] as { body: any }).body;
+    expect(body.choices.map((c: any) => c.index)).toEqual([0, 1, 2, 3]);
+    expect(body.choices[0].text).toBe(body.choices[1].text);
+    expect(body.usage).toEqual({ prompt_tokens: 5, completion_tokens: 12, total_tokens: 17 });
+  });
+
+  it('the request body must be a JSON object', async () => {
+    const e = await errorOf('completions', 'hello');
+    expect(e.body.error.message).toBe(
+      'Invalid request body: expected a JSON object, but got a string ("hello").',
+    );
+  });
+});
