@@ -36,7 +36,6 @@ export interface RunHooks {
 /** One execution of a compiled graph: the scheduler and all per-run state. */
 export class GraphRunImpl implements GraphRun {
   readonly id = nextRunId++;
-  readonly signal: AbortSignal;
   readonly sidePackets: Map<string, unknown>;
   readonly nodes: RunNode[];
   readonly trace: TraceRecorder | undefined;
@@ -47,7 +46,8 @@ export class GraphRunImpl implements GraphRun {
   fullCount = 0;
 
   readonly #heap = new ReadyHeap();
-  readonly #abort = new AbortController();
+  // Created on first use: most calculators never look at their signal.
+  #abort: AbortController | undefined;
   readonly #inputs: InputState[];
   readonly #outputs: OutputBuffer[];
   readonly #onOutput: StartOptions['onOutput'];
@@ -81,7 +81,6 @@ export class GraphRunImpl implements GraphRun {
     hooks: RunHooks,
   ) {
     this.#hooks = hooks;
-    this.signal = this.#abort.signal;
     this.sidePackets = new Map(shared);
     if (options.sidePackets !== undefined) {
       for (const [name, value] of Object.entries(options.sidePackets)) this.sidePackets.set(name, value);
@@ -120,6 +119,15 @@ export class GraphRunImpl implements GraphRun {
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
     this.#openPass(0);
+  }
+
+  /** Aborted when the run fails or is cancelled (every node's `ctx.signal`). */
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.stopping && this.#error !== undefined) this.#abort.abort(this.#error);
+    }
+    return this.#abort.signal;
   }
 
   // ---- Opening -----------------------------------------------------------------------------
@@ -461,7 +469,7 @@ export class GraphRunImpl implements GraphRun {
     this.stopping = true;
     this.#error = error;
     this.#heap.clear();
-    this.#abort.abort(error);
+    this.#abort?.abort(error);
     for (const state of this.#inputs) {
       for (const op of state.pending.splice(0)) op.reject?.(error);
     }

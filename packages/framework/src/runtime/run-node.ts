@@ -34,7 +34,6 @@ export class RunNode implements CalculatorContext {
   readonly nodeName: string;
   readonly calculatorName: string;
   readonly options: Record<string, unknown>;
-  readonly signal: AbortSignal;
   readonly graphDir: string | undefined;
   inputTimestamp: Timestamp = Timestamp.Unstarted;
 
@@ -65,7 +64,6 @@ export class RunNode implements CalculatorContext {
     this.nodeName = plan.name;
     this.calculatorName = plan.calculator;
     this.options = plan.spec.options as Record<string, unknown>;
-    this.signal = run.signal;
     this.graphDir = run.plan.dir;
     const n = plan.inputStreams.length;
     this.queues = new Array(n);
@@ -80,6 +78,10 @@ export class RunNode implements CalculatorContext {
     this.#lastProcessed = plan.syncSets.map(() => Timestamp.Unstarted);
     this.#maxQueue = run.plan.maxQueueSize ?? 0;
     this.#calc = plan.def.create();
+  }
+
+  get signal(): AbortSignal {
+    return this.run.signal;
   }
 
   // ---- CalculatorContext -------------------------------------------------------------------
