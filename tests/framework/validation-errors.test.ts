@@ -73,6 +73,28 @@ describe('graph validation: one test per problem code, with exact positions', ()
     ]);
   });
 
+  it('an unknown calculator still produces its outputs, so its readers get no follow-on errors', async () => {
+    expect(
+      await problems(
+        'nodes:',
+        '  - calculator: Nope',
+        '    output_stream: OUT:x',
+        '  - calculator: TextSinkCalculator',
+        '    input_stream: TEXT:x',
+        '  - calculator: ./missing-subgraph.yaml',
+        '    name: sub',
+        '    output_stream: OUT:y',
+        '  - calculator: TextSinkCalculator',
+        '    input_stream: TEXT:y',
+      ),
+    ).toEqual([
+      'g.yaml:2:17 error WEFT_ERR_UNKNOWN_CALCULATOR node "Nope_1": unknown calculator "Nope"; a calculator must be registered, loaded by `calculators:` or be a subgraph',
+      expect.stringMatching(
+        /^g\.yaml:6:17 error WEFT_ERR_FILE_READ cannot read graph file ".*missing-subgraph\.yaml": no such file/,
+      ),
+    ]);
+  });
+
   it('WEFT_ERR_UNKNOWN_PORT, WEFT_ERR_MISSING_PORT, WEFT_ERR_PORT_NOT_MULTIPLE', async () => {
     expect(
       await problems(

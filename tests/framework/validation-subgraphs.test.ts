@@ -125,6 +125,19 @@ describe('subgraphs', () => {
     ]);
   });
 
+  it('an unconnected subgraph input is one missing-port problem, not also a stream never produced', async () => {
+    const main = write('unbound.yaml', [
+      'nodes:',
+      '  - calculator: ./twice.yaml',
+      '    name: t',
+      '    output_stream: OUT:y',
+    ]);
+    const result = await validateGraphFile(main, { registry: testRegistry() });
+    expect(result.problems.map(formatProblem)).toEqual([
+      `${main}:2:5 error WEFT_ERR_MISSING_PORT node "t" (subgraph "Twice") is missing required input_stream tag "IN" (add e.g. "IN:a_name" to input_stream)`,
+    ]);
+  });
+
   it('refuses recursive inclusion and a missing subgraph file', async () => {
     const a = write('rec-a.yaml', ['nodes:', '  - calculator: ./rec-b.yaml']);
     const b = write('rec-b.yaml', ['nodes:', '  - calculator: ./rec-a.yaml']);

@@ -10,7 +10,7 @@ import { validateOptions } from '../validate/options.js';
 import { type GraphSource, handlerConfig, portTexts, type RawNode, readGraphFile } from './graph-source.js';
 import { assignNodeNames } from './node-names.js';
 import { parsePortList } from './ports.js';
-import { expandSubgraph } from './subgraph.js';
+import { expandSubgraph, unresolved } from './subgraph.js';
 import { loadCalculatorModules } from './user-modules.js';
 
 export interface GraphIo {
@@ -106,10 +106,15 @@ export async function buildGraph(
         message: `node "${name}": unknown calculator "${node.calculator}"; a calculator must be registered, loaded by \`calculators:\` or be a subgraph${suggest(node.calculator, [...registry.names(), ...subgraphs.keys()]).replace(/ \(expected.*$/, '')}`,
         location: calcLocation,
       });
+    }
+    const who = def
+      ? `node "${name}" (${def.name})`
+      : `node "${name}" (${subFile ? 'subgraph ' : ''}${node.calculator})`;
+    const ports = nodePorts(source, i, node, who, problems);
+    if (def === undefined && subFile === undefined) {
+      nodes.push(unresolved(node.calculator, name, ports, location));
       continue;
     }
-    const who = def ? `node "${name}" (${def.name})` : `node "${name}" (subgraph ${node.calculator})`;
-    const ports = nodePorts(source, i, node, who, problems);
     if (def) {
       const spec = buildNode(def, name, node, ports, location, source, i, scope, who, problems);
       nodes.push(spec);
@@ -131,6 +136,10 @@ export async function buildGraph(
       problems,
       (sub, subDir, subScope) => buildGraph(sub, subDir, subScope, problems),
     );
+    if (expanded === undefined) {
+      nodes.push(unresolved(node.calculator, name, ports, location));
+      continue;
+    }
     for (const [spec, loc] of expanded) {
       nodes.push(spec);
       nameLocations.set(spec, loc);

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import type { PortMap, PortSpec } from '../calculator/contract.js';
+import type { AnyCalculatorDefinition, PortMap, PortSpec } from '../calculator/contract.js';
 import { t } from '../calculator/port-type.js';
 import { V } from '../errors/validation-codes.js';
 import type { NodeSpec, PortRef, Problem, SourceLocation } from '../graph/validated-graph.js';
@@ -51,6 +51,7 @@ type Build = (source: GraphSource, dir: string, scope: BuildScope) => Promise<Bu
  * Expands one subgraph node into the subgraph's nodes: inner node names become `node__inner`, inner
  * streams and side packets bound to the subgraph's ports take the outer names (matched by tag and
  * index), the others are prefixed like node names. Inner problems keep the subgraph file's lines.
+ * Undefined when the subgraph cannot be read or includes itself (reported as a problem).
  */
 export async function expandSubgraph(
   use: SubgraphUse,
@@ -58,7 +59,7 @@ export async function expandSubgraph(
   scope: BuildScope,
   problems: Problem[],
   build: Build,
-): Promise<[NodeSpec, SourceLocation][]> {
+): Promise<[NodeSpec, SourceLocation][] | undefined> {
   if (scope.stack.includes(use.file)) {
     const chain = [...scope.stack.slice(scope.stack.indexOf(use.file)), use.file].map((f) => rel(f));
     problems.push({
@@ -66,12 +67,12 @@ export async function expandSubgraph(
       message: `node "${use.name}" includes subgraph "${rel(use.file)}" recursively (${chain.join(' → ')}); a subgraph cannot contain itself`,
       location: use.calcLocation,
     });
-    return [];
+    return undefined;
   }
   const read = await readGraphFile(use.file, use.calcLocation);
   if (!read.source) {
     problems.push(...read.problems);
-    return [];
+    return undefined;
   }
   const inner = await build(read.source, dirname(use.file), { ...scope, stack: [...scope.stack, use.file] });
   const who = `node "${use.name}" (subgraph "${read.source.name}")`;
@@ -121,7 +122,24 @@ export async function expandSubgraph(
     ...p,
     name: map.get(p.name) ?? prefix + p.name,
   });
-  return inner.nodes.map((n): [NodeSpec, SourceLocation] => {
+  // Inputs the node leaves unbound were reported as missing ports; a stand-in producer keeps their
+  // inner readers from reporting them again as never produced.
+  const unbound = (ports: readonly PortRef[], map: Map<string, string>) =>
+    ports.filter((p) => !map.has(p.name)).map(rename(map));
+  const standIn = unresolved(
+    'unbound subgraph inputs',
+    `${prefix}unbound`,
+    {
+      inputs: [],
+      outputs: unbound(inner.io.inputStreams, streams),
+      inputSidePackets: [],
+      outputSidePackets: unbound(inner.io.inputSidePackets, sides),
+    },
+    use.location,
+  );
+  const missing: [NodeSpec, SourceLocation][] =
+    standIn.outputs.length + standIn.outputSidePackets.length > 0 ? [[standIn, use.location]] : [];
+  const expanded = inner.nodes.map((n): [NodeSpec, SourceLocation] => {
     const spec: NodeSpec = {
       ...n,
       name: prefix + n.name,
@@ -135,6 +153,34 @@ export async function expandSubgraph(
     };
     return [spec, inner.nameLocations.get(n) ?? n.location];
   });
+  return [...missing, ...expanded];
+}
+
+/**
+ * Stands in for a node whose calculator or subgraph could not be resolved (already a problem): its
+ * outputs still count as produced, so readers downstream do not get follow-on errors.
+ */
+export function unresolved(
+  calculator: string,
+  name: string,
+  ports: NodePorts,
+  location: SourceLocation,
+): NodeSpec {
+  const def: AnyCalculatorDefinition = {
+    name: calculator,
+    description: 'unresolved',
+    create: () => {
+      throw new Error(`calculator "${calculator}" was not resolved`);
+    },
+  };
+  return {
+    name,
+    calculator: def,
+    options: {},
+    ...ports,
+    inputStreamHandler: { handler: 'default' },
+    location,
+  };
 }
 
 const same = (a: PortRef, b: PortRef): boolean => a.tag === b.tag && a.index === b.index;

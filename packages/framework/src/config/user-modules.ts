@@ -72,6 +72,43 @@ export function resolvePackage(spec: string, dir: string): string | undefined {
   }
 }
 
+let tsxRegistered: Promise<boolean> | undefined;
+
+/**
+ * Registers tsx's loader once, when it is installed, so graphs can load `.ts` calculator modules on
+ * a plain `node` (Node 20 cannot strip types). Returns false when tsx is not available.
+ */
+function registerTypeScriptLoader(): Promise<boolean> {
+  tsxRegistered ??= (async () => {
+    try {
+      const api = 'tsx/esm/api'; // a variable: tsx is optional, so the type checker must not resolve it
+      const { register } = (await import(api)) as { register: () => unknown };
+      register();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return tsxRegistered;
+}
+
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    const unknownExtension = (e as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION';
+    if (!unknownExtension || !/\.[cm]?ts$/.test(file)) throw e;
+    if (!(await registerTypeScriptLoader())) {
+      throw new Error(
+        `${(e as Error).message}; TypeScript modules need tsx (install it, or run with \`node --import tsx\`) or compile the module to .js`,
+      );
+    }
+    // A new URL: Node caches the failed import of the first one.
+    return (await import(`${url}?ts`)) as Record<string, unknown>;
+  }
+}
+
 /**
  * Imports the graph's `calculators:` modules and registers every exported calculator definition (or
  * array of them) into `registry`. Problems point at the list entry.
@@ -94,7 +131,7 @@ export async function loadCalculatorModules(
     }
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      mod = await importModule(file);
     } catch (e) {
       problems.push({
         code: V.MODULE_NOT_FOUND,
