@@ -1,5 +1,6 @@
 import type { AnyCalculatorDefinition, CalculatorRegistry } from '@weft/framework';
 import { BeginLoopCalculator } from './begin-loop.js';
+import { ConstantSidePacketCalculator } from './constant-side-packet.js';
 import { EndLoopCalculator } from './end-loop.js';
 import { FlowLimiterCalculator } from './flow-limiter.js';
 import { GateCalculator } from './gate.js';
@@ -22,6 +23,7 @@ export {
 } from './map-functions.js';
 export {
   BeginLoopCalculator,
+  ConstantSidePacketCalculator,
   EndLoopCalculator,
   FlowLimiterCalculator,
   GateCalculator,
@@ -45,6 +47,7 @@ export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
   MuxCalculator,
   PreviousLoopbackCalculator,
   SidePacketToStreamCalculator,
+  ConstantSidePacketCalculator,
   MapCalculator,
   SequenceSourceCalculator,
 ];
