@@ -101,7 +101,7 @@ export const graphSchema = {
   properties: {
     name: {
       type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/-]*$',
       description:
         'Graph name (the OpenAI `model` name when served; the node type when used as a subgraph). Defaults to the file name without extension.',
     },
