@@ -7,8 +7,9 @@ export interface StreamDecoder {
 }
 
 export interface StreamDecoderTables {
-  /** Bytes of each token id (undefined for ids outside the vocabulary). */
-  bytes: readonly (Uint8Array | undefined)[];
+  /** Bytes of a token id (undefined for ids outside the vocabulary); called on the hot path. */
+  bytesOf(id: number): Uint8Array | undefined;
+  vocabSize: number;
   /** Ids dropped when `skipSpecialTokens` is set. */
   special: ReadonlySet<number>;
   /** Strip one space from the very start of the text (SentencePiece `Strip` / Metaspace). */
@@ -16,7 +17,7 @@ export interface StreamDecoderTables {
 }
 
 /**
- * A synchronous stream decoder over precomputed token bytes: bytes accumulate until they end on a
+ * A synchronous stream decoder over per-token bytes: bytes accumulate until they end on a
  * character boundary, then that prefix is decoded. Invalid sequences become U+FFFD, as in a full
  * decode.
  */
@@ -42,10 +43,16 @@ export function createStreamDecoderFromTables(
   return {
     push(id: number): string {
       if (skip && tables.special.has(id)) return '';
-      const bytes = tables.bytes[id];
-      if (bytes === undefined)
-        throw new RangeError(`token id ${id} is outside the vocabulary (0..${tables.bytes.length - 1})`);
+      const bytes = tables.bytesOf(id);
+      if (bytes === undefined) {
+        throw new RangeError(`token id ${id} is outside the vocabulary (0..${tables.vocabSize - 1})`);
+      }
       if (bytes.length === 0) return '';
+      // Fast path: nothing pending and the token ends on a character boundary.
+      if (pending.length === 0 && completePrefix(bytes) === bytes.length && !(atStart && bytes[0] === 0x20)) {
+        atStart = false;
+        return decoder.decode(bytes);
+      }
       const joined = new Uint8Array(pending.length + bytes.length);
       joined.set(pending);
       joined.set(bytes, pending.length);

@@ -49,14 +49,15 @@ export class Tokenizer {
 
   private constructor(
     private readonly native: NativeTokenizer,
-    private readonly json: Record<string, any>,
+    private readonly decoderSpec: unknown,
+    addedTokensSpec: unknown,
     readonly tokenizerFile: string,
     config: Record<string, unknown>,
     chatTemplate: string | undefined,
   ) {
     this.vocabSize = native.getVocabSize(true);
-    const added: AddedToken[] = Array.isArray(json.added_tokens)
-      ? json.added_tokens.map((t: { id: number; content: string; special?: boolean }) => ({
+    const added: AddedToken[] = Array.isArray(addedTokensSpec)
+      ? addedTokensSpec.map((t: { id: number; content: string; special?: boolean }) => ({
           id: t.id,
           content: t.content,
           special: t.special === true,
@@ -123,7 +124,7 @@ export class Tokenizer {
       : typeof config.chat_template === 'string'
         ? config.chat_template
         : undefined;
-    return new Tokenizer(native, json, file, config, template);
+    return new Tokenizer(native, json.decoder, json.added_tokens, file, config, template);
   }
 
   async encode(text: string, options: EncodeOptions = {}): Promise<number[]> {
@@ -151,20 +152,25 @@ export class Tokenizer {
     return createStreamDecoderFromTables(this.tables, options);
   }
 
-  // Built on first use from tokenizer.json itself: one native call per id would be slower.
+  // Token bytes are computed on first sight of each id and kept: building all 50k-150k entries up
+  // front would cost more than a model step, and a stream only ever meets a small part of them.
   private buildTables(): StreamDecoderTables {
-    const scheme = detectScheme(this.json.decoder);
-    const tokens: (string | undefined)[] = new Array(this.vocabSize);
-    const vocab = this.json.model?.vocab;
-    if (Array.isArray(vocab))
-      for (const [id, entry] of (vocab as [string, number][]).entries()) tokens[id] = entry[0];
-    else if (vocab && typeof vocab === 'object')
-      for (const [t, id] of Object.entries(vocab)) tokens[id as number] = t;
-    for (const t of this.addedTokens) tokens[t.id] = t.content;
-    // Added tokens go through the decoder too, exactly as in `tokenizers`' own decode.
-    const bytes = tokens.map((t) => (t === undefined ? undefined : tokenBytes(t, scheme)));
+    const scheme = detectScheme(this.decoderSpec);
+    const cache: (Uint8Array | null | undefined)[] = new Array(this.vocabSize);
+    const vocabSize = this.vocabSize;
+    const native = this.native;
     return {
-      bytes,
+      vocabSize,
+      bytesOf(id: number): Uint8Array | undefined {
+        let bytes = cache[id];
+        if (bytes === undefined) {
+          const token = Number.isInteger(id) && id >= 0 && id < vocabSize ? native.idToToken(id) : null;
+          bytes = token === null ? null : tokenBytes(token, scheme);
+          // Only ids inside the vocabulary are cached, so the array never grows past it.
+          if (Number.isInteger(id) && id >= 0 && id < vocabSize) cache[id] = bytes;
+        }
+        return bytes ?? undefined;
+      },
       special: this.specialTokenIds,
       stripLeadingSpace: scheme.kind === 'metaspace' && scheme.stripLeadingSpace,
     };
