@@ -7,8 +7,9 @@ import { checkSameCount } from './port-counts.js';
  * timestamp (MediaPipe's PacketClonerCalculator). Use it to sample slow streams at a fast stream's
  * rate, e.g. attach the latest settings to every request. Data and TICK are read with the immediate
  * handler, so a tick never waits for the data streams; a data packet and a tick at the same
- * timestamp are handled data first, so the tick clones the new packet. Before an input has seen
- * its first packet its output only advances its timestamp bound.
+ * timestamp are handled data first, so the tick clones the new packet. A tick clones what has
+ * arrived by the time it is processed: data produced later (even at a lower timestamp) is not
+ * waited for. Before an input has seen its first packet its output only advances its bound.
  *
  * Example config:
  * ```yaml
