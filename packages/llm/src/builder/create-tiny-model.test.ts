@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ModelBuildError } from '../errors/llm-errors.js';
 import { createTinyModel } from './create-tiny-model.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-builder-'));
@@ -160,5 +161,19 @@ describe('createTinyModel output', () => {
       n_embd: 64,
       vocab_size: created.vocabSize,
     });
+  });
+});
+
+describe('createTinyModel validation', () => {
+  it.each([
+    [{ arch: 'mistral' }, 'arch "mistral" is not one of llama, gpt2'],
+    [{ arch: 'llama', preset: 'huge' }, 'preset "huge" is not one of tiny, small, bench'],
+    [{ arch: 'llama', seed: -1 }, 'seed -1 must be an integer from 0 to 4294967295'],
+    [{ arch: 'llama', seed: 0.5 }, 'seed 0.5 must be an integer from 0 to 4294967295'],
+  ])('rejects %j', async (options, message) => {
+    const err = await createTinyModel(join(root, 'never'), options as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelBuildError);
+    expect((err as ModelBuildError).code).toBe('WEFT_ERR_MODEL_BUILD');
+    expect((err as Error).message).toBe(message);
   });
 });

@@ -1,11 +1,12 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ModelBuildError } from '../errors/llm-errors.js';
 import { learnBpe } from './bpe-learner.js';
 import type { DecoderSpec } from './decoder-common.js';
 import { buildGpt2Graph } from './gpt2-graph.js';
 import { buildLlamaGraph } from './llama-graph.js';
 import { buildGenerationConfig, buildModelConfig } from './model-configs.js';
-import { presetShape, type TinyArch, type TinyPreset } from './presets.js';
+import { presetShape, TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from './presets.js';
 import { buildTokenizerFiles } from './tokenizer-files.js';
 
 /** Progress of a build, reported between phases (weights of big presets take seconds). */
@@ -33,7 +34,10 @@ export interface CreatedModel {
   files: string[];
 }
 
-/** Vocabulary of every built model: 256 bytes + 765 merges + 3 ChatML specials. */
+/**
+ * Upper bound on learned merges; the shipped text yields fewer (579), so every built model has
+ * 256 byte tokens + 579 merges + 3 ChatML specials = 838 tokens.
+ */
 export const TINY_MERGES = 765;
 const EXTERNAL_DATA_FILE = 'model.onnx_data';
 
@@ -46,6 +50,15 @@ const TRAINING_TEXT = new URL('../../assets/bpe-training-text.txt', import.meta.
  */
 export async function createTinyModel(dir: string, options: CreateTinyModelOptions): Promise<CreatedModel> {
   const { arch, preset = 'tiny', seed = 0, onProgress } = options;
+  if (!TINY_ARCHS.includes(arch)) {
+    throw new ModelBuildError(`arch ${JSON.stringify(arch)} is not one of ${TINY_ARCHS.join(', ')}`);
+  }
+  if (!TINY_PRESETS.includes(preset)) {
+    throw new ModelBuildError(`preset ${JSON.stringify(preset)} is not one of ${TINY_PRESETS.join(', ')}`);
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new ModelBuildError(`seed ${JSON.stringify(seed)} must be an integer from 0 to 4294967295`);
+  }
   const shape = presetShape(arch, preset);
   onProgress?.({ phase: 'tokenizer', message: 'learning BPE merges from the shipped text' });
   const bpe = learnBpe(readFileSync(TRAINING_TEXT, 'utf8'), TINY_MERGES);

@@ -33,16 +33,21 @@ export function readTokenizerAssets(dir: string): TokenizerAssets {
       chatTemplateSource: 'chat_template.jinja',
     };
   }
-  const raw = tokenizerConfig.chat_template;
-  let chatTemplate: string | undefined;
-  if (typeof raw === 'string') chatTemplate = raw;
-  else if (Array.isArray(raw)) {
-    const named = raw.find((t) => (t as { name?: unknown })?.name === 'default') as
-      | { template?: unknown }
-      | undefined;
-    if (typeof named?.template === 'string') chatTemplate = named.template;
-  }
+  const chatTemplate = chatTemplateFromConfig(tokenizerConfig);
   return chatTemplate === undefined
     ? { tokenizerFile, tokenizerConfig }
     : { tokenizerFile, tokenizerConfig, chatTemplate, chatTemplateSource: 'tokenizer_config.json' };
+}
+
+/** tokenizer_config's `chat_template`: a string, or the `default` entry of a list of named templates. */
+export function chatTemplateFromConfig(config: Record<string, unknown>): string | undefined {
+  const raw = config.chat_template;
+  if (typeof raw === 'string') return raw;
+  if (Array.isArray(raw)) {
+    const named = raw.find((t) => (t as { name?: unknown })?.name === 'default') as
+      | { template?: unknown }
+      | undefined;
+    if (typeof named?.template === 'string') return named.template;
+  }
+  return undefined;
 }

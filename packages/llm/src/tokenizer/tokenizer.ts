@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { TokenizerLoadError } from '../errors/llm-errors.js';
+import { chatTemplateFromConfig } from '../model/tokenizer-assets.js';
 import {
   createStreamDecoderFromTables,
   type StreamDecoder,
@@ -119,11 +120,7 @@ export class Tokenizer {
       }
     }
     const jinja = join(dir, 'chat_template.jinja');
-    const template = existsSync(jinja)
-      ? readFileSync(jinja, 'utf8')
-      : typeof config.chat_template === 'string'
-        ? config.chat_template
-        : undefined;
+    const template = existsSync(jinja) ? readFileSync(jinja, 'utf8') : chatTemplateFromConfig(config);
     return new Tokenizer(native, json.decoder, json.added_tokens, file, config, template);
   }
 
