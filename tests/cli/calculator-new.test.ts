@@ -34,7 +34,8 @@ describe('weft calculator new', () => {
         '',
         'next steps:',
         `  npx vitest run ${rel}/scale-calculator.test.ts`,
-        `  pnpm weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
+        `  NODE_OPTIONS="--import tsx" pnpm weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
+        '(vitest runs the test only when its `include` patterns match the file; plain Node needs tsx to import a .ts calculator)',
         '',
       ].join('\n'),
     );

@@ -66,7 +66,9 @@ async function calculatorNew(args: string[], io: CliIo): Promise<number> {
   io.stdout(
     `\nnext steps:\n` +
       `  npx vitest run ${shown(test.path)}\n` +
-      `  pnpm weft graph run ${shown(graph.path)} --input in=${shown(input.path)}\n`,
+      `  NODE_OPTIONS="--import tsx" pnpm weft graph run ${shown(graph.path)} --input in=${shown(input.path)}\n` +
+      // Both hints fail in ways that are hard to diagnose, so say why up front.
+      `(vitest runs the test only when its \`include\` patterns match the file; plain Node needs tsx to import a .ts calculator)\n`,
   );
   return 0;
 }
