@@ -19,6 +19,27 @@ describe('graph validation: one test per problem code, with exact positions', ()
     ]);
   });
 
+  it('WEFT_ERR_YAML_SYNTAX explains duplicate keys and extra documents', async () => {
+    expect(await problems('nodes: []', 'nodes: []')).toEqual([
+      'g.yaml:2:1 error WEFT_ERR_YAML_SYNTAX invalid YAML: Map keys must be unique (a key may appear once per mapping; remove or rename the repeated key)',
+    ]);
+    expect(await problems('nodes: []', '---', 'nodes: []')).toEqual([
+      'g.yaml:2:1 error WEFT_ERR_YAML_SYNTAX invalid YAML: Source contains multiple documents (a graph file holds one YAML document; remove the extra `---`)',
+    ]);
+  });
+
+  it('WEFT_ERR_GRAPH_SCHEMA: an empty file, and the branch of an alternative that fits the value', async () => {
+    expect(await problems('')).toEqual([
+      'g.yaml:1:1 error WEFT_ERR_GRAPH_SCHEMA the graph file is empty; a graph needs at least `nodes:` (see docs/graph-format.md)',
+    ]);
+    expect(await problems('input_stream_handler: inmediate', 'nodes: []')).toEqual([
+      'g.yaml:1:23 error WEFT_ERR_GRAPH_SCHEMA input_stream_handler is "inmediate" but must be one of "default", "immediate", "sync_set" (did you mean "immediate"?)',
+    ]);
+    expect(await problems('input_stream_handler: {handler: sync_set, sync_set: []}', 'nodes: []')).toEqual([
+      'g.yaml:1:43 error WEFT_ERR_UNKNOWN_FIELD unknown key "sync_set" in input_stream_handler (did you mean "sync_sets"?)',
+    ]);
+  });
+
   it('WEFT_ERR_GRAPH_SCHEMA quotes the value and the expected type', async () => {
     expect(await problems('max_queue_size: ten', 'nodes: []')).toEqual([
       'g.yaml:1:17 error WEFT_ERR_GRAPH_SCHEMA max_queue_size is "ten" but must be integer',

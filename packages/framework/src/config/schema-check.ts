@@ -48,10 +48,7 @@ export interface AjvProblemOptions {
 
 /** Turns ajv errors into problems: one per error, anyOf branches collapsed, positions from YAML. */
 export function ajvProblems(errors: readonly ErrorObject[], o: AjvProblemOptions): Problem[] {
-  const anyOfPaths = errors
-    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
-    .map((e) => e.schemaPath);
-  const kept = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(`${p}/`)));
+  const kept = collapseAlternatives(errors, o.value);
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
@@ -99,6 +96,37 @@ export function ajvProblems(errors: readonly ErrorObject[], o: AjvProblemOptions
   return problems;
 }
 
+const jsonType = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+
+/**
+ * For an `anyOf`/`oneOf` failure, keeps the errors of the one branch whose `type` fits the value
+ * (a string checked against the handler names, an object against its keys); otherwise keeps a single
+ * error for the whole alternative.
+ */
+function collapseAlternatives(errors: readonly ErrorObject[], root: unknown): ErrorObject[] {
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  let kept = [...errors];
+  for (const alt of alternatives) {
+    const branches = ((alt.parentSchema as Record<string, unknown> | undefined)?.[alt.keyword] ?? []) as {
+      type?: string | string[];
+    }[];
+    const type = jsonType(valueAt(root, pointerToPath(alt.instancePath)));
+    const fits = branches
+      .map((b, k) => ({ k, types: b.type === undefined ? [] : [b.type].flat() }))
+      .filter(({ types }) => types.includes(type) || (type === 'integer' && types.includes('number')));
+    const inside = (e: ErrorObject, k?: number) =>
+      e.schemaPath.startsWith(k === undefined ? `${alt.schemaPath}/` : `${alt.schemaPath}/${k}/`);
+    if (fits.length === 1) {
+      const k = fits[0]!.k;
+      kept = kept.filter((e) => e !== alt && (!inside(e) || inside(e, k)));
+    } else {
+      kept = kept.filter((e) => !inside(e));
+    }
+  }
+  return kept;
+}
+
 function describeForms(schema: unknown): string {
   const desc = (schema as { description?: unknown } | undefined)?.description;
   return typeof desc === 'string' ? ` (${desc})` : '';
@@ -110,6 +138,15 @@ let graphValidator: ReturnType<Ajv['compile']> | undefined;
 export function checkGraphSchema(source: YamlSource): Problem[] {
   // Compiled on first use, once per process (as Fastify does at start-up).
   graphValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(graphSchema);
+  if (source.value === null || source.value === undefined) {
+    return [
+      {
+        code: V.GRAPH_SCHEMA,
+        message: 'the graph file is empty; a graph needs at least `nodes:` (see docs/graph-format.md)',
+        location: source.locate([]),
+      },
+    ];
+  }
   if (graphValidator(source.value)) return [];
   return ajvProblems(graphValidator.errors ?? [], {
     source,

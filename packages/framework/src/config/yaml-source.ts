@@ -2,6 +2,13 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument }
 import { V } from '../errors/validation-codes.js';
 import type { Problem, SourceLocation } from '../graph/validated-graph.js';
 
+const SYNTAX_HINTS: Partial<Record<string, string>> = {
+  MULTIPLE_DOCS: 'a graph file holds one YAML document; remove the extra `---`',
+  DUPLICATE_KEY: 'a key may appear once per mapping; remove or rename the repeated key',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  BAD_INDENT: 'align keys of one mapping at the same column, with spaces',
+};
+
 /** A path into a parsed YAML value, e.g. `['nodes', 2, 'options', 'limit']`. */
 export type YamlPath = readonly (string | number)[];
 
@@ -27,10 +34,11 @@ export class YamlSource {
     if (doc.errors.length > 0) {
       const problems = doc.errors.map((e): Problem => {
         const pos = lines.linePos(e.pos[0]);
-        const detail = e.message.split('\n')[0] ?? e.message;
+        // The first line is the reason; drop the library's advice to call its own API.
+        const detail = (e.message.split('\n')[0] ?? e.message).replace(/; please use YAML\.\w+\(\)/, '');
         return {
           code: V.YAML_SYNTAX,
-          message: `invalid YAML: ${detail} (fix the syntax at this position; YAML indentation uses spaces, not tabs)`,
+          message: `invalid YAML: ${detail} (${SYNTAX_HINTS[e.code] ?? 'check the indentation, quotes and brackets at this position'})`,
           location: { file, line: pos.line, col: pos.col },
         };
       });
