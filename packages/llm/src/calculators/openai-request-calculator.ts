@@ -15,6 +15,7 @@ import {
   type PromptInput,
   type ValidatedRequest,
 } from './llm-packets.js';
+import { LlmRequestError } from './llm-request-error.js';
 
 /**
  * HTTP ingress of the LLM graph: validates an OpenAI `completions` or `chat/completions` body
@@ -59,7 +60,10 @@ export const OpenAiRequestCalculator = defineCalculator({
         }
         if ('status' in result) {
           if (ctx.outputCount('ERROR') === 0)
-            throw new Error((result.body as { error: { message: string } }).error.message);
+            throw new LlmRequestError(
+              (result.body as { error: { message: string } }).error.message,
+              result.status,
+            );
           ctx.output('ERROR').add(result);
         } else {
           ctx.output('REQUEST').add(result);

@@ -3,6 +3,7 @@ import type { ModelInfo } from '../model/model-info.js';
 import { OpenAiError } from '../openai/openai-error.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type GenerationJob, type LlmResponse, llmTypes, type ValidatedRequest } from './llm-packets.js';
+import { LlmRequestError } from './llm-request-error.js';
 
 const modelInfoType = t.named<ModelInfo>('LlmModelInfo');
 const tokenizerType = t.named<Tokenizer>('LlmTokenizer');

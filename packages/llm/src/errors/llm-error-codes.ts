@@ -53,4 +53,11 @@ export const llmErrorCodes: readonly ErrorCodeEntry[] = [
     description:
       '`weft model create` (or `createTinyModel`) was given an unknown architecture or preset, a bad seed, or a target folder that already holds something other than a built model.',
   },
+  {
+    code: 'WEFT_ERR_LLM_REQUEST',
+    status: 400,
+    title: 'LLM request refused',
+    description:
+      'An LLM graph refused a request (a parameter of the wrong type or out of range, an unsupported field, a prompt longer than the context) and the graph has no ERROR stream wired to its response node, so the run fails instead of answering with an OpenAI error body. The message is the one the client would have received; connect the ERROR outputs (see graphs/tiny-llama.yaml).',
+  },
 ];
