@@ -380,3 +380,32 @@ nodes:
     );
   });
 });
+
+describe('PreviousLoopbackCalculator bounds', () => {
+  test('a MAIN bound without packets advances PREV_LOOP, so a node synchronising on it proceeds', async () => {
+    const graph = await load(`
+input_stream: [main, loop, other]
+output_stream: [sets]
+nodes:
+  - calculator: PreviousLoopbackCalculator
+    input_stream: [MAIN:main, LOOP:loop]
+    input_stream_info:
+      - { tag_index: LOOP, back_edge: true }
+    output_stream: [PREV_LOOP:prev]
+  - { calculator: RecorderCalculator, input_stream: [A:prev, B:other], output_stream: [OUT:sets] }
+`);
+    const run = graph.start();
+    const sets = reader(run, 'sets');
+    await run.addPacket('main', 'm', 1);
+    await run.addPacket('loop', 'l1', 1);
+    await run.addPacket('main', 'm', 2);
+    await run.addPacket('other', 'o', 2);
+    await run.addPacket('other', 'p', 6);
+    expect(await sets.next()).toEqual(['2:"2:l1,o"']);
+    run.setInputBound('main', 10); // no MAIN packets from 3 to 9
+    expect(await sets.next()).toEqual(['6:"6:-,p"']);
+    run.closeAllInputs();
+    expect(await sets.rest()).toEqual([]);
+    await run.done();
+  });
+});

@@ -6,7 +6,10 @@ import { describeCalculator } from './describe.js';
  * for the previous MAIN timestamp (nothing, only a bound, at the first one, or when the loop body
  * produced no packet for the previous timestamp). LOOP is connected as a back edge from the end of
  * the loop body. MAIN and LOOP are read with the immediate handler, so MAIN never waits on the back
- * edge (MediaPipe's PreviousLoopbackCalculator).
+ * edge; when MAIN advances its bound without a packet, so does PREV_LOOP (MediaPipe's
+ * PreviousLoopbackCalculator). PREV_LOOP at T is decided when a LOOP packet at or after the
+ * previous MAIN timestamp arrives (or when the run ends), so the loop body should emit a LOOP
+ * packet for every MAIN packet.
  *
  *   MAIN:      1      2      3
  *   LOOP:         1:a    2:b    3:c      (computed downstream from PREV_LOOP)
@@ -42,11 +45,14 @@ export const PreviousLoopbackCalculator = defineCalculator({
   },
   options: { type: 'object', additionalProperties: false, properties: {} },
   inputStreamHandler: 'immediate',
+  processTimestampBounds: true,
   create() {
     // MAIN timestamps still to answer, each with the LOOP timestamp whose packet it gets.
     const pending: { main: Timestamp; loop: Timestamp | undefined }[] = [];
     let previousMain: Timestamp | undefined;
     let lastLoop: Packet | undefined;
+    // Highest timestamp known to have no MAIN packet still to come (from bound-only calls).
+    let mainSettled: Timestamp = Timestamp.Unstarted;
     return {
       process(ctx) {
         const main = ctx.input('MAIN');
@@ -56,6 +62,9 @@ export const PreviousLoopbackCalculator = defineCalculator({
         }
         const loop = ctx.input('LOOP');
         if (loop !== undefined) lastLoop = loop;
+        // Bound-only calls come from MAIN (the runtime never holds sets back for a back edge), so
+        // the input timestamp is a MAIN timestamp that passed without a packet.
+        if (main === undefined && loop === undefined) mainSettled = ctx.inputTimestamp;
         const out = ctx.output('PREV_LOOP');
         while (pending.length > 0) {
           const next = pending[0]!;
@@ -68,6 +77,10 @@ export const PreviousLoopbackCalculator = defineCalculator({
             out.setNextTimestampBound(Timestamp.nextAllowedInStream(next.main));
           }
           pending.shift();
+        }
+        // MAIN moved on without packets: PREV_LOOP will have nothing up to there either.
+        if (pending.length === 0 && mainSettled >= out.nextTimestampBound) {
+          out.setNextTimestampBound(Timestamp.nextAllowedInStream(mainSettled));
         }
       },
     };
