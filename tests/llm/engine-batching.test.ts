@@ -100,4 +100,33 @@ describe('engine continuous batching on the tiny llama', () => {
     group.finish();
     expect(engine.metrics()).toMatchObject({ running: 0, kvCacheUsedTokens: 0 });
   });
+
+  it('prompts submitted together (prefilled as one left-padded run) decode as each alone, n > 1 included', async () => {
+    const together = await Engine.start(dir, { threads: 1, maxNumSeqs: 8 });
+    try {
+      const picked = [1, 2, 6, 7, 4];
+      const vocab = together.model.vocabSize;
+      const groups = picked.map((i) => together.submit(prompts[i]!, { n: i === 6 ? 2 : 1 }));
+      const outs = await Promise.all(
+        groups.map(async (group) => {
+          const out: number[][] = [];
+          for (let s = 0; s < STEPS; s++) {
+            const { logits, rows } = await group.next();
+            const tokens = Array.from({ length: rows }, (_, r) => argmax(logits, r, vocab));
+            out.push(tokens);
+            if (s < STEPS - 1) group.append(tokens);
+          }
+          group.finish();
+          return out;
+        }),
+      );
+      picked.forEach((i, k) => {
+        for (let r = 0; r < outs[k]![0]!.length; r++) expect(outs[k]!.map((t) => t[r])).toEqual(expected[i]);
+      });
+      expect(outs[2]![0]).toHaveLength(2);
+      expect(together.metrics()).toMatchObject({ running: 0, kvCacheUsedTokens: 0 });
+    } finally {
+      await together.close();
+    }
+  });
 });

@@ -107,10 +107,8 @@ export class StepLoop {
         worked = true;
       } else sleep = this.options.readyWaitMs - waited;
     }
-    const head = this.prefillQueue[0];
-    if (head) {
-      const budget = Math.max(1, this.options.maxNumBatchedTokens - decodedRows);
-      await this.prefill(head, budget);
+    if (this.prefillQueue.length > 0) {
+      await this.prefill(Math.max(1, this.options.maxNumBatchedTokens - decodedRows));
       worked = true;
     }
     return worked ? undefined : sleep;
@@ -162,25 +160,75 @@ export class StepLoop {
     return tokens.length;
   }
 
-  private async prefill(group: WorkerGroup, budget: number): Promise<void> {
-    const chunk = group.prompt.slice(group.prefilled, group.prefilled + budget);
+  /**
+   * What to prefill within `budget` tokens: the next chunk of the oldest prompt, or several whole
+   * fresh prompts (in FIFO order) as one left-padded run when padding wastes little.
+   */
+  private pickPrefill(budget: number): WorkerGroup[] {
+    const head = this.prefillQueue[0]!;
+    if (head.prefilled > 0 || head.prompt.length >= budget) return [head];
+    const picked = [head];
+    let real = head.prompt.length;
+    let longest = real;
+    for (let i = 1; i < this.prefillQueue.length; i++) {
+      const g = this.prefillQueue[i]!;
+      const width = Math.max(longest, g.prompt.length);
+      const padded = width * (picked.length + 1);
+      if (g.prefilled > 0 || padded > budget || padded > 1.5 * (real + g.prompt.length)) break;
+      picked.push(g);
+      real += g.prompt.length;
+      longest = width;
+    }
+    return picked;
+  }
+
+  private async prefill(budget: number): Promise<void> {
+    const picked = this.pickPrefill(budget);
+    const head = picked[0]!;
+    const single = picked.length === 1;
+    const chunks = single
+      ? [head.prompt.slice(head.prefilled, head.prefilled + budget)]
+      : picked.map((g) => g.prompt);
+    const batch = single ? head.home : SequenceBatch.empty(this.model, picked.length);
     let logits: Float32Array;
     try {
-      logits = await group.home.step([chunk]);
+      logits = await batch.step(chunks);
     } catch (err) {
-      this.fail(group, err);
+      for (const g of picked) this.fail(g, err);
       return;
     }
-    group.prefilled += chunk.length;
-    if (group.prefilled < group.prompt.length) return;
-    this.prefillQueue.shift();
-    if (!this.groups.has(group.id)) return;
-    group.state = 'waiting';
-    group.phys = new Array<number>(group.n).fill(0);
     const vocab = this.model.vocabSize;
-    const out = new Float32Array(group.n * vocab);
-    for (let i = 0; i < group.n; i++) out.set(logits.subarray(0, vocab), i * vocab);
-    this.send(out, [group.id], [0], [group.n], [group.prompt.length]);
+    const done: [WorkerGroup, number][] = [];
+    let rows = 0;
+    picked.forEach((g, k) => {
+      g.prefilled += chunks[k]!.length;
+      if (g.prefilled < g.prompt.length) return;
+      this.prefillQueue.splice(this.prefillQueue.indexOf(g), 1);
+      if (!this.groups.has(g.id)) return;
+      g.home = batch;
+      g.phys = new Array<number>(g.n).fill(k);
+      g.state = 'waiting';
+      done.push([g, k]);
+      rows += g.n;
+    });
+    if (done.length === 0) return;
+    // Every row of a group starts as a copy of its prompt's logits.
+    const out = new Float32Array(rows * vocab);
+    const offsets: number[] = [];
+    let row = 0;
+    for (const [g, k] of done) {
+      offsets.push(row);
+      const source = logits.subarray(k * vocab, (k + 1) * vocab);
+      for (let i = 0; i < g.n; i++) out.set(source, (row + i) * vocab);
+      row += g.n;
+    }
+    this.send(
+      out,
+      done.map(([g]) => g.id),
+      offsets,
+      done.map(([g]) => g.n),
+      done.map(([g]) => g.prompt.length),
+    );
   }
 
   private send(

@@ -1,0 +1,185 @@
+/**
+ * `pnpm bench:generate`: decode tokens/s of (a) a bare loop of `session.run` calls (the practical
+ * limit), (b) our `generate()`, (c) transformers.js `generate`, all on the same model directory with
+ * the same threads, measured side by side in rounds; then the engine driven directly at 1 and 8
+ * concurrent sequences against bare batch-1 and batch-8 loops. Ratios within one run are what count
+ * on a shared machine; each method's best round is reported.
+ *
+ *   pnpm bench:generate [--model DIR] [--threads 2] [--tokens 128] [--rounds 3] [--prompt 32]
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bareDecodeRate, Engine, ensureModelDir, generate, ModelSession } from '../packages/llm/src/index.js';
+
+const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
+// glibc reads these at process start, so set them by re-running ourselves (DESIGN.md: ~10x on big runs).
+if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...MALLOC },
+  });
+  process.exit(child.status ?? 1);
+}
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    threads: { type: 'string', default: '2' },
+    tokens: { type: 'string', default: '128' },
+    rounds: { type: 'string', default: '3' },
+    prompt: { type: 'string', default: '32' },
+  },
+});
+const threads = Number(values.threads);
+const TOKENS = Number(values.tokens);
+const ROUNDS = Number(values.rounds);
+const PROMPT = Number(values.prompt);
+const repo = fileURLToPath(new URL('../', import.meta.url));
+
+async function modelDir(): Promise<string> {
+  if (values.model) return resolve(values.model);
+  const dir = join(repo, '.weft', 'models', 'llama-bench-0');
+  let last = '';
+  return ensureModelDir(dir, {
+    arch: 'llama',
+    preset: 'bench',
+    seed: 0,
+    onProgress: (p: unknown) => {
+      const line = JSON.stringify(p);
+      if (line !== last) process.stderr.write(`\rbuilding bench model: ${line.slice(0, 100)}`);
+      last = line;
+    },
+  });
+}
+
+function argmaxRow(data: Float32Array, row: number, vocab: number): number {
+  let best = 0;
+  const base = row * vocab;
+  for (let i = 1; i < vocab; i++) if (data[base + i]! > data[base + best]!) best = i;
+  return best;
+}
+
+async function ours(model: ModelSession, prompt: number[], tokens: number): Promise<number> {
+  const start = performance.now();
+  const [r] = await generate(model, prompt, { maxTokens: tokens, ignoreEos: true });
+  if (r!.tokenIds.length !== tokens) throw new Error(`generate() stopped after ${r!.tokenIds.length} tokens`);
+  return tokens / ((performance.now() - start) / 1000);
+}
+
+async function openTransformers(dir: string) {
+  // A dev dependency of @weft/llm, resolved from there (the root does not depend on it).
+  const require = createRequire(join(repo, 'packages', 'llm', 'package.json'));
+  const tf: any = await import(pathToFileURL(require.resolve('@huggingface/transformers')).href);
+  tf.env.allowRemoteModels = false;
+  tf.env.localModelPath = dirname(dir);
+  const model = await tf.AutoModelForCausalLM.from_pretrained(basename(dir), {
+    dtype: 'fp32',
+    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+  } as never);
+  return { tf, model };
+}
+
+async function transformersRate(
+  t: Awaited<ReturnType<typeof openTransformers>>,
+  prompt: number[],
+  tokens: number,
+): Promise<number> {
+  const ids = new t.tf.Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
+  const mask = new t.tf.Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
+  const start = performance.now();
+  await t.model.generate({
+    input_ids: ids,
+    attention_mask: mask,
+    max_new_tokens: tokens,
+    min_new_tokens: tokens,
+    do_sample: false,
+  } as never);
+  return tokens / ((performance.now() - start) / 1000);
+}
+
+async function engineRate(engine: Engine, prompts: number[][], tokens: number): Promise<number> {
+  const vocab = engine.model.vocabSize;
+  const start = performance.now();
+  await Promise.all(
+    prompts.map(async (p) => {
+      const group = engine.submit(p, { maxTokens: tokens });
+      for (let n = 1; ; n++) {
+        const { logits } = await group.next();
+        const token = argmaxRow(logits, 0, vocab);
+        if (n === tokens) break;
+        group.append([token]);
+      }
+      group.finish();
+    }),
+  );
+  return (prompts.length * tokens) / ((performance.now() - start) / 1000);
+}
+
+function promptIds(vocab: number, length: number, salt: number): number[] {
+  return Array.from({ length }, (_, i) => (i * 7919 + salt * 104729 + 13) % vocab);
+}
+
+const dir = await modelDir();
+process.stderr.write('\n');
+const session = await ModelSession.open(dir, { threads });
+const vocab = session.vocabSize;
+const prompt = promptIds(vocab, PROMPT, 0);
+const batch8 = Array.from({ length: 8 }, (_, i) => promptIds(vocab, PROMPT, i + 1));
+console.log(
+  `model ${dir}: ${session.io.numLayers} layers, ${session.io.kvHeads} KV heads × ${session.io.headSize}, vocab ${vocab}; threads ${threads}; prompt ${PROMPT}; ${TOKENS} new tokens; ${ROUNDS} rounds`,
+);
+
+const best: Record<string, number> = {};
+const record = (name: string, rate: number) => {
+  best[name] = Math.max(best[name] ?? 0, rate);
+};
+const hf = await openTransformers(dir);
+const engine = await Engine.start(dir, { threads, maxNumSeqs: 16 });
+// Warm-up (allocator, thread pools) before anything is timed.
+await bareDecodeRate(session, [prompt], 8);
+await ours(session, prompt, 8);
+await transformersRate(hf, prompt, 8);
+await engineRate(engine, [prompt], 8);
+for (let r = 0; r < ROUNDS; r++) {
+  record('bare loop, batch 1', await bareDecodeRate(session, [prompt], TOKENS));
+  record('weft generate()', await ours(session, prompt, TOKENS));
+  record('transformers.js generate', await transformersRate(hf, prompt, TOKENS));
+  record('engine, 1 sequence', await engineRate(engine, [prompt], TOKENS));
+  record('bare loop, batch 8', await bareDecodeRate(session, batch8, TOKENS));
+  record('engine, 8 concurrent', await engineRate(engine, batch8, TOKENS));
+}
+await engine.close();
+await hf.model.dispose();
+await session.close();
+
+const b1 = best['bare loop, batch 1']!;
+const b8 = best['bare loop, batch 8']!;
+const rows: [string, number, string][] = [
+  ['bare loop, batch 1', b1, '1.00 (limit)'],
+  [
+    'weft generate()',
+    best['weft generate()']!,
+    `${(best['weft generate()']! / b1).toFixed(3)} of bare batch 1`,
+  ],
+  [
+    'transformers.js generate',
+    best['transformers.js generate']!,
+    `${(best['transformers.js generate']! / b1).toFixed(3)} of bare batch 1`,
+  ],
+  [
+    'engine, 1 sequence',
+    best['engine, 1 sequence']!,
+    `${(best['engine, 1 sequence']! / b1).toFixed(3)} of bare batch 1`,
+  ],
+  ['bare loop, batch 8', b8, `${(b8 / b1).toFixed(2)}x bare batch 1`],
+  [
+    'engine, 8 concurrent',
+    best['engine, 8 concurrent']!,
+    `${(best['engine, 8 concurrent']! / b8).toFixed(3)} of bare batch 8`,
+  ],
+];
+for (const [name, rate, ratio] of rows)
+  console.log(`${name.padEnd(26)} ${rate.toFixed(1).padStart(8)} tok/s   ${ratio}`);

@@ -1,0 +1,68 @@
+import * as ort from 'onnxruntime-node';
+import type { ModelSession } from './model-session.js';
+
+function argmaxRow(data: Float32Array, row: number, vocab: number): number {
+  let best = 0;
+  const base = row * vocab;
+  for (let i = 1; i < vocab; i++) if (data[base + i]! > data[base + best]!) best = i;
+  return best;
+}
+
+/**
+ * The reference point of the benchmarks: greedy decoding as a bare loop of `session.run` calls
+ * (present KV fed back as past, a shared all-ones mask buffer, no padding, no validation). All
+ * prompts must have the same length. Returns generated tokens per second over all rows, prefill
+ * included.
+ */
+export async function bareDecodeRate(
+  model: ModelSession,
+  prompts: readonly number[][],
+  tokens: number,
+): Promise<number> {
+  const { io, session } = model;
+  const rows = prompts.length;
+  const len = prompts[0]!.length;
+  if (prompts.some((p) => p.length !== len)) throw new Error('bareDecodeRate needs prompts of one length');
+  const ids = (values: number[]) =>
+    io.idDtype === 'int64' ? BigInt64Array.from(values.map(BigInt)) : Int32Array.from(values);
+  const maxLen = len + tokens;
+  const ones =
+    io.maskDtype === 'int64'
+      ? new BigInt64Array(rows * maxLen).fill(1n)
+      : new Int32Array(rows * maxLen).fill(1);
+  let past: Record<string, ort.Tensor> = {};
+  for (const b of io.kv) {
+    const dims = b.packed ? [2, rows, io.kvHeads, 0, io.headSize] : [rows, io.kvHeads, 0, io.headSize];
+    const empty = io.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    past[b.input] = new ort.Tensor(io.kvDtype, empty, dims);
+  }
+  let input = prompts.flat();
+  let step = len;
+  let total = 0;
+  const vocab = model.vocabSize;
+  const start = performance.now();
+  for (let t = 0; t < tokens; t++) {
+    const feeds: Record<string, ort.Tensor> = {
+      ...past,
+      [io.inputIds]: new ort.Tensor(io.idDtype, ids(input) as never, [rows, step]),
+      [io.attentionMask]: new ort.Tensor(io.maskDtype, ones.subarray(0, rows * (total + step)) as never, [
+        rows,
+        total + step,
+      ]),
+    };
+    if (io.positionIds) {
+      const positions: number[] = [];
+      for (let r = 0; r < rows; r++) for (let j = 0; j < step; j++) positions.push(total + j);
+      feeds[io.positionIds] = new ort.Tensor(io.positionDtype, ids(positions) as never, [rows, step]);
+    }
+    const out = await session.run(feeds);
+    total += step;
+    past = {};
+    for (const b of io.kv) past[b.input] = out[b.output]!;
+    const logits = out[io.logits]!.data as Float32Array;
+    input = [];
+    for (let r = 0; r < rows; r++) input.push(argmaxRow(logits, r * step + step - 1, vocab));
+    step = 1;
+  }
+  return (rows * tokens) / ((performance.now() - start) / 1000);
+}
