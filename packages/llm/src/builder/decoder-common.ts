@@ -76,15 +76,24 @@ export function buildAttentionMask(g: OnnxGraphBuilder): string {
 export function successorHead(spec: DecoderSpec, embedding: Float32Array, scale: number): Float32Array {
   const { hiddenSize } = spec.shape;
   const vocab = spec.vocabSize;
+  // Only the first 64 hidden dimensions carry the successor signal and the noise shrinks with
+  // width, so wider presets keep the tiny preset's balance between "last token" and "context".
+  const signalDims = Math.min(hiddenSize, 64);
   const perm = new SeededRandom(spec.seed, 'lm_head.permutation').permutation(vocab);
-  const noise = weights(spec, 'lm_head.noise', hiddenSize * vocab, scale * 0.5);
+  const noise = weights(
+    spec,
+    'lm_head.noise',
+    hiddenSize * vocab,
+    scale * 0.5 * Math.sqrt(signalDims / hiddenSize),
+  );
   const quiet = new Set(spec.quietIds);
   const head = new Float32Array(hiddenSize * vocab);
   for (let v = 0; v < vocab; v++) {
     const src = perm[v]!;
     const gain = quiet.has(v) ? 0 : scale;
     for (let h = 0; h < hiddenSize; h++) {
-      head[h * vocab + v] = gain * embedding[src * hiddenSize + h]! + noise[h * vocab + v]!;
+      const signal = h < signalDims ? gain * embedding[src * hiddenSize + h]! : 0;
+      head[h * vocab + v] = signal + noise[h * vocab + v]!;
     }
   }
   return head;

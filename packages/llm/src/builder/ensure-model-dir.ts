@@ -8,7 +8,7 @@ import type { TinyArch, TinyPreset } from './presets.js';
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 1;
+export const BUILDER_VERSION = 2;
 
 /** Written last into a built directory: what built it and with which options. */
 export const BUILD_MARKER = '.weft-model.json';
