@@ -97,6 +97,21 @@ describe('checks against the model', () => {
     expect(body.usage).toEqual({ prompt_tokens: 5, completion_tokens: 12, total_tokens: 17 });
   });
 
+  it('several prompts whose rows together exceed the engine seats still complete (one prompt at a time)', async () => {
+    const packets = await runRequest(graph, 'completions', {
+      model: 'tiny-llama',
+      prompt: ['One', 'Two'],
+      n: 16,
+      max_tokens: 2,
+      temperature: 1,
+      seed: 5,
+      ignore_eos: true,
+    });
+    const body = (packets[0] as { body: any }).body;
+    expect(body.choices.map((c: any) => c.index)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+    expect(body.usage.completion_tokens).toBe(64);
+  });
+
   it('the request body must be a JSON object', async () => {
     const e = await errorOf('completions', 'hello');
     expect(e.body.error.message).toBe(

@@ -2,15 +2,15 @@ import { defineCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
 import type { SequenceGroup } from '../engine/sequence-group.js';
 import { engineErrorResponse } from './engine-error-response.js';
-import { type GenerationJob, type GroupLogits, llmTypes } from './llm-packets.js';
+import { type GenerationJob, llmTypes } from './llm-packets.js';
 
 /**
- * Drives one request's sequence groups on the shared engine. The job (timestamp 0) submits one
- * group per prompt with `best_of` rows; every engine step becomes a LOGITS packet at the step's
- * timestamp (1, 2, ...). The detokenizer answers each step through the FEEDBACK back edge with
- * the tokens to append (rows that finished are left out; an empty list finishes the group). When
- * every group has finished, LOGITS closes and the loop drains. The run's signal cancels the groups,
- * which frees their KV at the engine's next step.
+ * Drives one request on the shared engine. The job (timestamp 0) submits a sequence group with
+ * `best_of` rows for the first prompt (several prompts run one after the other); every engine step
+ * becomes a LOGITS packet at the step's timestamp (1, 2, ...). The detokenizer answers each step
+ * through the FEEDBACK back edge with the tokens to append (rows that finished are left out; an
+ * empty list finishes the group). When the last group has finished, LOGITS closes and the loop
+ * drains. The run's signal cancels the group, which frees its KV at the engine's next step.
  *
  * Example config:
  * ```yaml
@@ -44,82 +44,78 @@ export const LlmExecutorCalculator = defineCalculator({
   inputStreamHandler: 'immediate',
   options: { type: 'object', additionalProperties: false, properties: {} },
   create() {
-    let groups: (SequenceGroup | undefined)[] = [];
-    let slots: (readonly number[])[] = [];
+    // One group at a time: a request with several prompts runs them one after the other, so a
+    // running group never waits for a queued sibling (which could wait for its seats forever).
+    let job: GenerationJob | undefined;
+    let group: SequenceGroup | undefined;
+    let prompt = -1;
+    let slots: readonly number[] = [];
     let vocab = 0;
-
-    const finishAll = () => {
-      for (const g of groups) g?.finish();
-      groups = [];
-    };
 
     return {
       async process(ctx) {
-        const job = ctx.input('JOB')?.value as GenerationJob | undefined;
+        const jobPacket = ctx.input('JOB');
         const feedback = ctx.input('FEEDBACK')?.value;
         const ts = ctx.inputTimestamp;
         const fail = (error: unknown, at: number) => {
-          finishAll();
+          group?.finish();
+          group = undefined;
           if (ctx.signal.aborted) throw error;
           if (ctx.outputCount('ERROR') > 0) ctx.output('ERROR').add(engineErrorResponse(error), at);
           ctx.output('LOGITS').close();
         };
-        if (job) {
-          const engine = ctx.sidePacket('ENGINE');
-          vocab = engine.vocabSize;
+        const submitNext = (): boolean => {
+          prompt++;
+          if (!job || prompt >= job.promptIds.length) return false;
           const rows = job.options.params.bestOf;
-          try {
-            for (let p = 0; p < job.promptIds.length; p++) {
-              groups.push(
-                engine.submit(job.promptIds[p]!, {
-                  n: rows,
-                  signal: ctx.signal,
-                  maxTokens: job.maxTokens[p],
-                }),
-              );
-              slots.push(Array.from({ length: rows }, (_, j) => p * rows + j));
+          group = ctx
+            .sidePacket('ENGINE')
+            .submit(job.promptIds[prompt]!, {
+              n: rows,
+              signal: ctx.signal,
+              maxTokens: job.maxTokens[prompt],
+            });
+          slots = Array.from({ length: rows }, (_, j) => prompt * rows + j);
+          return true;
+        };
+        const next = jobPacket ? 1 : ts + 1;
+        try {
+          if (jobPacket) {
+            job = jobPacket.value;
+            vocab = ctx.sidePacket('ENGINE').vocabSize;
+            submitNext();
+          } else if (feedback && group) {
+            const mine = feedback.groups.find((g) => g.prompt === prompt);
+            if (mine && mine.tokens.length === 0) {
+              group.finish();
+              group = undefined;
+              if (!submitNext()) {
+                ctx.output('LOGITS').close();
+                return;
+              }
+            } else if (mine) {
+              group.append(mine.tokens, mine.parents);
+              slots = mine.slots;
             }
-          } catch (error) {
-            fail(error, ts);
+          } else {
             return;
           }
-        } else if (feedback) {
-          for (const g of feedback.groups) {
-            const group = groups[g.prompt];
-            if (!group) continue;
-            if (g.tokens.length === 0) {
-              group.finish();
-              groups[g.prompt] = undefined;
-            } else {
-              group.append(g.tokens, g.parents);
-              slots[g.prompt] = g.slots;
-            }
-          }
-        } else {
+        } catch (error) {
+          fail(error, ts);
           return;
         }
-        const live = groups.flatMap((g, prompt) => (g ? [{ g, prompt }] : []));
-        if (live.length === 0) {
-          ctx.output('LOGITS').close();
-          return;
-        }
-        const next = job ? 1 : ts + 1;
         try {
-          const steps = await Promise.all(live.map(({ g }) => g.next()));
-          const out: GroupLogits[] = steps.map((s, i) => ({
-            prompt: live[i]!.prompt,
-            logits: s.logits,
-            rows: s.rows,
-            slots: slots[live[i]!.prompt]!,
-          }));
-          ctx.output('LOGITS').add({ vocab, groups: out }, next);
+          const step = await group!.next();
+          ctx
+            .output('LOGITS')
+            .add({ vocab, groups: [{ prompt, logits: step.logits, rows: step.rows, slots }] }, next);
         } catch (error) {
           fail(error, next);
         }
       },
       close() {
-        finishAll();
-        slots = [];
+        group?.finish();
+        group = undefined;
       },
     };
   },
