@@ -30,7 +30,12 @@ export function buildEditorSchema(registry: CalculatorRegistry): Json {
       calculator: {
         description: nodeSchema.properties.calculator.description,
         anyOf: [
-          { enum: defs.map((d) => d.name), description: 'A registered calculator.' },
+          {
+            enum: defs.map((d) => d.name),
+            // Shown next to each name by editors that support it (VS Code, yaml-language-server).
+            enumDescriptions: defs.map((d) => firstParagraph(d.description)),
+            description: 'A registered calculator.',
+          },
           { type: 'string', description: 'A subgraph name or a subgraph file path.' },
         ],
       },
