@@ -24,7 +24,12 @@ const table = {
   },
   OUTPUT_CLOSED: {
     title: 'Output stream already closed',
-    description: 'A calculator added a packet or a bound to an output stream after closing it.',
+    description: 'A calculator added a packet to an output stream after closing it.',
+  },
+  PACKET_TYPE: {
+    title: 'Packet of the wrong type',
+    description:
+      "With `checkTypes` (on in `CalculatorRunner`), a packet's value does not match the type its port declares (for `t.json` ports, the JSON Schema). The message names the node, port and what is wrong.",
   },
   PORT_NOT_CONNECTED: {
     title: 'Port not connected',

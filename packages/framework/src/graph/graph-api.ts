@@ -21,6 +21,12 @@ export interface StartOptions {
    */
   readonly timing?: boolean;
   /**
+   * Check every packet against the type of the port that produces it (graph inputs: the ports that
+   * consume it); a mismatch fails the run (`WEFT_ERR_PACKET_TYPE`). A debugging aid, on by default in
+   * `CalculatorRunner`; side packets are always checked.
+   */
+  readonly checkTypes?: boolean;
+  /**
    * Called synchronously for every packet of every graph output stream, in the order produced
    * (across streams). Cheaper than `output()` iterables and keeps the global order (the CLI uses it).
    */

@@ -9,6 +9,7 @@ import { OutputBuffer } from './output-buffer.js';
 import { ReadyHeap } from './ready-heap.js';
 import { DeadlockError, GraphCancelledError, GraphRunError, RunError } from './run-errors.js';
 import { NodeState, RunNode } from './run-node.js';
+import { checkValue } from './type-check.js';
 
 /** Process calls per scheduler slice before yielding to the event loop (fairness between runs). */
 const SLICE = 1024;
@@ -40,6 +41,7 @@ export class GraphRunImpl implements GraphRun {
   readonly nodes: RunNode[];
   readonly trace: TraceRecorder | undefined;
   readonly timing: boolean;
+  readonly checkTypes: boolean;
   looping = false;
   stopping = false;
   inflight = 0;
@@ -94,6 +96,7 @@ export class GraphRunImpl implements GraphRun {
     }
     this.trace = options.trace === true ? new TraceRecorder(this.id, plan.name) : undefined;
     this.timing = options.timing === true || this.trace !== undefined;
+    this.checkTypes = options.checkTypes === true;
     this.#onOutput = options.onOutput;
     this.nodes = plan.nodes.map((p) => new RunNode(p, this));
     for (const node of this.nodes) {
@@ -140,7 +143,7 @@ export class GraphRunImpl implements GraphRun {
   #sideTypeProblem(node: RunNode): RunError | undefined {
     for (const [name, spec] of node.plan.sideInTypes) {
       if (!this.sidePackets.has(name)) continue;
-      const why = spec.type.check(this.sidePackets.get(name));
+      const why = checkValue(spec.type, this.sidePackets.get(name));
       if (why !== undefined) {
         return new RunError(
           R.SIDE_PACKET_TYPE,
@@ -379,9 +382,13 @@ export class GraphRunImpl implements GraphRun {
         ),
       );
     }
+    const plan = this.plan.inputs[index]!;
+    if (this.checkTypes) {
+      const problem = this.#inputTypeProblem(plan.stream, value);
+      if (problem !== undefined) return Promise.reject(problem);
+    }
     state.bound = Timestamp.nextAllowedInStream(timestamp);
     const packet = new Packet(value, timestamp);
-    const plan = this.plan.inputs[index]!;
     if (state.pending.length > 0 || (this.fullCount > 0 && this.isThrottled(plan.throttleSlots))) {
       return new Promise((resolve, reject) => {
         state.pending.push({ packet, bound: state.bound, resolve, reject });
@@ -392,6 +399,23 @@ export class GraphRunImpl implements GraphRun {
     this.deliver(plan.stream, packet, state.bound);
     this.runLoop();
     return RESOLVED;
+  }
+
+  #inputTypeProblem(stream: number, value: unknown): RunError | undefined {
+    const s = this.plan.streams[stream]!;
+    for (let i = 0; i < s.consumerNodes.length; i++) {
+      const node = this.plan.nodes[s.consumerNodes[i]!]!;
+      const port = node.spec.inputs[s.consumerLocals[i]!]!;
+      const type = node.def.inputs?.[port.tag]?.type;
+      const why = type === undefined ? undefined : checkValue(type, value);
+      if (why !== undefined) {
+        return new RunError(
+          R.PACKET_TYPE,
+          `addPacket: graph input "${s.name}" feeds node "${node.name}" (${node.calculator}) input "${node.inputLabels[s.consumerLocals[i]!]}", which must be ${type!.name}: ${why}`,
+        );
+      }
+    }
+    return undefined;
   }
 
   setInputBound(stream: string, bound: Timestamp): void {

@@ -1,9 +1,11 @@
 import type { OutputStream } from '../calculator/contract.js';
+import type { PortType } from '../calculator/port-type.js';
 import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
 import { RunError, TimestampOrderError } from './run-errors.js';
 import type { RunNode } from './run-node.js';
+import { checkValue } from './type-check.js';
 
 const fmt = Timestamp.format;
 
@@ -19,6 +21,7 @@ export class OutputPort implements OutputStream {
     readonly node: RunNode,
     readonly stream: number,
     readonly label: string,
+    readonly type: PortType | undefined,
   ) {}
 
   add(value: unknown, timestamp?: Timestamp): void {
@@ -28,6 +31,7 @@ export class OutputPort implements OutputStream {
   addPacket(packet: Packet): void {
     const ts = packet.timestamp;
     if (this.isClosed || ts < this.nextTimestampBound || !Timestamp.isAllowedInStream(ts)) this.#reject(ts);
+    if (this.node.run.checkTypes && this.type !== undefined) this.#checkType(packet);
     this.nextTimestampBound = Timestamp.nextAllowedInStream(ts);
     this.node.packetsOut++;
     const run = this.node.run;
@@ -60,6 +64,17 @@ export class OutputPort implements OutputStream {
     const run = this.node.run;
     run.propagateBound(this.stream, bound);
     if (!run.looping) run.kickSoon();
+  }
+
+  #checkType(packet: Packet): void {
+    const why = checkValue(this.type!, packet.value);
+    if (why === undefined) return;
+    const error = new RunError(
+      R.PACKET_TYPE,
+      `node "${this.node.nodeName}" (${this.node.calculatorName}) output "${this.label}": packet at ${fmt(packet.timestamp)} must be ${this.type!.name}: ${why}`,
+    );
+    this.node.run.failNode(this.node, error);
+    throw error;
   }
 
   #reject(ts: Timestamp): never {

@@ -74,7 +74,10 @@ export class RunNode implements CalculatorContext {
       this.bounds[i] = Timestamp.Unstarted;
       this.#current[i] = undefined;
     }
-    this.outputs = plan.outputStreams.map((s, i) => new OutputPort(this, s, plan.outputLabels[i]!));
+    this.outputs = plan.outputStreams.map(
+      (s, i) =>
+        new OutputPort(this, s, plan.outputLabels[i]!, plan.def.outputs?.[plan.spec.outputs[i]!.tag]?.type),
+    );
     this.#lastProcessed = plan.syncSets.map(() => Timestamp.Unstarted);
     this.#maxQueue = run.plan.maxQueueSize ?? 0;
     this.#calc = plan.def.create();

@@ -4,6 +4,7 @@ import type { NodeSpec } from '../graph/validated-graph.js';
 import type { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
 import { GraphRunError, RunError } from './run-errors.js';
+import { checkValue } from './type-check.js';
 
 /**
  * A graph-scoped node (`scope: 'graph'`): opened once when the graph is created, its output side
@@ -46,7 +47,8 @@ export class SharedNode implements CalculatorContext {
           this.graphName,
         );
       }
-      const why = portSpec?.type.check(this.sidePackets.get(p.name));
+      const why =
+        portSpec === undefined ? undefined : checkValue(portSpec.type, this.sidePackets.get(p.name));
       if (why !== undefined) {
         throw new GraphRunError(
           this,

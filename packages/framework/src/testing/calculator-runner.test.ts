@@ -143,4 +143,42 @@ describe('CalculatorRunner', () => {
       code: 'WEFT_ERR_MISSING_SIDE_PACKET',
     });
   });
+
+  it('checks packets against their port types', async () => {
+    const Liar = defineCalculator({
+      name: 'LiarCalculator',
+      description: 'Declares numbers, emits strings.',
+      inputs: { IN: { type: t.number() } },
+      outputs: { OUT: { type: t.number() } },
+      create: () => ({
+        process(ctx) {
+          ctx.output('OUT').add(String(ctx.input('IN')!.value));
+        },
+      }),
+    });
+    const runner = new CalculatorRunner(
+      'calculator: LiarCalculator\ninput_stream: [IN:i]\noutput_stream: [OUT:o]\n',
+      {
+        registry: new CalculatorRegistry().register(Liar),
+      },
+    );
+    runner.addPacket('i', 1, 0);
+    await expect(runner.run()).rejects.toMatchObject({
+      code: 'WEFT_ERR_PACKET_TYPE',
+      message:
+        'node "LiarCalculator_1" (LiarCalculator) failed in process in graph "runner_LiarCalculator": node "LiarCalculator_1" (LiarCalculator) output "OUT:o": packet at 0 must be number: expected number, got string',
+    });
+    await runner.run({ checkTypes: false });
+    expect(runner.outputValues('o')).toEqual(['1']);
+    const strict = new CalculatorRunner(
+      'calculator: LiarCalculator\ninput_stream: [IN:i]\noutput_stream: [OUT:o]\n',
+      {
+        registry: new CalculatorRegistry().register(Liar),
+      },
+    );
+    strict.addPacket('IN', 'x', 0);
+    await expect(strict.run()).rejects.toThrow(
+      'addPacket: graph input "i" feeds node "LiarCalculator_1" (LiarCalculator) input "IN:i", which must be number: expected number, got string',
+    );
+  });
 });

@@ -31,6 +31,8 @@ export interface CalculatorRunnerOptions {
 
 export interface RunnerRunOptions {
   readonly signal?: AbortSignal;
+  /** Check every packet against its port type (default true: tests should catch contract drift). */
+  readonly checkTypes?: boolean;
   /** Record Chrome trace events (read them with `runner.traceEvents()`). */
   readonly trace?: boolean;
 }
@@ -135,6 +137,8 @@ export class CalculatorRunner {
       sidePackets: this.#sidePackets,
       signal: options.signal,
       trace: options.trace,
+      timing: true,
+      checkTypes: options.checkTypes ?? true,
     }) as GraphRunImpl;
     this.#run = run;
     const done = run.done();
