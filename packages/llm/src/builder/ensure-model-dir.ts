@@ -10,6 +10,9 @@ import type { TinyArch, TinyPreset } from './presets.js';
  */
 export const BUILDER_VERSION = 2;
 
+// Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
+let buildCounter = 0;
+
 /** Written last into a built directory: what built it and with which options. */
 export const BUILD_MARKER = '.weft-model.json';
 
@@ -28,6 +31,23 @@ export interface EnsureModelDirOptions {
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
   const { arch, preset = 'tiny', seed = 0 } = options;
+  // Callers in one process share one build; other processes are handled by the rename below.
+  const key = JSON.stringify([dir, arch, preset, seed]);
+  let pending = inFlight.get(key);
+  if (pending === undefined) {
+    pending = buildIfNeeded(dir, { ...options, arch, preset, seed }).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+async function buildIfNeeded(
+  dir: string,
+  options: EnsureModelDirOptions & { preset: TinyPreset; seed: number },
+): Promise<string> {
+  const { arch, preset, seed } = options;
   const wanted = { builder: BUILDER_VERSION, arch, preset, seed };
   if (matchesMarker(dir, wanted)) return dir;
   if (existsSync(dir) && readdirSync(dir).length > 0 && readMarker(dir) === undefined) {
@@ -35,7 +55,7 @@ export async function ensureModelDir(dir: string, options: EnsureModelDirOptions
       `"${dir}" exists and is not a model built by weft (no ${BUILD_MARKER}); refusing to overwrite it. Remove the folder or choose another path.`,
     );
   }
-  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${++buildCounter}-${Date.now()}`);
   try {
     await createTinyModel(tmp, { arch, preset, seed, onProgress: options.onProgress });
     writeFileSync(join(tmp, BUILD_MARKER), `${JSON.stringify(wanted)}\n`);
