@@ -14,8 +14,10 @@ const pieces = [
   [0x44],
   [0x21],
 ];
+const bytes = pieces.map((p) => Uint8Array.from(p));
 const tables = {
-  bytes: pieces.map((p) => Uint8Array.from(p)),
+  bytesOf: (id: number) => bytes[id],
+  vocabSize: bytes.length,
   special: new Set<number>(),
   stripLeadingSpace: false,
 };

@@ -68,13 +68,11 @@ export const LlmExecutorCalculator = defineCalculator({
           prompt++;
           if (!job || prompt >= job.promptIds.length) return false;
           const rows = job.options.params.bestOf;
-          group = ctx
-            .sidePacket('ENGINE')
-            .submit(job.promptIds[prompt]!, {
-              n: rows,
-              signal: ctx.signal,
-              maxTokens: job.maxTokens[prompt],
-            });
+          group = ctx.sidePacket('ENGINE').submit(job.promptIds[prompt]!, {
+            n: rows,
+            signal: ctx.signal,
+            maxTokens: job.maxTokens[prompt],
+          });
           slots = Array.from({ length: rows }, (_, j) => prompt * rows + j);
           return true;
         };
