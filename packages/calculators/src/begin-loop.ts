@@ -11,9 +11,11 @@ import { CalculatorError } from './errors.js';
  * only advance their bounds past it and BATCH_END is still sent, so EndLoopCalculator answers
  * every outer timestamp. Pair with EndLoopCalculator (MediaPipe's BeginLoopCalculator).
  *
- *   outer:     T=10 [a, b]          T=20 []        T=30 [c]
- *   ITEM:      0:a  1:b             (bound → 3)    3:c
- *   BATCH_END: 1:10                 2:20           3:30
+ * ```text
+ * outer:     T=10 [a, b]          T=20 []        T=30 [c]
+ * ITEM:      0:a  1:b             (bound → 3)    3:c
+ * BATCH_END: 1:10                 2:20           3:30
+ * ```
  *
  * Example config:
  * ```yaml

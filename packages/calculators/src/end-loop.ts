@@ -7,9 +7,11 @@ import { describeCalculator } from './describe.js';
  * array on ITERABLE at the outer timestamp BATCH_END carries. A batch with no items emits nothing on
  * ITERABLE but advances its bound past the outer timestamp (MediaPipe's EndLoopCalculator).
  *
- *   ITEM:      0:A  1:B             -              3:C
- *   BATCH_END: 1:10                 2:20           3:30
- *   ITERABLE:  10:[A, B]            (bound → 21)   30:[C]
+ * ```text
+ * ITEM:      0:A  1:B             -              3:C
+ * BATCH_END: 1:10                 2:20           3:30
+ * ITERABLE:  10:[A, B]            (bound → 21)   30:[C]
+ * ```
  *
  * Example config:
  * ```yaml

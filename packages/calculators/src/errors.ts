@@ -51,14 +51,11 @@ const table = {
 export type CalculatorErrorCode = `WEFT_ERR_${keyof typeof table}`;
 
 /** Every error code of `@weft/calculators`, in the framework's `ErrorCodeEntry` shape. */
-export const calculatorsErrorCodes: readonly {
-  code: CalculatorErrorCode;
-  title: string;
-  description: string;
-}[] = Object.entries(table).map(([key, info]) => ({
-  code: `WEFT_ERR_${key}` as CalculatorErrorCode,
-  ...info,
-}));
+export const calculatorsErrorCodes: readonly (ErrorCodeEntry & { readonly code: CalculatorErrorCode })[] =
+  Object.entries(table).map(([key, info]) => ({
+    code: `WEFT_ERR_${key}` as CalculatorErrorCode,
+    ...info,
+  }));
 
 /** Raised by a built-in calculator; the runtime adds the node name and calculator. */
 export class CalculatorError extends Error {

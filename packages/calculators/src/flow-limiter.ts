@@ -13,7 +13,8 @@ import { checkSameCount } from './port-counts.js';
  * downstream part of the graph: a packet is released when fewer are in flight, otherwise it waits
  * in a queue of at most `max_in_queue` packets; beyond that the oldest queued packets are dropped.
  * A packet stops being in flight when FINISHED (a back edge from the end of the limited section)
- * carries a packet at its timestamp or later. ALLOW reports every main packet's fate (true =
+ * carries a packet at its timestamp or later, so the section should emit one FINISHED packet for
+ * every packet it receives (a section that drops a packet without one keeps its slot taken). ALLOW reports every main packet's fate (true =
  * released, false = dropped) at its timestamp. Further untagged inputs travel with the main packet
  * of the same timestamp and are dropped with it. Read with the immediate handler, so FINISHED never
  * waits for the inputs (MediaPipe's FlowLimiterCalculator).

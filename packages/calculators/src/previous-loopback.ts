@@ -11,9 +11,11 @@ import { describeCalculator } from './describe.js';
  * previous MAIN timestamp arrives (or when the run ends), so the loop body should emit a LOOP
  * packet for every MAIN packet.
  *
- *   MAIN:      1      2      3
- *   LOOP:         1:a    2:b    3:c      (computed downstream from PREV_LOOP)
- *   PREV_LOOP: (—)    2:a    3:b
+ * ```text
+ * MAIN:      1      2      3
+ * LOOP:         1:a    2:b    3:c      (computed downstream from PREV_LOOP)
+ * PREV_LOOP: (—)    2:a    3:b
+ * ```
  *
  * Example config:
  * ```yaml
