@@ -1,0 +1,109 @@
+import { CalculatorRegistry, CalculatorRunner } from '@weft/framework';
+import { describe, expect, it } from 'vitest';
+import { requestOptions } from '../openai/request-params.js';
+import type { GenerationJob, TextDeltas } from './llm-packets.js';
+import { OpenAiResponseCalculator } from './openai-response-calculator.js';
+
+const registry = new CalculatorRegistry().register(OpenAiResponseCalculator);
+const NODE = `
+calculator: OpenAiResponseCalculator
+input_stream: [JOB:job, DELTAS:deltas, ERROR:0:request_error, ERROR:1:engine_error]
+output_stream: [RESPONSE:response]
+`;
+
+function job(endpoint: 'completions' | 'chat/completions', body: Record<string, unknown>): GenerationJob {
+  const options = requestOptions(endpoint, {
+    model: 'm',
+    ...(endpoint === 'completions' ? { prompt: 'Hi' } : { messages: [] }),
+    ...body,
+  } as never);
+  return {
+    id: endpoint === 'completions' ? 'cmpl-1' : 'chatcmpl-1',
+    endpoint,
+    model: 'm',
+    created: 1700000000,
+    prompts: [{ text: 'Hi' }],
+    options,
+    addSpecialTokens: true,
+    promptIds: [[1, 2, 3]],
+    promptTexts: ['Hi'],
+    maxTokens: [2],
+    eosIds: [0],
+  };
+}
+
+const step1: TextDeltas = {
+  deltas: [{ index: 0, text: ' the', logprobs: [], finishReason: undefined }],
+  completionTokens: undefined,
+};
+const step2: TextDeltas = {
+  deltas: [{ index: 0, text: ' end', logprobs: [], finishReason: 'length' }],
+  completionTokens: 2,
+};
+const head = { created: 1700000000, model: 'm', system_fingerprint: 'fp_weft_0_1' };
+
+async function run(
+  j: GenerationJob | undefined,
+  deltas: TextDeltas[],
+  errors: [string, unknown, number][] = [],
+) {
+  const runner = new CalculatorRunner(NODE, { registry });
+  if (j) runner.addPacket('job', j, 0);
+  deltas.forEach((d, i) => {
+    runner.addPacket('deltas', d, i + 1);
+  });
+  for (const [stream, value, ts] of errors) runner.addPacket(stream, value, ts);
+  await runner.run();
+  return runner.outputValues('response');
+}
+
+describe('OpenAiResponseCalculator', () => {
+  it('non-streaming: one 200 with the whole choice and usage', async () => {
+    expect(await run(job('completions', {}), [step1, step2])).toEqual([
+      {
+        status: 200,
+        body: {
+          id: 'cmpl-1',
+          object: 'text_completion',
+          ...head,
+          choices: [{ index: 0, text: ' the end', logprobs: null, finish_reason: 'length' }],
+          usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+        },
+      },
+    ]);
+  });
+
+  it('chat streaming: a role delta first, then content deltas, then the usage chunk', async () => {
+    const out = await run(
+      job('chat/completions', { stream: true, stream_options: { include_usage: true } }),
+      [step1, step2],
+    );
+    const chunk = (choices: unknown[], usage: unknown = null) => ({
+      event: { id: 'chatcmpl-1', object: 'chat.completion.chunk', ...head, choices, usage },
+    });
+    expect(out).toEqual([
+      chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
+      chunk([{ index: 0, delta: { content: ' the' }, logprobs: null, finish_reason: null }]),
+      chunk([{ index: 0, delta: { content: ' end' }, logprobs: null, finish_reason: 'length' }]),
+      chunk([], { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }),
+    ]);
+  });
+
+  it('an error before anything was sent is a status response', async () => {
+    const error = {
+      status: 400,
+      body: { error: { message: 'bad', type: 'invalid_request_error', param: 'n', code: 'invalid_value' } },
+    };
+    expect(await run(undefined, [], [['request_error', error, 0]])).toEqual([error]);
+  });
+
+  it('an error after streaming started is an error event, and ends the response', async () => {
+    const error = {
+      status: 500,
+      body: { error: { message: 'worker died', type: 'server_error', param: null, code: null } },
+    };
+    const out = await run(job('completions', { stream: true }), [step1], [['engine_error', error, 2]]);
+    expect(out).toHaveLength(2);
+    expect(out[1]).toEqual({ event: error.body });
+  });
+});
