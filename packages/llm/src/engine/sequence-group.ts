@@ -3,7 +3,11 @@ import { SequenceGroupStateError } from './engine-errors.js';
 
 /** One step of a group: the logits after each live row's last token. */
 export interface EngineStep {
-  /** `rows × vocab` float32, row-major. Owned by the caller (a fresh buffer every step). */
+  /**
+   * `rows × vocab` float32, row-major; a fresh buffer every step, never reused by the engine. It may
+   * be a view into one transferred buffer shared with the other groups of the same step: copy it
+   * (`slice()`) before transferring it to another thread.
+   */
   readonly logits: Float32Array;
   readonly rows: number;
 }

@@ -19,7 +19,11 @@ interface WorkerGroup {
 
 export interface StepLoopOptions {
   readonly maxNumBatchedTokens: number;
-  /** How long a decode step waits for slow groups of the running batch before leaving them out. */
+  /**
+   * How long a decode step waits for slow groups of the running batch before leaving them out; at
+   * least as long as the last decode step took (leaving a group out costs it a whole step and two
+   * KV copies, so waiting less than a step is the cheaper side).
+   */
   readonly readyWaitMs: number;
 }
 
@@ -27,7 +31,7 @@ export interface StepLoopOptions {
  * The worker's scheduler. Each iteration: one decode step for every group that has appended tokens
  * (the running batch, rebuilt only when its membership or row order changes), then one prefill chunk
  * of the oldest unprefilled prompt within what is left of the token budget. A decode step waits up to
- * `readyWaitMs` for running groups whose tokens have not arrived; after that they are left out (their
+ * `readyWaitMs` (or one step's duration) for running groups whose tokens have not arrived; after that they are left out (their
  * KV is kept) and rejoin when their tokens come. Admission (seats, KV budget, queue) is the main
  * thread's job; the worker runs whatever it was given.
  */
@@ -36,6 +40,7 @@ export class StepLoop {
   /** Groups whose rows are, in this order, the rows of `running`. */
   private members: WorkerGroup[] = [];
   private readonly prefillQueue: WorkerGroup[] = [];
+  private lastDecodeMs = 0;
   closed = false;
 
   constructor(
@@ -102,10 +107,11 @@ export class StepLoop {
       const laggards = this.members.filter((g) => this.groups.has(g.id) && g.state === 'waiting');
       const since = Math.min(...ready.map((g) => g.readySince));
       const waited = performance.now() - since;
-      if (laggards.length === 0 || waited >= this.options.readyWaitMs) {
+      const limit = Math.max(this.options.readyWaitMs, this.lastDecodeMs);
+      if (laggards.length === 0 || waited >= limit) {
         decodedRows = await this.decode(ready);
         worked = true;
-      } else sleep = this.options.readyWaitMs - waited;
+      } else sleep = limit - waited;
     }
     if (this.prefillQueue.length > 0) {
       await this.prefill(Math.max(1, this.options.maxNumBatchedTokens - decodedRows));
@@ -142,8 +148,10 @@ export class StepLoop {
       g.parents = undefined;
     }
     let logits: Float32Array;
+    const started = performance.now();
     try {
       logits = await batch.step(tokens);
+      this.lastDecodeMs = performance.now() - started;
     } catch (err) {
       for (const g of order) this.fail(g, err);
       this.members = [];
