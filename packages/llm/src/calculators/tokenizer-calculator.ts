@@ -49,7 +49,10 @@ export const TokenizerCalculator = defineCalculator({
         }
         if ('status' in result) {
           if (ctx.outputCount('ERROR') === 0)
-            throw new Error((result.body as { error: { message: string } }).error.message);
+            throw new LlmRequestError(
+              (result.body as { error: { message: string } }).error.message,
+              result.status,
+            );
           ctx.output('ERROR').add(result);
         } else {
           ctx.output('JOB').add(result);
