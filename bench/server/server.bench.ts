@@ -1,0 +1,191 @@
+/**
+ * `pnpm bench:server`: Weft (`weft serve`, graphs/tiny-llama.yaml on the `bench` preset model) against
+ * transformers.js `generate` behind a small express handler (transformers-server.ts), same model and
+ * threads, each in its own process, measured one after the other. At 1 and 8 concurrent streaming
+ * clients: generated tokens/s and time to first token p50/p99, and their ratios (Weft / transformers.js
+ * for tokens/s; transformers.js / Weft for TTFT, so > 1 means Weft is better in both).
+ * Goals: ≥ 0.95x tokens/s at 1 client, ≥ 3.5x at 8.
+ *
+ *   pnpm build && pnpm bench:server [--threads 2] [--tokens 64] [--requests 3] [--model DIR]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureModelDir } from '../../packages/llm/dist/index.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '2' },
+    tokens: { type: 'string', default: '64' },
+    requests: { type: 'string', default: '3' },
+    model: { type: 'string' },
+  },
+});
+const THREADS = Number(values.threads);
+const TOKENS = Number(values.tokens);
+const REQUESTS = Number(values.requests);
+const PROMPT = 'Once upon a time there was a little girl who lived in a village near the forest.';
+// glibc reads these at start-up only (DESIGN.md: large ONNX runs ~10x faster with them); both servers get them.
+const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
+
+async function listen(child: ChildProcess, name: string): Promise<string> {
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err = (err + d).slice(-4000);
+  });
+  return new Promise((resolveUrl, reject) => {
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)\n/.exec(out);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${err}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+interface Sample {
+  readonly tokens: number;
+  readonly ttftMs: number;
+}
+
+/** One streaming completion: time to the first text chunk and the usage's completion tokens. */
+async function streamOnce(url: string, body: object): Promise<Sample> {
+  const started = performance.now();
+  const res = await fetch(`${url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let ttftMs: number | undefined;
+  let tokens = 0;
+  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(bytes, { stream: true });
+    let cut = buffer.indexOf('\n\n');
+    while (cut >= 0) {
+      const data = buffer.slice(6, cut);
+      buffer = buffer.slice(cut + 2);
+      cut = buffer.indexOf('\n\n');
+      if (data === '[DONE]' || data === '') continue;
+      const event = JSON.parse(data) as {
+        choices: { text?: string }[];
+        usage?: { completion_tokens: number };
+      };
+      if (event.choices[0]?.text) ttftMs ??= performance.now() - started;
+      if (event.usage) tokens = event.usage.completion_tokens;
+    }
+  }
+  if (tokens !== TOKENS) throw new Error(`${url}: expected ${TOKENS} tokens, got ${tokens}`);
+  return { tokens, ttftMs: ttftMs ?? Number.NaN };
+}
+
+/** `clients` concurrent clients, each sending `REQUESTS` requests back to back. */
+async function measure(url: string, clients: number, body: object) {
+  await streamOnce(url, body); // warm-up
+  const samples: Sample[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < REQUESTS; i++) samples.push(await streamOnce(url, body));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const ttfts = samples.map((s) => s.ttftMs).sort((a, b) => a - b);
+  const at = (p: number) => ttfts[Math.min(ttfts.length - 1, Math.floor(p * ttfts.length))]!;
+  return {
+    tokensPerSecond: samples.reduce((n, s) => n + s.tokens, 0) / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
+const modelDir = values.model
+  ? resolve(values.model)
+  : await ensureModelDir(join(repo, '.weft', 'models', 'llama-bench-0'), {
+      arch: 'llama',
+      preset: 'bench',
+      seed: 0,
+    });
+const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
+  /model_dir: \.\.\/models\/tiny-llama/,
+  `model_dir: ${JSON.stringify(modelDir)}, threads: ${THREADS}`,
+);
+const dir = await mkdtemp(join(tmpdir(), 'weft-bench-server-'));
+await writeFile(join(dir, 'tiny-llama.yaml'), graph);
+
+const body = { prompt: PROMPT, max_tokens: TOKENS, temperature: 0, stream: true };
+const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+try {
+  const weft = spawn(
+    process.execPath,
+    ['packages/server/dist/cli/main.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
+    { cwd: repo, env: { ...process.env, ...MALLOC } },
+  );
+  try {
+    const url = await listen(weft, 'weft serve');
+    const weftBody = {
+      ...body,
+      model: 'tiny-llama',
+      ignore_eos: true,
+      stream_options: { include_usage: true },
+    };
+    for (const c of [1, 8]) results[`weft c=${c}`] = await measure(url, c, weftBody);
+  } finally {
+    await stop(weft);
+  }
+  const hf = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/server/transformers-server.ts',
+      '--model',
+      modelDir,
+      '--threads',
+      String(THREADS),
+    ],
+    { cwd: repo, env: { ...process.env, ...MALLOC } },
+  );
+  try {
+    const url = await listen(hf, 'transformers-server');
+    for (const c of [1, 8]) results[`transformers.js c=${c}`] = await measure(url, c, body);
+  } finally {
+    await stop(hf);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+console.log(
+  `model ${modelDir}; threads ${THREADS}; ${TOKENS} new tokens (greedy); ${REQUESTS} requests per client`,
+);
+for (const [name, r] of Object.entries(results)) {
+  console.log(
+    `${name.padEnd(20)} ${r.tokensPerSecond.toFixed(1).padStart(7)} tokens/s   TTFT p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms`,
+  );
+}
+for (const c of [1, 8]) {
+  const w = results[`weft c=${c}`]!;
+  const h = results[`transformers.js c=${c}`]!;
+  const goal = c === 1 ? 0.95 : 3.5;
+  const ratio = w.tokensPerSecond / h.tokensPerSecond;
+  console.log(
+    `c=${c}: tokens/s ratio ${ratio.toFixed(2)}x (goal ≥ ${goal}x ${ratio >= goal ? 'met' : 'NOT met'}), ` +
+      `TTFT ratio (transformers.js / Weft) p50 ${(h.p50 / w.p50).toFixed(2)}x p99 ${(h.p99 / w.p99).toFixed(2)}x`,
+  );
+}
