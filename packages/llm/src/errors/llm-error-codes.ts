@@ -1,4 +1,6 @@
 import type { ErrorCodeEntry } from '@weft/framework';
+import { engineErrorCodes } from '../engine/engine-errors.js';
+import { runtimeErrorCodes } from '../runtime/runtime-errors.js';
 
 /**
  * Every error code of `@weft/llm`. docs/errors.md lists each entry and a test keeps them in sync.
@@ -60,4 +62,7 @@ export const llmErrorCodes: readonly ErrorCodeEntry[] = [
     description:
       'An LLM graph refused a request (a parameter of the wrong type or out of range, an unsupported field, a prompt longer than the context) and the graph has no ERROR stream wired to its response node, so the run fails instead of answering with an OpenAI error body. The message is the one the client would have received; connect the ERROR outputs (see graphs/tiny-llama.yaml).',
   },
+  // The KV-cache runtime and the batching engine (runtime/, engine/).
+  ...runtimeErrorCodes,
+  ...engineErrorCodes,
 ];
