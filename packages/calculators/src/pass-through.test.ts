@@ -44,4 +44,20 @@ describe('PassThroughCalculator', () => {
       'PassThroughCalculator node "PassThroughCalculator_1" has 2 untagged input stream(s) but 1 untagged output stream(s)',
     );
   });
+
+  test('forwards side packets by index', async () => {
+    const runner = new CalculatorRunner(
+      `
+      calculator: PassThroughCalculator
+      input_stream: [a]
+      output_stream: [b]
+      input_side_packet: [config, seed]
+      output_side_packet: [config_out, seed_out]
+      `,
+      { registry },
+    );
+    await runner.setSidePacket('config', { depth: 2 }).setSidePacket('seed', 7).run();
+    expect(runner.outputSidePacket('config_out')).toEqual({ depth: 2 });
+    expect(runner.outputSidePacket('seed_out')).toBe(7);
+  });
 });

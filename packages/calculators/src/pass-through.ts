@@ -7,6 +7,7 @@ import { checkSameCount } from './port-counts.js';
  * declared offset 0) every timestamp bound too: downstream nodes see exactly what they would see if
  * they were connected to the inputs directly. Useful to rename streams, to join graph inputs to
  * outputs, and as the framework benchmark's workhorse (so `process` stays minimal and synchronous).
+ * Untagged input side packets are forwarded the same way, side packet i → output side packet i.
  *
  * Example config:
  * ```yaml
@@ -31,6 +32,12 @@ export const PassThroughCalculator = defineCalculator({
   outputs: {
     '': { type: t.any(), multiple: true, description: 'One output per input, in the same order.' },
   },
+  inputSidePackets: {
+    '': { type: t.any(), optional: true, multiple: true, description: 'Side packets to forward, by index.' },
+  },
+  outputSidePackets: {
+    '': { type: t.any(), optional: true, multiple: true, description: 'Input side packet i, unchanged.' },
+  },
   options: { type: 'object', additionalProperties: false, properties: {} },
   timestampOffset: 0,
   create() {
@@ -38,6 +45,7 @@ export const PassThroughCalculator = defineCalculator({
     return {
       open(ctx) {
         count = checkSameCount(ctx, ctx.inputCount(''), ctx.outputCount(''));
+        for (let i = 0; ctx.hasSidePacket('', i); i++) ctx.setOutputSidePacket('', ctx.sidePacket('', i), i);
       },
       process(ctx) {
         for (let i = 0; i < count; i++) {
