@@ -1,5 +1,5 @@
 import type { GraphView } from './graph-view.js';
-import { type Box, layoutGraph } from './layout.js';
+import { type Box, LAYOUT, layoutGraph, type RoutedEdge } from './layout.js';
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -31,18 +31,39 @@ function shape(b: Box): string {
   return `<polygon class="side" points="${pts.map(([a, b]) => `${n(a!)},${n(b!)}`).join(' ')}"/>${label}`;
 }
 
+/** Vertical-tangent curves from one layer to the next, straight down through each crossed layer. */
+function forwardPath(x1: number, y1: number, via: RoutedEdge['via'], x2: number, y2: number): string {
+  const curve = (ax: number, ay: number, bx: number, by: number) => {
+    const dy = (by - ay) / 2;
+    return ` C${n(ax)},${n(ay + dy)} ${n(bx)},${n(by - dy)} ${n(bx)},${n(by)}`;
+  };
+  let d = `M${n(x1)},${n(y1)}`;
+  let x = x1;
+  let y = y1;
+  for (const p of via) {
+    d += `${curve(x, y, p.x, p.top)} V${n(p.bottom)}`;
+    x = p.x;
+    y = p.bottom;
+  }
+  return d + curve(x, y, x2, y2);
+}
+
 /**
  * A standalone SVG picture (no Graphviz needed): nodes as boxes in topological layers, graph
  * streams as pills, side packets as hexagons; streams are solid arrows, back edges dashed arrows
  * looping on the right, side packets dotted orange arrows.
  */
 export function renderSvg(view: GraphView): string {
-  const { boxes, height } = layoutGraph(view);
-  const right = Math.max(0, ...[...boxes.values()].map((b) => b.x + b.w));
+  const { boxes, edges, height } = layoutGraph(view);
+  const right = Math.max(
+    0,
+    ...[...boxes.values()].map((b) => b.x + b.w),
+    ...edges.flatMap((e) => e.via.map((p) => p.x + LAYOUT.lane)),
+  );
   let backs = 0;
   const parts: string[] = [];
   const pairCount = new Map<string, number>();
-  for (const e of view.edges) {
+  for (const { edge: e, via } of edges) {
     const a = boxes.get(e.from)!;
     const b = boxes.get(e.to)!;
     const k = pairCount.get(`${e.from}>${e.to}`) ?? 0;
@@ -62,14 +83,16 @@ export function renderSvg(view: GraphView): string {
       ly = (a.y + a.h + b.y) / 2;
       backs++;
     } else {
-      const x1 = a.x + a.w / 2;
+      const x1 = a.x + a.w / 2 + 10 * k;
       const y1 = a.y + a.h;
-      const x2 = b.x + b.w / 2;
+      const x2 = b.x + b.w / 2 + 10 * k;
       const y2 = b.y;
-      const dy = (y2 - y1) / 2;
-      d = `M${n(x1)},${n(y1)} C${n(x1)},${n(y1 + dy)} ${n(x2)},${n(y2 - dy)} ${n(x2)},${n(y2)}`;
-      lx = (x1 + x2) / 2;
-      ly = (y1 + y2) / 2 + 4 + 12 * k;
+      d = forwardPath(x1, y1, via, x2, y2);
+      const first = via[0];
+      // Long edges are labelled in their own lane (the first waypoint).
+      // Short ones a little past halfway, where arrows fanning out of one box have spread apart.
+      lx = first ? first.x : x1 + (x2 - x1) * 0.7;
+      ly = first ? (first.top + first.bottom) / 2 + 4 : y1 + (y2 - y1) * 0.6 + 4 + 12 * k;
     }
     const marker = e.kind === 'side_packet' ? 'side-head' : 'head';
     parts.push(
@@ -79,9 +102,11 @@ export function renderSvg(view: GraphView): string {
   const width = Math.ceil(
     Math.max(
       right + 24,
-      ...view.edges
-        .filter((e) => e.kind === 'back_edge')
-        .map((e, k) => right + 24 + 18 * k + 8 + e.label.length * 6.5),
+      ...edges
+        .filter(
+          ({ edge }) => edge.kind === 'back_edge' || boxes.get(edge.to)!.layer <= boxes.get(edge.from)!.layer,
+        )
+        .map(({ edge }, k) => right + 24 + 18 * k + 8 + edge.label.length * 6.5),
     ) + 24,
   );
   for (const b of boxes.values())
