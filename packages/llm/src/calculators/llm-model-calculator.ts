@@ -64,7 +64,7 @@ export const LlmModelCalculator = defineCalculator({
         minimum: 1,
         description: 'KV budget in tokens (default max_num_seqs × context)',
       },
-      max_queued: { type: 'integer', minimum: 0, default: 256, description: 'waiting requests before 429' },
+      max_queued: { type: 'integer', minimum: 1, default: 256, description: 'waiting requests before 429' },
     },
   },
   create() {
