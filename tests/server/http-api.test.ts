@@ -3,9 +3,14 @@ import { getJson, postJson, sseData, startTestServer, type TestServer } from './
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer([{ name: 'echo' }, { name: 'slow', tokenDelayMs: 150 }], {
-    keepAliveMs: 40,
-  });
+  server = await startTestServer(
+    [
+      { name: 'echo' },
+      { name: 'slow', tokenDelayMs: 150 },
+      { name: 'tight', tokenDelayMs: 100, maxRunning: 1 },
+    ],
+    { keepAliveMs: 40 },
+  );
 });
 afterAll(() => server.stop());
 
@@ -117,11 +122,28 @@ describe('POST /v3/completions and /v3/chat/completions', () => {
   });
 });
 
+describe('queue full', () => {
+  it('answers 429 with Retry-After when the graph reports a full queue, then serves again', async () => {
+    const first = postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'a' });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'b' });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('1');
+    expect(second.body.error.code).toBe('queue_full');
+    expect((await first).status).toBe(200);
+    const again = await postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'c' });
+    expect(again.body.choices[0].text).toBe('you said: c');
+    expect(server.logs.find((l) => l.status === 429)).toMatchObject({
+      errorCode: 'WEFT_ERR_SERVER_QUEUE_FULL',
+    });
+  });
+});
+
 describe('models, tokenize, health, config, metrics', () => {
   it('lists models in the OpenAI list shape and fetches one', async () => {
     const list = (await getJson(`${server.url}/v1/models`)).body;
     expect(list.object).toBe('list');
-    expect(list.data.map((m: { id: string }) => m.id)).toEqual(['echo', 'slow']);
+    expect(list.data.map((m: { id: string }) => m.id)).toEqual(['echo', 'slow', 'tight']);
     expect(list.data[0]).toEqual({
       id: 'echo',
       object: 'model',
@@ -159,6 +181,7 @@ describe('models, tokenize, health, config, metrics', () => {
     ).toEqual([
       ['echo', 'available', null],
       ['slow', 'available', null],
+      ['tight', 'available', null],
     ]);
   });
 
@@ -198,6 +221,7 @@ describe('models, tokenize, health, config, metrics', () => {
     expect(line).toMatchObject({
       msg: 'request',
       model: 'echo',
+      path: '/v3/completions',
       endpoint: 'completions',
       status: 200,
       promptTokens: 6,

@@ -30,7 +30,7 @@ export function accessLog(
       const line = {
         reqId: id,
         method: req.method,
-        path: req.path,
+        path: req.originalUrl.split('?')[0],
         model: log.model,
         endpoint,
         status,

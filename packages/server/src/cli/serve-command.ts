@@ -3,7 +3,7 @@ import type { CliIo } from '@weft/framework';
 import { loadServerConfig, ServerConfigError } from '../registry/server-config.js';
 import { createLogger } from '../serve/create-logger.js';
 import { defaultLoader } from '../serve/default-loader.js';
-import { ensureDefaultModel } from '../serve/ensure-default-model.js';
+import { ensureDefaultModel, repoRoot } from '../serve/ensure-default-model.js';
 import { type RunningServer, startServer } from '../serve/start-server.js';
 import { parseServeArgs, SERVE_USAGE, ServeUsageError } from './serve-args.js';
 
@@ -47,11 +47,13 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
     write: (l) => io.stderr(l),
   });
   if (parsed.ensureDefaultModel) await ensureDefaultModel(logger);
-  // A config that lists graphs serves only those, unless a folder is asked for too.
+  // A config that lists graphs serves only those, unless a folder is asked for too. `pnpm start`
+  // (--ensure-default-model) serves the repository's graphs/ wherever it is typed.
+  const fallbackDir = parsed.ensureDefaultModel ? resolve(repoRoot, 'graphs') : resolve(io.cwd, 'graphs');
   const graphsDir =
     parsed.graphs !== undefined
       ? resolve(io.cwd, parsed.graphs)
-      : (config?.graphsDir ?? (config && config.graphs.length > 0 ? undefined : resolve(io.cwd, 'graphs')));
+      : (config?.graphsDir ?? (config && config.graphs.length > 0 ? undefined : fallbackDir));
   const apiKey = parsed.apiKey ?? process.env.WEFT_API_KEY ?? config?.apiKey;
   const server = await startServer({
     loader: defaultLoader(),
