@@ -31,6 +31,7 @@ describe('weft model create / inspect', () => {
     expect(created.stdout).toMatch(/^created g2 \(gpt2, preset tiny, seed 3\) in \d+\.\ds\n$/);
     expect(created.stderr).toContain('weft model create: learning BPE merges from the shipped text\n');
     expect(created.stderr).toContain('weft model create: generating gpt2 tiny weights (seed 3)\n');
+    expect(created.stderr).toContain(`weft model create: writing ${join(scratch, 'g2')}\n`);
     const inspected = await run(['inspect', 'g2']);
     expect(inspected.code).toBe(0);
     const dir = join(scratch, 'g2');

@@ -57,7 +57,11 @@ async function buildIfNeeded(
   }
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${++buildCounter}-${Date.now()}`);
   try {
-    await createTinyModel(tmp, { arch, preset, seed, onProgress: options.onProgress });
+    const report = options.onProgress;
+    // Progress names the folder the user asked for, not the temporary one.
+    const onProgress =
+      report && ((p: BuildProgress) => report({ ...p, message: p.message.replace(tmp, dir) }));
+    await createTinyModel(tmp, { arch, preset, seed, ...(onProgress ? { onProgress } : {}) });
     writeFileSync(join(tmp, BUILD_MARKER), `${JSON.stringify(wanted)}\n`);
     if (matchesMarker(dir, wanted)) return dir;
     if (existsSync(dir)) {
