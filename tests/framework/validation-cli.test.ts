@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, graphCommand } from '@weft/framework';
@@ -72,6 +72,14 @@ describe('weft graph check', () => {
       ].join('\n'),
       err: '',
     });
+  });
+
+  it('checks every graph file of a directory argument', async () => {
+    mkdirSync(join(cwd, 'dir'), { recursive: true });
+    copyFileSync(join(cwd, 'loop.yaml'), join(cwd, 'dir', 'b.yaml'));
+    copyFileSync(join(cwd, 'loop.yaml'), join(cwd, 'dir', 'a.yml'));
+    writeFileSync(join(cwd, 'dir', 'notes.txt'), 'not a graph');
+    expect(await run(['check', 'dir'])).toEqual({ code: 0, out: 'dir/a.yml: ok\ndir/b.yaml: ok\n', err: '' });
   });
 
   it('reports a missing file and usage errors', async () => {

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CalculatorRegistry } from '../calculator/registry.js';
 import { validateGraphFile } from '../config/validate-graph.js';
 import type { CliIo } from '../graph/graph-api.js';
@@ -21,8 +22,23 @@ export function formatProblems(problems: readonly Problem[], io: CliIo, given?: 
     .join('');
 }
 
+/** A directory argument stands for the graph files directly in it (`*.yaml`, `*.yml`), sorted. */
+async function expandDirectories(args: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    const info = await stat(resolve(cwd, arg)).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      out.push(arg);
+      continue;
+    }
+    const names = (await readdir(resolve(cwd, arg))).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    out.push(...names.map((n) => join(arg, n)));
+  }
+  return out;
+}
+
 /**
- * `weft graph check FILE...`: validates each file; prints `FILE: ok` per valid file, one line per
+ * `weft graph check FILE|DIR...`: validates each file (or each graph file of a directory); prints `FILE: ok` per valid file, one line per
  * problem otherwise. Exit 0 when all are valid, 1 when any is not, 2 on a usage error.
  */
 export async function graphCheck(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
@@ -35,7 +51,7 @@ export async function graphCheck(args: string[], io: CliIo, registry: Calculator
     return 2;
   }
   let failed = false;
-  for (const file of files) {
+  for (const file of await expandDirectories(files, io.cwd)) {
     const result = await validateGraphFile(resolve(io.cwd, file), { registry });
     if (result.problems.length === 0) {
       io.stdout(`${file}: ok\n`);
