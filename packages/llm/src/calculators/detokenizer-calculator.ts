@@ -11,6 +11,7 @@ import {
   type StepSamples,
 } from './llm-packets.js';
 import { type TextDecoderSource, TokenTexts } from './token-text.js';
+import { withExample } from './with-example.js';
 
 interface SlotState {
   readonly decoder: ChoiceDecoder;
@@ -40,8 +41,15 @@ interface SlotState {
  */
 export const DetokenizerCalculator = defineCalculator({
   name: 'DetokenizerCalculator',
-  description:
+  description: withExample(
     'Incremental, UTF-8 safe detokenization with stop strings held back; finishes candidates on EOS, max tokens or a stop string and feeds the next tokens back to the executor.',
+    `
+- calculator: DetokenizerCalculator
+  input_stream: [JOB:job, SAMPLES:samples]
+  input_side_packet: [TOKENIZER:tokenizer]
+  output_stream: [FEEDBACK:feedback, DELTAS:deltas]
+`,
+  ),
   inputs: {
     JOB: { type: llmTypes.job, description: 'the tokenized request (timestamp 0)' },
     SAMPLES: { type: llmTypes.samples, description: 'sampled tokens per step' },

@@ -3,6 +3,7 @@ import { Engine } from '../engine/engine.js';
 import type { SequenceGroup } from '../engine/sequence-group.js';
 import { engineErrorResponse } from './engine-error-response.js';
 import { type GenerationJob, llmTypes } from './llm-packets.js';
+import { withExample } from './with-example.js';
 
 /**
  * Drives one request on the shared engine. The job (timestamp 0) submits a sequence group with
@@ -23,8 +24,16 @@ import { type GenerationJob, llmTypes } from './llm-packets.js';
  */
 export const LlmExecutorCalculator = defineCalculator({
   name: 'LlmExecutorCalculator',
-  description:
+  description: withExample(
     'Submits a tokenized request to the shared engine and emits one LOGITS packet per step; sampled tokens come back through the FEEDBACK back edge. Engine errors (429 for a full queue) go to ERROR.',
+    `
+- calculator: LlmExecutorCalculator
+  input_stream: [JOB:job, FEEDBACK:feedback]
+  input_stream_info: [{ tag_index: FEEDBACK, back_edge: true }]
+  input_side_packet: [ENGINE:engine]
+  output_stream: [LOGITS:logits, ERROR:engine_error]
+`,
+  ),
   inputs: {
     JOB: { type: llmTypes.job, description: 'the tokenized request (timestamp 0)' },
     FEEDBACK: {

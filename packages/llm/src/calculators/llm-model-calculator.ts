@@ -4,6 +4,7 @@ import { Engine } from '../engine/engine.js';
 import { loadModelInfo } from '../model/load-model-info.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
+import { withExample } from './with-example.js';
 
 /**
  * Opens a model directory once per graph (`scope: 'graph'`) and shares it with every run: the
@@ -20,8 +21,14 @@ import { Tokenizer } from '../tokenizer/tokenizer.js';
  */
 export const LlmModelCalculator = defineCalculator({
   name: 'LlmModelCalculator',
-  description:
+  description: withExample(
     'Loads a model directory (Optimum or onnxruntime-genai layout) once per graph and shares its engine, tokenizer and model info as side packets.',
+    `
+- calculator: LlmModelCalculator
+  output_side_packet: [ENGINE:engine, TOKENIZER:tokenizer, MODEL_INFO:model_info]
+  options: { model_dir: ../models/tiny-llama, threads: 2, max_num_seqs: 16 }
+`,
+  ),
   scope: 'graph',
   outputSidePackets: {
     ENGINE: {

@@ -16,6 +16,7 @@ import {
   type ValidatedRequest,
 } from './llm-packets.js';
 import { LlmRequestError } from './llm-request-error.js';
+import { withExample } from './with-example.js';
 
 /**
  * HTTP ingress of the LLM graph: validates an OpenAI `completions` or `chat/completions` body
@@ -34,8 +35,15 @@ import { LlmRequestError } from './llm-request-error.js';
  */
 export const OpenAiRequestCalculator = defineCalculator({
   name: 'OpenAiRequestCalculator',
-  description:
+  description: withExample(
     'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become a 400 error response.',
+    `
+- calculator: OpenAiRequestCalculator
+  input_stream: [REQUEST:request]
+  input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info]
+  output_stream: [REQUEST:validated, ERROR:request_error]
+`,
+  ),
   inputs: { REQUEST: { type: llmTypes.request, description: '{endpoint, body} at timestamp 0' } },
   outputs: {
     REQUEST: { type: llmTypes.validated, description: 'the validated request with its prompts' },

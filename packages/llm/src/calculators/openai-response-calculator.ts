@@ -3,6 +3,7 @@ import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js'
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
 import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
 import { type ChoiceDelta, type GenerationJob, type LlmResponse, llmTypes } from './llm-packets.js';
+import { withExample } from './with-example.js';
 
 interface ChoiceState {
   text: string;
@@ -30,8 +31,14 @@ interface ChoiceState {
  */
 export const OpenAiResponseCalculator = defineCalculator({
   name: 'OpenAiResponseCalculator',
-  description:
+  description: withExample(
     'Turns text deltas into OpenAI response bodies or stream chunks (ids, usage, logprobs in the completions or chat shape) and error packets into error responses.',
+    `
+- calculator: OpenAiResponseCalculator
+  input_stream: [JOB:job, DELTAS:deltas, ERROR:0:request_error, ERROR:1:tokenize_error, ERROR:2:engine_error]
+  output_stream: [RESPONSE:response]
+`,
+  ),
   inputs: {
     JOB: { type: llmTypes.job, optional: true, description: 'the tokenized request (timestamp 0)' },
     DELTAS: { type: llmTypes.deltas, optional: true, description: 'new text per step' },

@@ -9,6 +9,7 @@ import {
   type SampledRow,
   type StepSamples,
 } from './llm-packets.js';
+import { withExample } from './with-example.js';
 
 /**
  * Turns each step's logits into tokens. Sampling mode: one token per live row from that
@@ -26,8 +27,14 @@ import {
  */
 export const SamplerCalculator = defineCalculator({
   name: 'SamplerCalculator',
-  description:
+  description: withExample(
     'Samples the next token of every candidate sequence from the step logits (greedy, temperature, top_k/top_p/min_p, penalties, logit_bias, seeds, n/best_of, beam search, logprobs).',
+    `
+- calculator: SamplerCalculator
+  input_stream: [JOB:job, LOGITS:logits]
+  output_stream: [SAMPLES:samples]
+`,
+  ),
   inputs: {
     JOB: { type: llmTypes.job, description: 'the tokenized request (timestamp 0)' },
     LOGITS: { type: llmTypes.logits, description: 'one packet per engine step' },

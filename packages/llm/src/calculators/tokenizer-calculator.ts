@@ -4,6 +4,7 @@ import { OpenAiError } from '../openai/openai-error.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type GenerationJob, type LlmResponse, llmTypes, type ValidatedRequest } from './llm-packets.js';
 import { LlmRequestError } from './llm-request-error.js';
+import { withExample } from './with-example.js';
 
 const modelInfoType = t.named<ModelInfo>('LlmModelInfo');
 const tokenizerType = t.named<Tokenizer>('LlmTokenizer');
@@ -24,8 +25,15 @@ const tokenizerType = t.named<Tokenizer>('LlmTokenizer');
  */
 export const TokenizerCalculator = defineCalculator({
   name: 'TokenizerCalculator',
-  description:
+  description: withExample(
     'Text prompts → token ids; checks ids against the vocabulary and prompt + max_tokens against the context (400 with the numbers).',
+    `
+- calculator: TokenizerCalculator
+  input_stream: [REQUEST:validated]
+  input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info]
+  output_stream: [JOB:job, ERROR:tokenize_error]
+`,
+  ),
   inputs: { REQUEST: { type: llmTypes.validated, description: 'a validated request' } },
   outputs: {
     JOB: { type: llmTypes.job, description: 'the tokenized request, same timestamp' },
