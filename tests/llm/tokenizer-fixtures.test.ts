@@ -127,3 +127,18 @@ describe.skipIf(!fixtures)(
     });
   },
 );
+
+describe.skipIf(!fixtures)(
+  `tokenizer with whitespace added tokens (genai gpt2 fixture, ${NO_FIXTURES_MESSAGE})`,
+  () => {
+    const tokenizer = fixtures ? Tokenizer.load(join(fixtures, 'gpt2-tiny-random-genai')) : undefined!;
+
+    it('stream-decodes added tokens made of literal spaces like the native decode', async () => {
+      const text = 'def f():\n        return 1\n\n                x = "😀"';
+      const ids = await tokenizer.encode(text);
+      expect(ids.some((id) => id > 50256)).toBe(true);
+      expect(await tokenizer.decode(ids)).toBe(text);
+      expect(streamChunks(tokenizer, ids).join('')).toBe(text);
+    });
+  },
+);
