@@ -111,7 +111,9 @@ export const DetokenizerCalculator = defineCalculator({
         (g.slots as number[]).push(row.slot);
       }
       if (p.bestOf === p.n) {
-        deltas.push({ index: row.slot, text, logprobs, finishReason: finish });
+        // A step whose text is all held back (half a character, a possible stop string) sends nothing.
+        if (text !== '' || logprobs.length > 0 || finish)
+          deltas.push({ index: row.slot, text, logprobs, finishReason: finish });
         return;
       }
       s.text += text;
