@@ -15,7 +15,13 @@ function argmax(logits: Float32Array, row: number, vocab: number): number {
   return best;
 }
 
-async function greedy(engine: Engine, prompt: number[], steps: number, pauseEvery = 0): Promise<number[]> {
+async function greedy(
+  engine: Engine,
+  prompt: number[],
+  steps: number,
+  pauseEvery = 0,
+  onToken?: (count: number) => void,
+): Promise<number[]> {
   const group = engine.submit(prompt, { maxTokens: steps });
   const out: number[] = [];
   try {
@@ -25,6 +31,7 @@ async function greedy(engine: Engine, prompt: number[], steps: number, pauseEver
       peakRunning = Math.max(peakRunning, engine.metrics().running);
       const token = argmax(logits, 0, engine.model.vocabSize);
       out.push(token);
+      onToken?.(out.length);
       if (out.length === steps) return out;
       // A slow caller: the others must not wait for it for long, nor be disturbed by it.
       if (pauseEvery > 0 && out.length % pauseEvery === 0) await sleep(30);
@@ -63,9 +70,13 @@ describe('engine continuous batching on the tiny llama', () => {
   afterAll(async () => engine.close());
 
   it('8 concurrent sequences joining at different times give the same greedy tokens as alone', async () => {
+    // Sequence i joins once the first one has produced i tokens, so joins happen at distinct steps.
+    const release: (() => void)[] = [];
+    const joins = prompts.map((_, i) => new Promise<void>((resolve) => (release[i] = resolve)));
+    const leaderProgress = (count: number) => release[count]?.();
     const runs = prompts.map(async (p, i) => {
-      await sleep(i * 7);
-      return greedy(engine, p, STEPS, i === 3 ? 4 : 0);
+      if (i > 0) await joins[i];
+      return greedy(engine, p, STEPS, i === 3 ? 4 : 0, i === 0 ? leaderProgress : undefined);
     });
     expect(await Promise.all(runs)).toEqual(expected);
     // They really ran together (not one after another).

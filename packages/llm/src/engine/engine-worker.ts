@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     while (!loop.closed) {
       const seen = Atomics.load(wake, 0);
       for (let m = receiveMessageOnPort(data.port); m; m = receiveMessageOnPort(data.port)) {
-        loop.handle(m.message as EngineCommand);
+        for (const command of m.message as EngineCommand[]) loop.handle(command);
       }
       if (loop.closed) break;
       const sleep = await loop.iterate();

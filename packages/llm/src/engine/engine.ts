@@ -280,11 +280,21 @@ export class Engine implements GroupHost {
     }
   }
 
+  /**
+   * Commands issued in one turn (e.g. every group appending after one step's logits resolved their
+   * promises) go to the worker as one message and one wake-up, so it sees the whole batch ready.
+   */
   private command(command: EngineCommand): void {
-    this.port.postMessage(command);
+    this.outbox.push(command);
+    if (this.outbox.length === 1) queueMicrotask(this.flush);
+  }
+
+  private readonly outbox: EngineCommand[] = [];
+  private readonly flush = (): void => {
+    this.port.postMessage(this.outbox.splice(0));
     Atomics.add(this.wake, 0, 1);
     Atomics.notify(this.wake, 0);
-  }
+  };
 
   private onEvent(event: EngineEvent): void {
     switch (event.type) {

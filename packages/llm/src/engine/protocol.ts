@@ -1,6 +1,6 @@
 import type { ModelSource } from '../runtime/model-source.js';
 
-/** Commands main → worker, sent on a dedicated port and read synchronously between steps. */
+/** Commands main → worker, sent in arrays on a dedicated port and read synchronously between steps. */
 export type EngineCommand =
   | { readonly type: 'submit'; readonly id: number; readonly prompt: readonly number[]; readonly n: number }
   | {
