@@ -167,6 +167,17 @@ describe('loadModelInfo on directories that cannot be served', () => {
     );
   });
 
+  it('recognises a Git LFS pointer in place of the ONNX file', () => {
+    const dir = copyOfTiny('lfs-pointer');
+    const file = join(dir, 'onnx', 'model.onnx');
+    writeFileSync(file, 'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 1234\n');
+    const err = thrown(() => loadModelInfo(dir));
+    expect(err).toBeInstanceOf(ModelOnnxError);
+    expect(err.message).toBe(
+      `${file} is a Git LFS pointer, not the model; fetch the weights (\`git lfs pull\` in the model repository) or download the file itself`,
+    );
+  });
+
   it('names a missing ONNX file', () => {
     const dir = copyOfTiny('no-onnx');
     rmSync(join(dir, 'onnx'), { recursive: true });

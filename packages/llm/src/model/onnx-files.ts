@@ -73,6 +73,8 @@ export function findExternalData(onnxFile: string): string[] {
     .map((name) => join(dir, name));
 }
 
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
+
 // Protobuf field numbers that may start a ModelProto (ir_version, opset_import, producer, graph...).
 const MODEL_PROTO_FIELDS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 14, 20, 25]);
 
@@ -85,12 +87,18 @@ export function checkOnnxHeader(file: string): void {
   if (!existsSync(file)) throw new ModelDirError(`ONNX file not found: ${file}`, file);
   const size = statSync(file).size;
   if (size === 0) throw new ModelOnnxError(`${file} is empty (0 bytes); re-export or re-download it`, file);
-  const head = Buffer.alloc(1);
+  const head = Buffer.alloc(64);
   const fd = openSync(file, 'r');
   try {
-    readSync(fd, head, 0, 1, 0);
+    readSync(fd, head, 0, head.length, 0);
   } finally {
     closeSync(fd);
+  }
+  if (head.toString('latin1').startsWith(LFS_POINTER)) {
+    throw new ModelOnnxError(
+      `${file} is a Git LFS pointer, not the model; fetch the weights (\`git lfs pull\` in the model repository) or download the file itself`,
+      file,
+    );
   }
   const tag = head[0]!;
   const field = tag >> 3;
