@@ -198,7 +198,16 @@ describe('models, tokenize, health, config, metrics', () => {
     expect(text).toContain('weft_kv_cache_used_tokens{model="echo"} 0');
   });
 
+  it('labels metrics with served model names only', async () => {
+    await postJson(`${server.url}/v3/completions`, { model: 'made-up-name-123', prompt: 'x' });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).not.toContain('made-up-name-123');
+    expect(text).toMatch(/weft_requests_total\{model="",endpoint="completions",status="404"\} [1-9]/);
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
+    const plain = await fetch(`${server.url}/v1/embeddings`, { method: 'POST', body: 'x' });
+    expect(plain.status).toBe(404);
     const res = await postJson(`${server.url}/v3/embeddings`, {});
     expect(res.status).toBe(404);
     expect(res.body.error).toEqual({

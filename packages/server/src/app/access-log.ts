@@ -26,7 +26,8 @@ export function accessLog(
       if (closedEarly) log.clientClosed = true;
       const status = closedEarly ? 499 : res.statusCode;
       const endpoint = log.endpoint ?? 'unknown';
-      metrics.requests.inc({ model: log.model ?? '', endpoint, status: String(status) });
+      // Label with served names only: client-chosen strings would make the label set unbounded.
+      metrics.requests.inc({ model: log.servedModel ?? '', endpoint, status: String(status) });
       const line = {
         reqId: id,
         method: req.method,

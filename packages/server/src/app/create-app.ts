@@ -68,7 +68,8 @@ export function createApp(options: AppOptions): WeftApp {
   const api = Router();
   if (options.apiKey !== undefined && options.apiKey !== '') api.use(apiKeyAuth(options.apiKey));
   api.use((_req, _res, next) => next(draining ? httpErrors.shuttingDown() : undefined));
-  api.post(/.*/, ...jsonBody(bodyLimit));
+  // Only the POST endpoints parse bodies, so an unknown route is a 404 whatever its content type.
+  api.post(['/completions', '/chat/completions', '/tokenize'], ...jsonBody(bodyLimit));
   api.use(bodyParserErrors(bodyLimit));
   addLlmRoutes(api, { graphs, metrics, keepAliveMs });
   addModelRoutes(api, graphs);

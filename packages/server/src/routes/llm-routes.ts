@@ -19,7 +19,7 @@ export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
     log.endpoint = endpoint;
     const body = req.body as Record<string, unknown>;
     if (typeof body.model === 'string') log.model = body.model;
-    const lease = resolveModel(options.graphs, body);
+    const lease = resolveModel(options.graphs, body, log);
     await respondWithGraph(req, res, {
       lease,
       endpoint,

@@ -30,6 +30,7 @@ export function addModelRoutes(router: Router, graphs: GraphRegistry): void {
         graphs.models().map((m) => m.name),
       );
     }
+    log.servedModel = model.name;
     res.json(modelObject(model));
   });
 }

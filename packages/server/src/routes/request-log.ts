@@ -2,7 +2,10 @@ import type { Response } from 'express';
 
 /** What a route learned about its request, for the access log line and metrics. */
 export interface RequestLog {
+  /** As the client wrote it (logged). */
   model?: string;
+  /** Set once the model resolved to a served graph: the only values used as metric labels. */
+  servedModel?: string;
   endpoint?: string;
   promptTokens?: number;
   completionTokens?: number;

@@ -1,9 +1,14 @@
 import { httpErrors } from '../errors/http-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import type { GraphLease } from '../registry/loaded-graph.js';
+import type { RequestLog } from './request-log.js';
 
 /** Checks the body's `model` and leases the graph serving it; throws the matching HttpError. */
-export function resolveModel(graphs: GraphRegistry, body: Record<string, unknown>): GraphLease {
+export function resolveModel(
+  graphs: GraphRegistry,
+  body: Record<string, unknown>,
+  log?: RequestLog,
+): GraphLease {
   const model = body.model;
   if (model === undefined || model === null) {
     throw httpErrors.invalidParameter(
@@ -18,7 +23,10 @@ export function resolveModel(graphs: GraphRegistry, body: Record<string, unknown
     );
   }
   const found = graphs.lookup(model);
-  if (found.kind === 'available') return found.lease;
+  if (found.kind === 'available') {
+    if (log) log.servedModel = model;
+    return found.lease;
+  }
   if (found.kind === 'unavailable') throw httpErrors.modelNotReady(model, found.state);
   throw httpErrors.modelNotFound(
     model,

@@ -16,7 +16,7 @@ export function addTokenizeRoute(router: Router, graphs: GraphRegistry): void {
     log.endpoint = 'tokenize';
     const body = req.body as Record<string, unknown>;
     if (typeof body.model === 'string') log.model = body.model;
-    const lease = resolveModel(graphs, body);
+    const lease = resolveModel(graphs, body, log);
     try {
       const prompt = body.prompt;
       const isList = Array.isArray(prompt) && prompt.every((p) => typeof p === 'string');
