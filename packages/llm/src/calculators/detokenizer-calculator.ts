@@ -186,10 +186,9 @@ export const DetokenizerCalculator = defineCalculator({
           });
         for (const prompt of samples.beamPromptsDone)
           fb.set(prompt, { prompt, tokens: [], parents: [], slots: [] });
-        for (const beam of samples.beamResults) {
-          onBeam(beam, deltas);
-          open--;
-        }
+        for (const beam of samples.beamResults) onBeam(beam, deltas);
+        // A finished search accounts for all its n choices, even if it found fewer beams.
+        open -= samples.beamPromptsDone.length * job.options.params.n;
         ctx.output('FEEDBACK').add({ groups: [...fb.values()] });
         const last = open === 0;
         if (deltas.length > 0 || last)
