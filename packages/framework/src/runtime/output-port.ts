@@ -3,8 +3,8 @@ import type { PortType } from '../calculator/port-type.js';
 import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
+import type { NodeContext } from './node-context.js';
 import { RunError, TimestampOrderError } from './run-errors.js';
-import type { RunNode } from './run-node.js';
 import { checkValue } from './type-check.js';
 
 const fmt = Timestamp.format;
@@ -18,7 +18,7 @@ export class OutputPort implements OutputStream {
   isClosed = false;
 
   constructor(
-    readonly node: RunNode,
+    readonly node: NodeContext,
     readonly stream: number,
     readonly label: string,
     readonly type: PortType | undefined,

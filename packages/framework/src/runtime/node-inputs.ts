@@ -1,0 +1,161 @@
+import type { Packet } from '../packet/packet.js';
+import { Timestamp } from '../timestamp/timestamp.js';
+import type { NodePlan } from './graph-plan.js';
+import { PacketQueue } from './packet-queue.js';
+
+const DONE = Timestamp.Done;
+/** `next()` results that are not timestamps. */
+export const NOT_READY = Number.NEGATIVE_INFINITY;
+export const ALL_DONE = Number.POSITIVE_INFINITY;
+
+/**
+ * A node's input side within one run: a queue and a next-timestamp bound per input, and the input
+ * stream handler's rule for forming input sets (MediaPipe's SyncSet readiness):
+ * a set is ready at T when some input has a packet at T and every input is settled at T (its head
+ * packet is at T or later, or its bound is past T). Back edges never hold a set back.
+ */
+export class NodeInputs {
+  readonly queues: PacketQueue[];
+  readonly bounds: number[];
+  /** The packets of the input set being processed, by local input index. */
+  readonly current: (Packet | undefined)[];
+  /** Index of the sync set chosen by the last `next()`. */
+  chosen = 0;
+  readonly #lastProcessed: number[];
+
+  constructor(
+    readonly plan: NodePlan,
+    readonly maxQueue: number,
+  ) {
+    const n = plan.inputStreams.length;
+    this.queues = new Array(n);
+    this.bounds = new Array(n);
+    this.current = new Array(n);
+    for (let i = 0; i < n; i++) {
+      this.queues[i] = new PacketQueue();
+      this.bounds[i] = Timestamp.Unstarted;
+      this.current[i] = undefined;
+    }
+    this.#lastProcessed = plan.syncSets.map(() => Timestamp.Unstarted);
+  }
+
+  /** Adds a packet; returns true when this made the queue full (it counts towards throttling). */
+  push(local: number, packet: Packet, bound: Timestamp): boolean {
+    const q = this.queues[local]!;
+    q.push(packet);
+    this.bounds[local] = bound;
+    return this.maxQueue > 0 && q.size === this.maxQueue && !this.plan.backEdge[local];
+  }
+
+  /** Raises an input's bound; returns whether it changed. */
+  raise(local: number, bound: Timestamp): boolean {
+    if (bound <= this.bounds[local]!) return false;
+    this.bounds[local] = bound;
+    return true;
+  }
+
+  isFull(local: number): boolean {
+    return this.maxQueue > 0 && this.queues[local]!.size >= this.maxQueue && !this.plan.backEdge[local];
+  }
+
+  /** The timestamp of the earliest ready input set (see `chosen`), `NOT_READY`, or `ALL_DONE`. */
+  next(): number {
+    const sets = this.plan.syncSets;
+    if (sets.length === 1) {
+      this.chosen = 0;
+      return this.#evalSet(sets[0]!, 0);
+    }
+    let ts = ALL_DONE;
+    for (let s = 0; s < sets.length; s++) {
+      const r = this.#evalSet(sets[s]!, s);
+      if (r === ALL_DONE) continue;
+      if (ts === ALL_DONE || (r !== NOT_READY && (ts === NOT_READY || r < ts))) {
+        ts = r;
+        this.chosen = s;
+      }
+    }
+    return ts;
+  }
+
+  #evalSet(set: readonly number[], s: number): number {
+    let minPacket = DONE;
+    let minBound = DONE;
+    let closed = true;
+    const queues = this.queues;
+    for (let i = 0; i < set.length; i++) {
+      const local = set[i]!;
+      const q = queues[local]!;
+      if (q.size > 0) {
+        closed = false;
+        const t = q.headTimestamp();
+        if (t < minPacket) minPacket = t;
+      } else {
+        const b = this.bounds[local]!;
+        if (b !== DONE) {
+          closed = false;
+          // Back edges never hold an input set back (their data arrives after the set it follows).
+          if (b < minBound && !this.plan.backEdge[local]) minBound = b;
+        }
+      }
+    }
+    if (minPacket < minBound) return minPacket;
+    if (closed) return ALL_DONE;
+    if (this.plan.processBounds && minBound !== DONE) {
+      const t = minBound - 1;
+      if (t > this.#lastProcessed[s]! && Timestamp.isRangeValue(t)) return t;
+    }
+    return NOT_READY;
+  }
+
+  /** Moves the packets at `ts` of the chosen set into `current`; `onUnfull` per queue that stops being full. */
+  take(ts: number, onUnfull: () => void): void {
+    const current = this.current;
+    const set = this.plan.syncSets[this.chosen]!;
+    if (this.plan.syncSets.length > 1) current.fill(undefined);
+    for (let i = 0; i < set.length; i++) {
+      const local = set[i]!;
+      const q = this.queues[local]!;
+      if (q.size > 0 && q.headTimestamp() === ts) {
+        current[local] = q.shift();
+        if (this.maxQueue > 0 && q.size === this.maxQueue - 1 && !this.plan.backEdge[local]) onUnfull();
+      } else {
+        current[local] = undefined;
+      }
+    }
+    this.#lastProcessed[this.chosen] = ts;
+  }
+
+  /** Smallest timestamp not yet processed on any (non-back-edge) input: everything below is settled. */
+  settledThrough(): number {
+    let settled = DONE;
+    const n = this.queues.length;
+    for (let local = 0; local < n; local++) {
+      if (this.plan.backEdge[local]) continue;
+      const q = this.queues[local]!;
+      const v = q.size > 0 ? q.headTimestamp() : this.bounds[local]!;
+      if (v < settled) settled = v;
+    }
+    return settled;
+  }
+
+  /** Whether another step could do anything without news (packets queued, or everything closed). */
+  mayHaveWork(): boolean {
+    let closed = true;
+    for (let local = 0; local < this.queues.length; local++) {
+      if (this.queues[local]!.size > 0) return true;
+      if (this.bounds[local] !== DONE) closed = false;
+    }
+    return closed;
+  }
+
+  /** Drops every queued packet; returns how many full queues this emptied. */
+  clear(): number {
+    let wasFull = 0;
+    for (let local = 0; local < this.queues.length; local++) {
+      if (this.isFull(local)) wasFull++;
+      this.queues[local]!.clear();
+    }
+    this.current.fill(undefined);
+    return wasFull;
+  }
+}
