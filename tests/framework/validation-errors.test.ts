@@ -325,6 +325,29 @@ describe('graph validation: one test per problem code, with exact positions', ()
     ]);
   });
 
+  it('schema problems do not hide the others; graph-wide follow-ons wait until they are fixed', async () => {
+    expect(
+      await problems(
+        'max_queue_size: ten',
+        'nodes:',
+        '  - calculator: PassThruCalculator',
+        '    output_streem: OUT:x',
+        '  - calculator: TextSinkCalculator',
+        '    input_stream: TEXT:x',
+        '  - calculator: NumberSourceCalculator',
+        '    output_stream: OUT:n',
+        '    options: {count: 0}',
+        '  - name: no_calculator',
+      ),
+    ).toEqual([
+      'g.yaml:1:17 error WEFT_ERR_GRAPH_SCHEMA max_queue_size is "ten" but must be integer',
+      'g.yaml:3:17 error WEFT_ERR_UNKNOWN_CALCULATOR node "PassThruCalculator_1": unknown calculator "PassThruCalculator"; a calculator must be registered, loaded by `calculators:` or be a subgraph (did you mean "PassThroughCalculator"?)',
+      'g.yaml:4:5 error WEFT_ERR_UNKNOWN_FIELD unknown key "output_streem" in nodes[0] (did you mean "output_stream"?)',
+      'g.yaml:9:22 error WEFT_ERR_INVALID_OPTIONS options of node "NumberSourceCalculator_1" (NumberSourceCalculator): nodes[2].options.count is 0 but must be >= 1',
+      'g.yaml:10:5 error WEFT_ERR_GRAPH_SCHEMA nodes[3] is missing required key "calculator" (add it)',
+    ]);
+  });
+
   it('reports every problem of a graph at once, in file order', async () => {
     const found = await problems(
       'nodes:',

@@ -89,7 +89,8 @@ export async function buildGraph(
   const nodes: NodeSpec[] = [];
   const nameLocations = new Map<NodeSpec, SourceLocation>();
   for (let i = 0; i < raw.nodes.length; i++) {
-    const node = raw.nodes[i]!;
+    const node = raw.nodes[i];
+    if (node === undefined) continue; // unusable after a schema problem, already reported
     const name = names[i]!.name;
     const path = ['nodes', i] as const;
     const location = yaml.locate(path);
@@ -111,7 +112,8 @@ export async function buildGraph(
       ? `node "${name}" (${def.name})`
       : `node "${name}" (${subFile ? 'subgraph ' : ''}${node.calculator})`;
     const ports = nodePorts(source, i, node, who, problems);
-    if (def === undefined && subFile === undefined) {
+    // A node with a schema problem lost some fields: checking its contract would report their absence.
+    if ((def === undefined && subFile === undefined) || source.tainted.has(i)) {
       nodes.push(unresolved(node.calculator, name, ports, location));
       continue;
     }
@@ -162,10 +164,8 @@ async function registerSubgraphs(
     const location = source.yaml.locate(['subgraphs', i]);
     const file = resolve(dir, list[i]!);
     const read = await readGraphFile(file, location);
-    if (!read.source) {
-      problems.push(...read.problems);
-      continue;
-    }
+    problems.push(...read.problems);
+    if (!read.source) continue;
     const name = read.source.name;
     const other = map.get(name);
     if (registry.has(name) || (other !== undefined && other !== file)) {

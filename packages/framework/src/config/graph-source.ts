@@ -4,6 +4,7 @@ import type { InputStreamHandlerConfig } from '../calculator/contract.js';
 import { V } from '../errors/validation-codes.js';
 import type { Problem, SourceLocation } from '../graph/validated-graph.js';
 import type { PortText } from './ports.js';
+import { sanitizeGraph } from './sanitize-graph.js';
 import { checkGraphSchema } from './schema-check.js';
 import { type YamlPath, YamlSource } from './yaml-source.js';
 
@@ -34,7 +35,8 @@ export interface RawGraph {
   readonly output_side_packet?: string | string[];
   readonly max_queue_size?: number;
   readonly input_stream_handler?: RawHandler;
-  readonly nodes: RawNode[];
+  /** Undefined entries: nodes unusable after a schema problem (see sanitizeGraph). */
+  readonly nodes: (RawNode | undefined)[];
 }
 
 /** A parsed, schema-checked graph file. */
@@ -43,17 +45,24 @@ export interface GraphSource {
   readonly raw: RawGraph;
   /** `name:` or the file name without extension. */
   readonly name: string;
+  /** Indexes of nodes with schema problems: checked only for what is certain (calculator, names). */
+  readonly tainted: ReadonlySet<number>;
 }
 
-/** Parses and schema-checks graph text; `source` is set only when there are no problems. */
+/**
+ * Parses and schema-checks graph text. `source` is missing only after a YAML syntax error; with
+ * schema problems it holds the graph without the offending fields, so checking can go on.
+ */
 export function parseGraphText(text: string, file: string): { source?: GraphSource; problems: Problem[] } {
   const parsed = YamlSource.parse(text, file);
   if (!parsed.source) return { problems: parsed.problems };
-  const problems = checkGraphSchema(parsed.source);
-  if (problems.length > 0) return { problems };
-  const raw = parsed.source.value as RawGraph;
+  const { problems, paths } = checkGraphSchema(parsed.source);
+  const { raw, tainted } =
+    problems.length > 0
+      ? sanitizeGraph(parsed.source.value, paths)
+      : { raw: parsed.source.value as RawGraph, tainted: new Set<number>() };
   const name = raw.name ?? basename(file, extname(file));
-  return { source: { yaml: parsed.source, raw, name }, problems: [] };
+  return { source: { yaml: parsed.source, raw, name, tainted }, problems };
 }
 
 /** Reads and parses a graph file; a missing file is a problem at `from` (where it was referenced). */

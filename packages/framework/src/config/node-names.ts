@@ -9,13 +9,13 @@ import type { YamlSource } from './yaml-source.js';
  * nodes of that calculator from 1, skipping names already taken). Repeated names are problems.
  */
 export function assignNodeNames(
-  nodes: readonly RawNode[],
+  nodes: readonly (RawNode | undefined)[],
   yaml: YamlSource,
   problems: Problem[],
 ): { name: string; location: SourceLocation }[] {
   const taken = new Map<string, SourceLocation>();
   nodes.forEach((n, i) => {
-    if (n.name === undefined) return;
+    if (n?.name === undefined) return;
     const location = yaml.locate(['nodes', i, 'name']);
     const first = taken.get(n.name);
     if (first) {
@@ -30,6 +30,7 @@ export function assignNodeNames(
   });
   const counters = new Map<string, number>();
   return nodes.map((n, i) => {
+    if (n === undefined) return { name: '', location: yaml.locate(['nodes', i]) };
     if (n.name !== undefined) return { name: n.name, location: yaml.locate(['nodes', i, 'name']) };
     const base = /\.ya?ml$/i.test(n.calculator)
       ? basename(n.calculator, extname(n.calculator))

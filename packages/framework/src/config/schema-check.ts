@@ -44,6 +44,8 @@ export interface AjvProblemOptions {
   readonly value: unknown;
   /** Code for unknown keys; defaults to `code`. */
   readonly unknownKeyCode?: string;
+  /** Receives the YAML path of each offending value (for an unknown key, the key's path). */
+  readonly paths?: YamlPath[];
 }
 
 /** Turns ajv errors into problems: one per error, anyOf branches collapsed, positions from YAML. */
@@ -65,6 +67,7 @@ export function ajvProblems(errors: readonly ErrorObject[], o: AjvProblemOptions
         const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
         code = o.unknownKeyCode ?? o.code;
         location = o.source.locate([...path, key], { key: true });
+        o.paths?.push([...path, key]);
         message =
           allowed.length === 0
             ? `unknown key "${key}" in ${field}: no keys are allowed here (remove it)`
@@ -87,6 +90,7 @@ export function ajvProblems(errors: readonly ErrorObject[], o: AjvProblemOptions
       default:
         message = `${field} is ${quote(bad)} but ${e.message ?? 'is invalid'}`;
     }
+    if (e.keyword !== 'additionalProperties') o.paths?.push(path);
     const full = `${o.prefix ?? ''}${message}`;
     const key = `${location.line}:${location.col}:${full}`;
     if (seen.has(key)) continue;
@@ -134,25 +138,30 @@ function describeForms(schema: unknown): string {
 
 let graphValidator: ReturnType<Ajv['compile']> | undefined;
 
-/** Validates a parsed graph file against the graph schema. */
-export function checkGraphSchema(source: YamlSource): Problem[] {
+/**
+ * Validates a parsed graph file against the graph schema. `paths` are where the offending values
+ * sit, so the caller can drop them and still check the rest of the graph.
+ */
+export function checkGraphSchema(source: YamlSource): { problems: Problem[]; paths: YamlPath[] } {
   // Compiled on first use, once per process (as Fastify does at start-up).
   graphValidator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(graphSchema);
   if (source.value === null || source.value === undefined) {
-    return [
-      {
-        code: V.GRAPH_SCHEMA,
-        message: 'the graph file is empty; a graph needs at least `nodes:` (see docs/graph-format.md)',
-        location: source.locate([]),
-      },
-    ];
+    const problem: Problem = {
+      code: V.GRAPH_SCHEMA,
+      message: 'the graph file is empty; a graph needs at least `nodes:` (see docs/graph-format.md)',
+      location: source.locate([]),
+    };
+    return { problems: [problem], paths: [[]] };
   }
-  if (graphValidator(source.value)) return [];
-  return ajvProblems(graphValidator.errors ?? [], {
+  if (graphValidator(source.value)) return { problems: [], paths: [] };
+  const paths: YamlPath[] = [];
+  const problems = ajvProblems(graphValidator.errors ?? [], {
     source,
     base: [],
     code: V.GRAPH_SCHEMA,
     unknownKeyCode: V.UNKNOWN_FIELD,
     value: source.value,
+    paths,
   });
+  return { problems, paths };
 }

@@ -70,10 +70,8 @@ export async function expandSubgraph(
     return undefined;
   }
   const read = await readGraphFile(use.file, use.calcLocation);
-  if (!read.source) {
-    problems.push(...read.problems);
-    return undefined;
-  }
+  problems.push(...read.problems);
+  if (!read.source) return undefined;
   const inner = await build(read.source, dirname(use.file), { ...scope, stack: [...scope.stack, use.file] });
   const who = `node "${use.name}" (subgraph "${read.source.name}")`;
   const contract = subgraphContract(inner.io);

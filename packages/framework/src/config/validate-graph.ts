@@ -56,9 +56,9 @@ export async function validateGraphString(
   text: string,
   options: ValidateStringOptions,
 ): Promise<ValidationResult> {
-  const problems: Problem[] = [];
   const parsed = parseGraphText(text, options.file);
   if (!parsed.source) return { problems: sortProblems(parsed.problems) };
+  const problems: Problem[] = [...parsed.problems];
   const dir = resolve(options.baseDir ?? dirname(resolve(options.file)));
   const built = await buildGraph(
     parsed.source,
@@ -77,7 +77,7 @@ export async function validateGraphString(
     streams: built.io.inputStreams.map((p) => p.name),
     sidePackets: built.io.inputSidePackets.map((p) => p.name),
   });
-  if (problems.length > 0) return { problems: sortProblems(problems, options.file) };
+  if (problems.length > 0) return { problems: sortProblems(withoutFollowOns(problems), options.file) };
   const raw = parsed.source.raw;
   const graph: ValidatedGraph = {
     name: parsed.source.name,
@@ -92,6 +92,18 @@ export async function validateGraphString(
     nodes,
   };
   return { graph, problems: [] };
+}
+
+/**
+ * After schema problems some fields were dropped (see sanitizeGraph): streams they produced look
+ * unproduced, back-edge marks they held look missing. Those graph-wide reports could be follow-ons,
+ * so they wait until the schema problems are fixed.
+ */
+function withoutFollowOns(problems: readonly Problem[]): readonly Problem[] {
+  const schema = problems.some((p) => p.code === V.GRAPH_SCHEMA || p.code === V.UNKNOWN_FIELD);
+  if (!schema) return problems;
+  const followOns: ReadonlySet<string> = new Set([V.STREAM_NOT_PRODUCED, V.UNKNOWN_SIDE_PACKET, V.CYCLE]);
+  return problems.filter((p) => !followOns.has(p.code));
 }
 
 /** Names must be unique after subgraph expansion too (`a__b` written by hand can meet an expanded one). */
