@@ -32,6 +32,7 @@ export interface DecodeOptions {
  * on the native thread pool; stream decoding is synchronous from a per-token byte table.
  */
 export class Tokenizer {
+  /** One past the largest token id (model vocabulary plus added tokens). */
   readonly vocabSize: number;
   readonly addedTokens: readonly AddedToken[];
   /** Ids of the added tokens marked special. */
@@ -56,7 +57,6 @@ export class Tokenizer {
     config: Record<string, unknown>,
     chatTemplate: string | undefined,
   ) {
-    this.vocabSize = native.getVocabSize(true);
     const added: AddedToken[] = Array.isArray(addedTokensSpec)
       ? addedTokensSpec.map((t: { id: number; content: string; special?: boolean }) => ({
           id: t.id,
@@ -65,6 +65,8 @@ export class Tokenizer {
         }))
       : [];
     this.addedTokens = added;
+    // Added ids are usually contiguous after the model vocabulary, but not always.
+    this.vocabSize = Math.max(native.getVocabSize(true), ...added.map((t) => t.id + 1));
     this.specialTokenIds = new Set(added.filter((t) => t.special).map((t) => t.id));
     const resolve = (key: string): [string | undefined, number | undefined] => {
       const raw = config[key];
