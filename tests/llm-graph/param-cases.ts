@@ -175,6 +175,26 @@ for (const c of paramCases) {
 export const ruleCases: ParamCase[] = [
   {
     endpoint: C,
+    name: 'empty prompt array',
+    patch: { prompt: [] },
+    error: {
+      param: 'prompt',
+      code: 'invalid_value',
+      message: `Invalid value for 'prompt': 0 items given, at least 1 required.`,
+    },
+  },
+  {
+    endpoint: C,
+    name: 'mixed prompt array',
+    patch: { prompt: [1, 'a'] },
+    error: {
+      param: 'prompt',
+      code: 'invalid_type',
+      message: `Invalid type for 'prompt': expected a string, an array of strings, or an array of token ids, but got an array that is none of these.`,
+    },
+  },
+  {
+    endpoint: C,
     name: 'best_of < n',
     patch: { n: 3, best_of: 2 },
     error: {

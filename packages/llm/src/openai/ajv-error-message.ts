@@ -53,8 +53,19 @@ export function ajvErrorToOpenAi(errors: readonly ErrorObject[]): OpenAiError {
     (e.parentSchema?.['x-expected'] as string | undefined) ?? String(e.params.type ?? e.schema);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'type':
     case 'anyOf':
+      if (Array.isArray(e.data) && e.data.length === 0) {
+        return OpenAiError.invalid(
+          param,
+          `Invalid value for '${param}': 0 items given, at least 1 required.`,
+        );
+      }
+      return OpenAiError.invalid(
+        param || null,
+        `Invalid type for '${param || 'body'}': expected ${expected}, but got ${describeValue(e.data)}${Array.isArray(e.data) ? ' that is none of these' : ''}.`,
+        'invalid_type',
+      );
+    case 'type':
       return OpenAiError.invalid(
         param || null,
         `Invalid type for '${param || 'body'}': expected ${expected}, but got ${describeValue(e.data)}.`,
