@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { type ModelRef, resolveModelSource } from '../runtime/model-source.js';
 import {
   ContextLengthExceededError,
@@ -7,9 +7,9 @@ import {
 } from '../runtime/runtime-errors.js';
 import { EngineClosedError, EngineQueueFullError, EngineWorkerError } from './engine-errors.js';
 import type { EngineMetrics } from './engine-metrics.js';
-import { startModuleWorker } from './module-worker.js';
-import type { EngineCommand, EngineEvent, EngineModelInfo, EngineWorkerData } from './protocol.js';
+import type { EngineCommand, EngineEvent, EngineModelInfo } from './protocol.js';
 import { type GroupHost, SequenceGroup } from './sequence-group.js';
+import { type SpawnedWorker, spawnEngineWorker } from './spawn-worker.js';
 
 export interface EngineOptions {
   /** onnxruntime intra-op threads (default: all cores). */
@@ -82,16 +82,11 @@ export class Engine implements GroupHost {
   private failure: EngineWorkerError | undefined;
   private exited: Promise<void>;
 
-  private constructor(
-    worker: Worker,
-    port: MessagePort,
-    wake: Int32Array,
-    model: EngineModelInfo,
-    options: EngineOptions,
-  ) {
+  private constructor(spawned: SpawnedWorker, options: EngineOptions) {
+    const { worker, model } = spawned;
     this.worker = worker;
-    this.port = port;
-    this.wake = wake;
+    this.port = spawned.port;
+    this.wake = spawned.wake;
     this.model = model;
     this.maxNumSeqs = options.maxNumSeqs ?? 16;
     this.kvCacheTokens = options.kvCacheTokens ?? this.maxNumSeqs * model.contextLength;
@@ -123,49 +118,12 @@ export class Engine implements GroupHost {
     positive('maxNumSeqs', options.maxNumSeqs);
     positive('maxNumBatchedTokens', options.maxNumBatchedTokens);
     positive('kvCacheTokens', options.kvCacheTokens);
-    const wake = new SharedArrayBuffer(4);
-    const channel = new MessageChannel();
-    const data: EngineWorkerData & { port: MessagePort } = {
-      source: resolveModelSource(model, { dtype: options.dtype }),
+    const spawned = await spawnEngineWorker(resolveModelSource(model, { dtype: options.dtype }), {
       threads: options.threads,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
-      wake,
-      port: channel.port2,
-    };
-    const worker = startModuleWorker(import.meta.url, 'engine-worker', {
-      workerData: data,
-      transferList: [channel.port2],
     });
-    const info = await new Promise<EngineModelInfo>((resolve, reject) => {
-      const onMessage = (event: EngineEvent) => {
-        if (event.type === 'ready') resolve(event.model);
-        else if (event.type === 'fatal') reject(new EngineWorkerError(event.message, event));
-        else return;
-        cleanup();
-      };
-      const onError = (err: Error) => {
-        cleanup();
-        reject(new EngineWorkerError(err.message));
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        reject(new EngineWorkerError(`worker exited with code ${code} before the model was ready`));
-      };
-      const cleanup = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    }).catch(async (err: EngineWorkerError) => {
-      await worker.terminate();
-      // Keep the worker-side error recognisable (e.g. WEFT_ERR_MODEL_LOAD for a corrupt file).
-      throw err;
-    });
-    return new Engine(worker, channel.port1, new Int32Array(wake), info, options);
+    return new Engine(spawned, options);
   }
 
   /** Queues a prompt; it starts when a seat and KV budget are free (FIFO). */
