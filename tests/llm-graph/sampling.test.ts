@@ -137,6 +137,30 @@ describe('sampling through the graph', () => {
     }
   });
 
+  it('EOS: finishes with stop and never shows; min_tokens holds it off; ignore_eos and skip_special_tokens', async () => {
+    const eos = {
+      model: 'tiny-llama',
+      prompt: 'Hi',
+      max_tokens: 5,
+      temperature: 0,
+      logit_bias: { '837': 100 },
+    };
+    const now = okBody(await runRequest(graph, 'completions', eos));
+    expect(now.choices[0]).toMatchObject({ text: '', finish_reason: 'stop' });
+    expect(now.usage.completion_tokens).toBe(1);
+    const later = okBody(await runRequest(graph, 'completions', { ...eos, min_tokens: 3 }));
+    expect(later.choices[0].finish_reason).toBe('stop');
+    expect(later.usage.completion_tokens).toBe(4);
+    expect(later.choices[0].text).not.toContain('<|im_end|>');
+    const ignored = okBody(await runRequest(graph, 'completions', { ...eos, ignore_eos: true }));
+    expect(ignored.choices[0]).toMatchObject({ text: '', finish_reason: 'length' });
+    expect(ignored.usage.completion_tokens).toBe(5);
+    const shown = okBody(
+      await runRequest(graph, 'completions', { ...eos, ignore_eos: true, skip_special_tokens: false }),
+    );
+    expect(shown.choices[0].text).toBe('<|im_end|>'.repeat(5));
+  });
+
   it('temperature 0 ignores the seed and repeats', async () => {
     const a = texts(okBody(await runRequest(graph, 'completions', { ...base, temperature: 0, seed: 1 })));
     const b = texts(okBody(await runRequest(graph, 'completions', { ...base, temperature: 0, seed: 2 })));
