@@ -1,4 +1,11 @@
-import { DeadlockError, defineCalculator, GraphCancelledError, GraphRunError, t } from '@weft/framework';
+import {
+  DeadlockError,
+  defineCalculator,
+  GraphCancelledError,
+  GraphRunError,
+  Stop,
+  t,
+} from '@weft/framework';
 import { describe, expect, it } from 'vitest';
 import { collect, load, registry } from './runtime-helpers.js';
 
@@ -98,7 +105,34 @@ const Slow = defineCalculator({
   }),
 });
 
-const reg = () => registry().register(Recorder, MakeSide, SideFromStream, Slow);
+/** Throws in the lifecycle method named by options.phase; with options.stop_at, returns Stop there. */
+const Faulty = defineCalculator({
+  name: 'TestFaulty',
+  description: 'Fails in open, process or close; or stops early.',
+  inputs: { IN: { type: t.any() } },
+  outputs: { OUT: { type: t.any() } },
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { phase: { enum: ['open', 'process', 'close', 'none'] }, stop_at: { type: 'integer' } },
+  } as const,
+  create: () => ({
+    open(ctx) {
+      if (ctx.options.phase === 'open') throw new Error('cannot open');
+    },
+    process(ctx) {
+      if (ctx.options.phase === 'process') throw new Error('cannot process');
+      if (ctx.inputTimestamp === ctx.options.stop_at) return Stop;
+      ctx.output('OUT').addPacket(ctx.input('IN')!);
+    },
+    async close(ctx) {
+      await Promise.resolve();
+      if (ctx.options.phase === 'close') throw new Error('cannot close');
+    },
+  }),
+});
+
+const reg = () => registry().register(Recorder, MakeSide, SideFromStream, Slow, Faulty);
 
 describe('side packets and open order', () => {
   it('opens nodes in topological order once their side packets exist, whatever the YAML order', async () => {
@@ -241,6 +275,40 @@ nodes:
     await second.done();
     expect(await collect(second, 'out')).toEqual([[0, 'fine']]);
     expect(log).toEqual(['open after', 'process after@0', 'close after']);
+  });
+});
+
+describe('errors in each lifecycle method', () => {
+  const graphFor = (options: string) =>
+    load(
+      `input_stream: [in]\noutput_stream: [out]\nnodes:\n  - calculator: TestFaulty\n    name: faulty\n    input_stream: [IN:in]\n    output_stream: [OUT:out]\n    options: ${options}\n`,
+      reg(),
+    );
+
+  it.each(['open', 'process', 'close'] as const)(
+    'a throw in %s rejects done() naming the phase',
+    async (phase) => {
+      const run = (await graphFor(`{ phase: ${phase} }`)).start();
+      await run.addPacket('in', 1, 0).catch(() => {});
+      run.closeAllInputs();
+      await expect(run.done()).rejects.toMatchObject({
+        name: 'GraphRunError',
+        phase,
+        message: `node "faulty" (TestFaulty) failed in ${phase} in graph "test": cannot ${phase}`,
+      });
+    },
+  );
+
+  it('Stop from a node with inputs closes that node: its outputs end, later inputs are dropped', async () => {
+    const run = (await graphFor('{ phase: none, stop_at: 2 }')).start();
+    for (let ts = 0; ts < 5; ts++) await run.addPacket('in', ts, ts);
+    const out = await collect(run, 'out');
+    expect(out).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+    run.closeAllInputs();
+    await run.done();
   });
 });
 

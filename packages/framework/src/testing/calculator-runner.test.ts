@@ -98,6 +98,8 @@ describe('CalculatorRunner', () => {
     });
     await fromList.run();
     expect(fromList.outputValues('TICK')).toEqual(['tick0', 'tick1', 'tick2']);
+    // A source's add(value) without a timestamp continues from the stream's bound, from 0.
+    expect(fromList.outputTimestamps('TICK')).toEqual([0, 1, 2]);
   });
 
   it('reports validation problems with lines of the snippet', async () => {
