@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatPort, formatProblem, validateGraphFile } from '@weft/framework';
+import { formatPort, formatProblem, renderGraph, validateGraphFile } from '@weft/framework';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testRegistry } from './validation-helpers.js';
 
@@ -57,6 +57,28 @@ describe('subgraphs', () => {
       { name: 'Twice_1__first', in: ['b'], out: ['Twice_1__mid'], at: 'twice.yaml:5' },
       { name: 'Twice_1__second', in: ['Twice_1__mid'], out: ['c'], at: 'twice.yaml:9' },
     ]);
+  });
+
+  it('drawings group the nodes of each subgraph instance', async () => {
+    const main = write('drawn.yaml', [
+      'input_stream: [a]',
+      'nodes:',
+      '  - calculator: ./twice.yaml',
+      '    name: one',
+      '    input_stream: IN:a',
+      '    output_stream: OUT:b',
+    ]);
+    const { graph } = await validateGraphFile(main, { registry: testRegistry() });
+    expect(renderGraph(graph!, 'mermaid').split('\n').slice(2, 7)).toEqual([
+      '  gi0(["a"])',
+      '  subgraph sg0["one"]',
+      '    n0["one__first<br/><i>PassThroughCalculator</i>"]',
+      '    n1["one__second<br/><i>PassThroughCalculator</i>"]',
+      '  end',
+    ]);
+    expect(renderGraph(graph!, 'dot')).toContain(
+      '  subgraph cluster_0 { label="one"; style=dashed; n0; n1; }\n',
+    );
   });
 
   it('a back edge on the subgraph node marks the inner inputs it feeds', async () => {

@@ -1,4 +1,4 @@
-import type { GraphView, Vertex } from './graph-view.js';
+import { type GraphView, subgraphGroups, type Vertex } from './graph-view.js';
 
 const q = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -23,6 +23,9 @@ export function renderDot(view: GraphView): string {
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
   for (const v of view.vertices) lines.push(`  ${v.id} [${attrs(v)}];`);
+  [...subgraphGroups(view)].forEach(([name, ids], i) => {
+    lines.push(`  subgraph cluster_${i} { label=${q(name)}; style=dashed; ${ids.join('; ')}; }`);
+  });
   for (const e of view.edges) {
     const style =
       e.kind === 'back_edge'

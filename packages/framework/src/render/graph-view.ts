@@ -13,6 +13,21 @@ export interface Vertex {
   readonly sublabel?: string;
 }
 
+/**
+ * Subgraph instances, from expanded node names (`outer__inner`): group name → vertex ids, in order.
+ * Only the outermost level is grouped.
+ */
+export function subgraphGroups(view: GraphView): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const v of view.vertices) {
+    const at = v.kind === 'node' ? v.label.indexOf('__') : -1;
+    if (at <= 0) continue;
+    const group = v.label.slice(0, at);
+    groups.set(group, [...(groups.get(group) ?? []), v.id]);
+  }
+  return groups;
+}
+
 export interface Edge {
   readonly from: string;
   readonly to: string;

@@ -1,4 +1,4 @@
-import type { GraphView, Vertex } from './graph-view.js';
+import { type GraphView, subgraphGroups, type Vertex } from './graph-view.js';
 
 // Mermaid has no escape for quotes inside labels; it uses HTML entity codes like #quot;.
 const text = (s: string): string => s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
@@ -18,11 +18,18 @@ function shape(v: Vertex): string {
 
 /**
  * Mermaid flowchart: nodes as boxes, graph streams as stadiums, side packets as hexagons; streams
- * are solid arrows, back edges dotted, side packets thick.
+ * are solid arrows, back edges dotted, side packets thick; expanded subgraphs are boxed groups.
  */
 export function renderMermaid(view: GraphView): string {
   const lines = ['flowchart TD', `  %% ${view.title}`];
-  for (const v of view.vertices) lines.push(`  ${shape(v)}`);
+  const groups = subgraphGroups(view);
+  const grouped = new Set([...groups.values()].flat());
+  for (const v of view.vertices) if (!grouped.has(v.id)) lines.push(`  ${shape(v)}`);
+  [...groups].forEach(([name, ids], i) => {
+    lines.push(`  subgraph sg${i}["${text(name)}"]`);
+    for (const id of ids) lines.push(`    ${shape(view.vertices.find((v) => v.id === id)!)}`);
+    lines.push('  end');
+  });
   for (const e of view.edges) {
     const arrow = e.kind === 'back_edge' ? '-.->' : e.kind === 'side_packet' ? '==>' : '-->';
     lines.push(`  ${e.from} ${arrow}|"${text(e.label)}"| ${e.to}`);
