@@ -1,7 +1,14 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModelInfo, ModelConfigError, ModelDirError, ModelDtypeError, ModelOnnxError } from '@weft/llm';
+import {
+  layerName,
+  loadModelInfo,
+  ModelConfigError,
+  ModelDirError,
+  ModelDtypeError,
+  ModelOnnxError,
+} from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../helpers/models.js';
 
@@ -18,6 +25,15 @@ beforeAll(async () => {
 function copyOfTiny(name: string): string {
   const dir = join(scratch, name);
   cpSync(tinyLlama, dir, { recursive: true });
+  return dir;
+}
+
+/** A copy of a (read-only) fixture folder that the test may change and delete. */
+function writableCopy(src: string, name: string): string {
+  const dir = join(scratch, name);
+  cpSync(src, dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o644);
   return dir;
 }
 
@@ -97,6 +113,62 @@ describe('loadModelInfo on third-party fixtures', () => {
       },
     });
     expect(info.architecture).toBeUndefined();
+  });
+});
+
+describe('loadModelInfo on a genai config with split KV names and search defaults', () => {
+  it.skipIf(!fixtures)(
+    `reads key/value name templates and the search section (${NO_FIXTURES_MESSAGE})`,
+    () => {
+      const dir = writableCopy(join(fixtures!, 'gpt2-tiny-random-genai'), 'genai-split');
+      const config = JSON.parse(readFileSync(join(dir, 'genai_config.json'), 'utf8'));
+      config.model.eos_token_id = [98, 99];
+      config.model.decoder.num_attention_heads = 8;
+      config.model.decoder.inputs = {
+        input_ids: 'ids',
+        past_key_names: 'past_key_values.%d.key',
+        past_value_names: 'past_key_values.%d.value',
+      };
+      config.model.decoder.outputs = {
+        present_key_names: 'present.%d.key',
+        present_value_names: 'present.%d.value',
+      };
+      config.search = { max_length: 64, do_sample: true, top_k: 5, top_p: 0.9, temperature: 0.7 };
+      writeFileSync(join(dir, 'genai_config.json'), JSON.stringify(config));
+      const info = loadModelInfo(dir);
+      expect(info.io).toEqual({
+        inputIds: 'ids',
+        attentionMask: 'attention_mask',
+        positionIds: 'position_ids',
+        logits: 'logits',
+        pastKey: 'past_key_values.%d.key',
+        pastValue: 'past_key_values.%d.value',
+        presentKey: 'present.%d.key',
+        presentValue: 'present.%d.value',
+        packedKv: false,
+      });
+      expect(info.eosTokenIds).toEqual([98, 99]);
+      expect(info.numHeads).toBe(8);
+      expect(info.numKvHeads).toBe(4);
+      expect(info.generation).toEqual({
+        maxLength: 64,
+        doSample: true,
+        topK: 5,
+        topP: 0.9,
+        temperature: 0.7,
+      });
+      expect(layerName(info.io.pastValue, 3)).toBe('past_key_values.3.value');
+    },
+  );
+
+  it.skipIf(!fixtures)(`names the missing decoder file of a genai config (${NO_FIXTURES_MESSAGE})`, () => {
+    const dir = writableCopy(join(fixtures!, 'gpt2-tiny-random-genai'), 'genai-missing');
+    rmSync(join(dir, 'past.onnx'), { force: true });
+    const err = thrown(() => loadModelInfo(dir));
+    expect(err).toBeInstanceOf(ModelDirError);
+    expect(err.message).toBe(
+      `${join(dir, 'genai_config.json')} names the decoder "past.onnx", but ${join(dir, 'past.onnx')} does not exist`,
+    );
   });
 });
 
