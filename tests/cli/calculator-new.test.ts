@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -63,6 +64,22 @@ describe('weft calculator new', () => {
     );
     expect(problems).toEqual([]);
   }, 180_000); // a cold type-check of the framework sources on a busy machine
+
+  it('generates code already formatted the way the repo formats it (biome)', () => {
+    for (const file of ['scale-calculator.ts', 'scale-calculator.test.ts']) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      const formatted = execFileSync(
+        join(root, 'node_modules', '.bin', 'biome'),
+        ['format', `--stdin-file-path=${file}`],
+        {
+          cwd: root,
+          input: source,
+          encoding: 'utf8',
+        },
+      );
+      expect(formatted).toBe(source);
+    }
+  });
 
   it('generates a graph that validates and loads the calculator through its `calculators:` list', async () => {
     const result = await validateGraphFile(join(dir, 'scale-calculator.graph.yaml'));

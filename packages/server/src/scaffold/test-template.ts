@@ -35,7 +35,10 @@ describe('${c}', () => {
   });
 
   it('uses the default factor 2 when the option is left out', async () => {
-    const runner = new CalculatorRunner({ calculator: '${c}', input_stream: 'IN:x', output_stream: 'OUT:y' }, { registry });
+    const runner = new CalculatorRunner(
+      { calculator: '${c}', input_stream: 'IN:x', output_stream: 'OUT:y' },
+      { registry },
+    );
     runner.addPackets('IN', [10, 0.5]);
     await runner.run();
     expect(runner.outputValues('OUT')).toEqual([20, 1]);
@@ -43,7 +46,12 @@ describe('${c}', () => {
 
   it('rejects a factor that is not a number before anything runs', async () => {
     const runner = new CalculatorRunner(
-      { calculator: '${c}', input_stream: 'IN:x', output_stream: 'OUT:y', options: { factor: 'three' } },
+      {
+        calculator: '${c}',
+        input_stream: 'IN:x',
+        output_stream: 'OUT:y',
+        options: { factor: 'three' },
+      },
       { registry },
     );
     await expect(runner.run()).rejects.toThrow(/factor/);
@@ -61,7 +69,8 @@ describe('${c}', () => {
     await run.done();
     const packets: { timestamp: number; value: number }[] = [];
     for await (const p of run.output<number>('out')) packets.push({ timestamp: p.timestamp, value: p.value });
-    expect(packets).toEqual([${expected.join(', ')}]);
+    expect(packets).toEqual([
+${expected.map((e) => `      ${e},\n`).join('')}    ]);
     await graph.dispose();
   });
 });
