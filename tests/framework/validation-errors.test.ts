@@ -192,6 +192,24 @@ describe('graph validation: one test per problem code, with exact positions', ()
     ]);
   });
 
+  it('WEFT_ERR_TYPE_MISMATCH on a side packet', async () => {
+    expect(
+      await problems(
+        'input_stream: [t]',
+        'nodes:',
+        '  - calculator: ModelCalculator',
+        '    name: model',
+        '    output_side_packet: MODEL:m',
+        '  - calculator: TextSinkCalculator',
+        '    name: sink',
+        '    input_stream: TEXT:t',
+        '    input_side_packet: PREFIX:m',
+      ),
+    ).toEqual([
+      'g.yaml:9:24 error WEFT_ERR_TYPE_MISMATCH side packet "m": node "sink" (TextSinkCalculator) reads PREFIX:m as string, but node "model" (MODEL:m) produces Model; types must be equal or one of them "any" (insert a converting calculator or fix the connection)',
+    ]);
+  });
+
   it('WEFT_ERR_INVALID_OPTIONS: wrong type and unknown key, at the option; defaults applied when valid', async () => {
     expect(
       await problems(
