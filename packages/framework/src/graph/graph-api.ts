@@ -53,6 +53,8 @@ export interface GraphRun {
   closeAllInputs(): void;
   /** Packets of a graph output stream, in order, buffered from the start of the run. Ends when the stream closes; throws the run's error. */
   output<T = unknown>(stream: string): AsyncIterable<Packet<T>>;
+  /** The packets of a graph output stream produced so far (a snapshot; tests, CLIs). */
+  outputPackets<T = unknown>(stream: string): readonly Packet<T>[];
   /** Value of a graph output side packet once set. */
   outputSidePacket(name: string): unknown;
   /** Resolves when every node has closed; rejects with GraphRunError. */

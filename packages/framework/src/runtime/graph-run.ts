@@ -336,8 +336,8 @@ export class GraphRunImpl implements GraphRun {
   }
 
   /** Packets of a graph output stream so far (for tests and the CLI); `output()` for streaming. */
-  outputPackets(stream: string): readonly Packet[] {
-    return this.#outputs.packets(stream);
+  outputPackets<T = unknown>(stream: string): readonly Packet<T>[] {
+    return this.#outputs.packets(stream) as readonly Packet<T>[];
   }
 
   outputSidePacket(name: string): unknown {

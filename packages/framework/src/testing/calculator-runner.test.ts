@@ -154,7 +154,8 @@ describe('CalculatorRunner', () => {
       outputs: { OUT: { type: t.number() } },
       create: () => ({
         process(ctx) {
-          ctx.output('OUT').add(String(ctx.input('IN')!.value));
+          // Breaks its own contract on purpose (as untyped JS code could).
+          ctx.output('OUT').add(String(ctx.input('IN')!.value) as unknown as number);
         },
       }),
     });
