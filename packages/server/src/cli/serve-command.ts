@@ -66,6 +66,12 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
     ...(config?.bodyLimit !== undefined && { bodyLimit: config.bodyLimit }),
     ...(config?.keepAliveMs !== undefined && { keepAliveMs: config.keepAliveMs }),
   });
+  if (server.registry.status().length === 0) {
+    logger.warn(
+      { graphsDir: graphsDir ?? null },
+      'no graphs found: nothing is served until a graph file appears',
+    );
+  }
   io.stdout(`listening on ${server.url}\n`);
   control.onListening?.(server);
   const reason = await stopSignal(control.signal);

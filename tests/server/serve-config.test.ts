@@ -1,0 +1,76 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '@weft/framework';
+import { type RunningServer, serveCommand } from '@weft/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responderGraphYaml } from './fixtures/responder.js';
+import { getJson } from './helpers/test-server.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'weft-serve-config-'));
+  await writeFile(join(dir, 'g.yaml'), responderGraphYaml({ name: 'internal-name' }));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function captureIo(): CliIo & { out: string; err: string } {
+  const io = {
+    cwd: dir,
+    out: '',
+    err: '',
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+describe('weft serve --config (in process)', () => {
+  it('serves the listed graphs under their configured names with the configured key', async () => {
+    await writeFile(
+      join(dir, 'weft.yaml'),
+      'graphs:\n  - name: public-model\n    path: g.yaml\napi_key: sk-config\nlog_level: info\n',
+    );
+    const io = captureIo();
+    const stop = new AbortController();
+    let server: RunningServer | undefined;
+    const exit = serveCommand(['--config', 'weft.yaml', '--port', '0'], io, {
+      signal: stop.signal,
+      onListening: (s) => {
+        server = s;
+      },
+    });
+    while (server === undefined) await new Promise((r) => setTimeout(r, 10));
+    expect(io.out).toBe(`listening on ${server.url}\n`);
+    expect((await getJson(`${server.url}/v3/models`)).status).toBe(401);
+    const models = await getJson(`${server.url}/v3/models`, { authorization: 'Bearer sk-config' });
+    expect(models.body.data.map((m: { id: string }) => m.id)).toEqual(['public-model']);
+    stop.abort();
+    expect(await exit).toBe(0);
+    const lines = io.err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.map((l) => l.msg)).toEqual([
+      'graph available',
+      'request',
+      'request',
+      'shutting down',
+      'stopped',
+    ]);
+  });
+
+  it('exits 2 listing config problems with FILE:LINE:COL', async () => {
+    await writeFile(join(dir, 'bad.yaml'), 'graphs: []\nprot: 80\n');
+    const io = captureIo();
+    expect(await serveCommand(['--config', 'bad.yaml'], io)).toBe(2);
+    expect(io.err).toBe(
+      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level)\n`,
+    );
+    expect(io.out).toBe('');
+  });
+});
