@@ -211,6 +211,52 @@ nodes:
     ]);
   });
 
+  it('a late node with an async open gets its waiting packets once open', async () => {
+    const SlowOpen = defineCalculator({
+      name: 'TestSlowOpen',
+      description: 'Forwards IN after an async open that reads side packet VALUE.',
+      inputs: { IN: { type: t.any() } },
+      outputs: { OUT: { type: t.any() } },
+      inputSidePackets: { VALUE: { type: t.string() } },
+      create: () => {
+        let prefix = '';
+        return {
+          async open(ctx) {
+            await new Promise((r) => setTimeout(r, 5));
+            prefix = ctx.sidePacket('VALUE');
+          },
+          process(ctx) {
+            ctx.output('OUT').add(`${prefix}:${ctx.input('IN')!.value}`);
+          },
+        };
+      },
+    });
+    const graph = await load(
+      `
+input_stream: [in, config]
+output_stream: [out]
+nodes:
+  - calculator: TestSideFromStream
+    input_stream: [IN:config]
+    output_side_packet: [OUT:setting]
+  - calculator: TestSlowOpen
+    input_stream: [IN:in]
+    output_stream: [OUT:out]
+    input_side_packet: [VALUE:setting]
+`,
+      reg().register(SlowOpen),
+    );
+    const run = graph.start();
+    await run.addPacket('in', 'x', 0);
+    await run.addPacket('config', 'late', 0);
+    const out = collect(run, 'out');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(run.outputPackets('out').map((p) => p.value)).toEqual(['late:x']);
+    run.closeAllInputs();
+    await run.done();
+    expect(await out).toEqual([[0, 'late:x']]);
+  });
+
   it('refuses to start without a required graph side packet, naming it', async () => {
     const graph = await load(
       'input_stream: [a]\ninput_side_packet: [scale]\nnodes:\n  - calculator: TestScale\n    input_stream: [IN:a]\n    output_stream: [OUT:b]\n    input_side_packet: [SCALE:scale]\n',

@@ -193,6 +193,7 @@ export class RunNode extends NodeContext {
           }
           if (t0 !== 0) this.#record('open', t0);
           this.#opened();
+          this.run.runLoop(); // a node opened late (side packet set mid-run) has packets waiting
         },
         (error: unknown) => {
           this.busy = false;
