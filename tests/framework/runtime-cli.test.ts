@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { graphCommand } from '@weft/framework';
+import { defineCalculator, graphCommand, t } from '@weft/framework';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from './runtime-helpers.js';
 
@@ -52,13 +52,25 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const BrokenEngine = defineCalculator({
+  name: 'TestBrokenEngine',
+  description: 'A graph-scoped node whose open fails.',
+  scope: 'graph',
+  outputSidePackets: { ENGINE: { type: t.any() } },
+  create: () => ({
+    open() {
+      throw new Error('weights missing');
+    },
+  }),
+});
+
 async function weft(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await graphCommand(
     ['run', ...args],
     { cwd: dir, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
-    registry(),
+    registry().register(BrokenEngine),
   );
   return { code, stdout, stderr };
 }
@@ -135,5 +147,18 @@ describe('weft graph run', () => {
     const result = await weft('invalid.yaml');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^.*invalid\.yaml:2:17 error WEFT_ERR_UNKNOWN_CALCULATOR .*"TestPass"/);
+  });
+
+  it('reports a graph-scoped node that fails to open as a graph error', async () => {
+    await writeFile(
+      join(dir, 'engine.yaml'),
+      'name: engine\nnodes:\n  - calculator: TestBrokenEngine\n    name: model\n    output_side_packet: [ENGINE:engine]\n',
+    );
+    expect(await weft('engine.yaml')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error WEFT_ERR_NODE_FAILED node "model" (TestBrokenEngine) failed in open in graph "engine": weights missing\n',
+    });
   });
 });

@@ -74,9 +74,15 @@ export async function graphRun(args: string[], io: CliIo, registry: CalculatorRe
   try {
     graph = await loadGraph(resolve(io.cwd, parsed.file), { registry });
   } catch (error) {
-    if (!(error instanceof GraphValidationError)) throw error;
-    for (const p of error.problems) io.stderr(`${formatProblem(p)}\n`);
-    return 1;
+    if (error instanceof GraphValidationError) {
+      for (const p of error.problems) io.stderr(`${formatProblem(p)}\n`);
+      return 1;
+    }
+    if (error instanceof RunError) {
+      io.stderr(`${describe(error)}\n`); // a graph-scoped node failed to open
+      return 1;
+    }
+    throw error;
   }
   try {
     const prepared = await prepare(graph, parsed, io.cwd);
