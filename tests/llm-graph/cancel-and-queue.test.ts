@@ -50,6 +50,37 @@ describe('cancellation and back-pressure', () => {
     await idle();
   });
 
+  it('more rows per prompt than the engine runs at once: 400 on n or best_of', async () => {
+    const tooMany = await runRequest(graph, 'completions', {
+      model: 'tiny-llama',
+      prompt: 'x',
+      n: 3,
+      max_tokens: 2,
+    });
+    expect(tooMany).toEqual([
+      {
+        status: 400,
+        body: {
+          error: {
+            message:
+              "Invalid value for 'n': 3 sequences per prompt exceed what this model runs at once (max_num_seqs = 2); ask for at most 2.",
+            type: 'invalid_request_error',
+            param: 'n',
+            code: 'invalid_value',
+          },
+        },
+      },
+    ]);
+    const bestOf = await runRequest(graph, 'completions', {
+      model: 'tiny-llama',
+      prompt: 'x',
+      best_of: 4,
+      max_tokens: 2,
+    });
+    expect((bestOf[0] as any).body.error.param).toBe('best_of');
+    await idle();
+  });
+
   it('a full engine queue answers 429, and the engine drains afterwards', async () => {
     const controller = new AbortController();
     const busy = [1, 2, 3].map(() =>

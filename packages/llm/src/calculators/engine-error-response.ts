@@ -6,6 +6,7 @@ import type { LlmResponse } from './llm-packets.js';
  * full queue), 500 otherwise. The message never carries a stack trace.
  */
 export function engineErrorResponse(error: unknown): LlmResponse {
+  if (error instanceof OpenAiError) return { status: error.status, body: error.toBody() };
   const status =
     typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import { defineCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
 import type { SequenceGroup } from '../engine/sequence-group.js';
+import { OpenAiError } from '../openai/openai-error.js';
 import { engineErrorResponse } from './engine-error-response.js';
 import { type GenerationJob, llmTypes } from './llm-packets.js';
 import { withExample } from './with-example.js';
@@ -77,7 +78,15 @@ export const LlmExecutorCalculator = defineCalculator({
           prompt++;
           if (!job || prompt >= job.promptIds.length) return false;
           const rows = job.options.params.bestOf;
-          group = ctx.sidePacket('ENGINE').submit(job.promptIds[prompt]!, {
+          const engine = ctx.sidePacket('ENGINE');
+          if (rows > engine.maxNumSeqs) {
+            const param = job.options.params.bestOf > job.options.params.n ? 'best_of' : 'n';
+            throw OpenAiError.invalid(
+              param,
+              `Invalid value for '${param}': ${rows} sequences per prompt exceed what this model runs at once (max_num_seqs = ${engine.maxNumSeqs}); ask for at most ${engine.maxNumSeqs}.`,
+            );
+          }
+          group = engine.submit(job.promptIds[prompt]!, {
             n: rows,
             signal: ctx.signal,
             maxTokens: job.maxTokens[prompt],
