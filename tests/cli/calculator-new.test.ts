@@ -159,6 +159,11 @@ describe('weft calculator new', () => {
     expect(noDir.stderr).toMatch(
       /^weft calculator new: --dir needs a directory \(example: --dir calculators\)\n/,
     );
+    const onFile = await weft(['calculator', 'new', 'Scale', '--dir', join(rel, 'scale-calculator.ts')]);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toBe(
+      `weft calculator new: --dir "${join(rel, 'scale-calculator.ts')}" is a file, not a directory; give a directory (it is created when missing)\n`,
+    );
     const unknown = await weft(['calculator', 'create', 'Scale']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { type CliIo, defaultRegistry } from '@weft/framework';
@@ -44,6 +44,12 @@ async function calculatorNew(args: string[], io: CliIo): Promise<number> {
   }
 
   const dir = resolve(io.cwd, parsed.dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    io.stderr(
+      `weft calculator new: --dir "${parsed.dir}" is a file, not a directory; give a directory (it is created when missing)\n`,
+    );
+    return 2;
+  }
   const files = scaffoldFiles(names, dir);
   const shown = (file: string) => relative(io.cwd, resolve(dir, file)) || file;
   const taken = files.filter((f) => existsSync(resolve(dir, f.path)));
