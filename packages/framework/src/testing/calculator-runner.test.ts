@@ -184,4 +184,40 @@ describe('CalculatorRunner', () => {
       'addPacket: graph input "i" feeds node "LiarCalculator_1" (LiarCalculator) input "IN:i", which must be number: expected number, got string',
     );
   });
+
+  it('opens a graph-scoped calculator once; its side packets live until dispose()', async () => {
+    const events: string[] = [];
+    const Model = defineCalculator({
+      name: 'ModelCalculator',
+      description: 'A shared resource.',
+      scope: 'graph',
+      outputSidePackets: { MODEL: { type: t.any() } },
+      options: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { size: { type: 'integer' } },
+      } as const,
+      create: () => ({
+        open(ctx) {
+          events.push('open');
+          ctx.setOutputSidePacket('MODEL', { size: ctx.options.size });
+        },
+        close() {
+          events.push('close');
+        },
+      }),
+    });
+    const runner = new CalculatorRunner(
+      'calculator: ModelCalculator\noutput_side_packet: [MODEL:model]\noptions: { size: 3 }\n',
+      {
+        registry: new CalculatorRegistry().register(Model),
+      },
+    );
+    await runner.run();
+    await runner.run();
+    expect(runner.outputSidePacket('MODEL')).toEqual({ size: 3 });
+    expect(events).toEqual(['open']);
+    await runner.dispose();
+    expect(events).toEqual(['open', 'close']);
+  });
 });
