@@ -7,6 +7,8 @@
  * machine. Goals: c=1 ≥ 0.95 of bare batch 1; c=8 ≥ 0.8 of bare batch 8.
  *
  *   pnpm bench:engine [--model DIR] [--threads 2] [--tokens 128] [--prompt 32] [--rounds 2]
+ *
+ * Runs the built packages (`dist/`, as `pnpm install` or `pnpm build` leave them), like production.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
