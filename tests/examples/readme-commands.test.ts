@@ -52,7 +52,7 @@ function byStream(stdout: string): Record<string, string[]> {
   const groups: Record<string, string[]> = {};
   for (const line of stdout.split('\n').filter((l) => l !== '')) {
     const stream = line.startsWith('{') ? String((JSON.parse(line) as { stream: unknown }).stream) : '(text)';
-    (groups[stream] ??= []).push(line);
+    groups[stream] = [...(groups[stream] ?? []), line];
   }
   return groups;
 }
