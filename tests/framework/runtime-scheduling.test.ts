@@ -220,6 +220,26 @@ nodes:
     await run.done();
   });
 
+  it('makes output bounds visible: a bound on the input settles the output without a packet', async () => {
+    const graph = await load(`
+input_stream: [a]
+output_stream: [out]
+nodes:
+  - calculator: TestPass
+    input_stream: [a]
+    output_stream: [out]
+`);
+    const run = graph.start();
+    expect(run.outputBound('out')).toBe(Timestamp.Unstarted);
+    await run.addPacket('a', 'x', 3);
+    expect(run.outputBound('out')).toBe(4);
+    run.setInputBound('a', 10);
+    expect(run.outputBound('out')).toBe(10);
+    run.closeAllInputs();
+    await run.done();
+    expect(run.outputBound('out')).toBe(Timestamp.Done);
+  });
+
   it('does not propagate bounds through a node without an offset', async () => {
     const graph = await load(`
 input_stream: [a, b]

@@ -53,6 +53,11 @@ export interface GraphRun {
   closeAllInputs(): void;
   /** Packets of a graph output stream, in order, buffered from the start of the run. Ends when the stream closes; throws the run's error. */
   output<T = unknown>(stream: string): AsyncIterable<Packet<T>>;
+  /**
+   * Next timestamp bound of a graph output stream: no packet below it will come (timestamps below
+   * it without a packet are settled as empty). `Timestamp.Done` once the stream has ended.
+   */
+  outputBound(stream: string): Timestamp;
   /** The packets of a graph output stream produced so far (a snapshot; tests, CLIs). */
   outputPackets<T = unknown>(stream: string): readonly Packet<T>[];
   /** Value of a graph output side packet once set. */

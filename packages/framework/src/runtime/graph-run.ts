@@ -206,7 +206,7 @@ export class GraphRunImpl implements GraphRun {
     for (let i = 0; i < consumerNodes.length; i++) {
       this.nodes[consumerNodes[i]!]!.enqueue(consumerLocals[i]!, packet, bound);
     }
-    if (s.graphOutput >= 0) this.#outputs.push(s.graphOutput, s.name, packet);
+    if (s.graphOutput >= 0) this.#outputs.push(s.graphOutput, s.name, packet, bound);
   }
 
   propagateBound(stream: number, bound: Timestamp): void {
@@ -215,7 +215,7 @@ export class GraphRunImpl implements GraphRun {
     for (let i = 0; i < s.consumerNodes.length; i++) {
       this.nodes[s.consumerNodes[i]!]!.raiseBound(s.consumerLocals[i]!, bound);
     }
-    if (s.graphOutput >= 0 && bound === Timestamp.Done) this.#outputs.end(s.graphOutput);
+    if (s.graphOutput >= 0) this.#outputs.raise(s.graphOutput, bound);
   }
 
   /** Whether a source or graph input feeding `slots` must wait (one of them is full). */
@@ -338,6 +338,10 @@ export class GraphRunImpl implements GraphRun {
   /** Packets of a graph output stream so far (for tests and the CLI); `output()` for streaming. */
   outputPackets<T = unknown>(stream: string): readonly Packet<T>[] {
     return this.#outputs.packets(stream) as readonly Packet<T>[];
+  }
+
+  outputBound(stream: string): Timestamp {
+    return this.#outputs.bound(stream);
   }
 
   outputSidePacket(name: string): unknown {
