@@ -4,6 +4,15 @@ import type { SamplingParams } from './sampling-params.js';
 import { argmax, selectTopK } from './select-top.js';
 import type { SequenceState } from './sequence-state.js';
 
+// Scratch space shared by every sampler: `sample` and `processed` are synchronous, so no two calls
+// interleave, and a large vocabulary does not cost megabytes of garbage per request.
+const scratch = {
+  work: new Float32Array(0),
+  probs: new Float64Array(0),
+  ids: new Int32Array(0),
+  cand: new Int32Array(0),
+};
+
 /**
  * Picks the next token of one sequence from one row of logits: processors (penalties, bias,
  * min_tokens) → temperature → top_k → top_p → min_p → a draw from the sequence's RNG, or argmax
@@ -12,10 +21,6 @@ import type { SequenceState } from './sequence-state.js';
 export class TokenSampler {
   readonly processors: readonly LogitsProcessor[];
   readonly #p: SamplingParams;
-  #work = new Float32Array(0);
-  #probs = new Float64Array(0);
-  #ids = new Int32Array(0);
-  #candIds = new Int32Array(0);
 
   constructor(params: SamplingParams, eosIds: readonly number[]) {
     this.#p = params;
@@ -29,21 +34,22 @@ export class TokenSampler {
   /** The row after the processors (the raw row itself when none is active). Valid until the next call. */
   processed(row: Float32Array, seq: SequenceState): Float32Array {
     if (this.processors.length === 0) return row;
-    if (this.#work.length !== row.length) this.#work = new Float32Array(row.length);
-    this.#work.set(row);
-    for (const p of this.processors) p(this.#work, seq);
-    return this.#work;
+    if (scratch.work.length < row.length) scratch.work = new Float32Array(row.length);
+    const work = scratch.work.subarray(0, row.length);
+    work.set(row);
+    for (const p of this.processors) p(work, seq);
+    return work;
   }
 
   sample(row: Float32Array, seq: SequenceState, rng: SeededRng): number {
     const logits = this.processed(row, seq);
     if (this.greedy) return argmax(logits);
     const V = logits.length;
-    this.#ensure(V);
+    ensureScratch(V);
     const { temperature, topK, topP, minP } = this.#p;
     const invT = 1 / temperature;
-    const ids = this.#ids;
-    const probs = this.#probs;
+    const ids = scratch.ids;
+    const probs = scratch.probs;
     // Candidates: ids[0..n) with unnormalised probs[0..n); `sorted` when best first.
     let n: number;
     let sorted = false;
@@ -93,10 +99,10 @@ export class TokenSampler {
    * tokens above a falling threshold are sorted, so the cost is a few linear scans, not a sort of V.
    */
   #nucleus(n: number, target: number, sorted: boolean): { n: number; mass: number } {
-    const ids = this.#ids;
-    const probs = this.#probs;
+    const ids = scratch.ids;
+    const probs = scratch.probs;
     if (!sorted) {
-      const cand = this.#candIds;
+      const cand = scratch.cand;
       let threshold = 1;
       let count = 0;
       for (;;) {
@@ -131,12 +137,12 @@ export class TokenSampler {
     }
     return { n, mass };
   }
+}
 
-  #ensure(V: number): void {
-    if (this.#ids.length < V) {
-      this.#ids = new Int32Array(V);
-      this.#candIds = new Int32Array(V);
-      this.#probs = new Float64Array(V);
-    }
+function ensureScratch(V: number): void {
+  if (scratch.ids.length < V) {
+    scratch.ids = new Int32Array(V);
+    scratch.cand = new Int32Array(V);
+    scratch.probs = new Float64Array(V);
   }
 }
