@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, sseData, startTestServer, type TestServer } from './helpers/test-server.js';
+import {
+  getJson,
+  postJson,
+  sseData,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './helpers/test-server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -125,7 +132,11 @@ describe('POST /v3/completions and /v3/chat/completions', () => {
 describe('queue full', () => {
   it('answers 429 with Retry-After when the graph reports a full queue, then serves again', async () => {
     const first = postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'a' });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () =>
+      (await (await fetch(`${server.url}/metrics`)).text()).includes(
+        'weft_running_sequences{model="tight"} 1',
+      ),
+    );
     const second = await postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'b' });
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toBe('1');

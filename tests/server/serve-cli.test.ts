@@ -59,15 +59,27 @@ describe('weft serve (child process)', () => {
       expect(Number(new URL(url).port)).toBeGreaterThan(0);
       const unauthorized = await postJson(`${url}/v3/completions`, { model: 'slow', prompt: 'x' });
       expect(unauthorized.status).toBe(401);
-      const stream = postJson(
-        `${url}/v3/completions`,
-        { model: 'slow', prompt: 'a b c d e', stream: true },
-        { authorization: 'Bearer sk-cli' },
-      );
-      await new Promise((r) => setTimeout(r, 150));
+      const res = await fetch(`${url}/v3/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-cli' },
+        body: JSON.stringify({ model: 'slow', prompt: 'a b c d e', stream: true }),
+      });
+      // SIGTERM once the stream is known to be running, then read the rest of it.
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('data: ')) text += decoder.decode((await reader.read()).value);
       s.child.kill('SIGTERM');
-      const res = await stream;
-      expect(sseData(res.text).at(-1)).toBe('[DONE]');
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text += decoder.decode(chunk.value);
+      const data = sseData(text);
+      expect(data.at(-1)).toBe('[DONE]');
+      expect(
+        data
+          .slice(0, -1)
+          .map((d) => JSON.parse(d).choices[0].text)
+          .join(''),
+      ).toBe('you said: a b c d e');
       expect(await s.exited).toBe(0);
       expect(s.out()).toBe(`listening on ${url}\n`);
       const lines = s
