@@ -75,11 +75,6 @@ const table = {
     title: 'Graph disposed',
     description: 'A run was started on a compiled graph after `dispose()`; load the graph again.',
   },
-  CLI_USAGE: {
-    title: 'Bad command-line arguments',
-    description:
-      '`weft graph run` was given an unknown flag, a malformed `--side NAME=JSON` or `--input STREAM=FILE`, or a JSON lines file with a bad line.',
-  },
 } as const satisfies Record<string, Info>;
 
 type Key = keyof typeof table;
