@@ -93,11 +93,15 @@ export class GraphInputs {
     state.bound = Timestamp.nextAllowedInStream(timestamp);
     const packet = new Packet(value, timestamp);
     if (state.pending.length > 0 || (run.fullCount > 0 && run.isThrottled(plan.throttleSlots))) {
-      return new Promise((resolve, reject) => {
+      const waiting = new Promise<void>((resolve, reject) => {
         state.pending.push({ packet, bound: state.bound, resolve, reject });
         this.pendingCount++;
         if (!run.looping) run.kickSoon(); // lets the scheduler notice a deadlock
       });
+      // It can only reject with the run's own error, which done() reports: a caller that did not
+      // await this promise must not crash the process with an unhandled rejection.
+      waiting.catch(() => {});
+      return waiting;
     }
     run.deliver(plan.stream, packet, state.bound);
     run.runLoop();
