@@ -97,6 +97,18 @@ describe('sampling through the graph', () => {
     for (const [i, s] of scores.entries()) expect(s).toBeCloseTo(beams[i]!, 3);
   });
 
+  it('beam search ends beams on stop strings and never returns one', async () => {
+    const beam = { ...base, max_tokens: 8, use_beam_search: true, best_of: 3, n: 3 };
+    const free = okBody(await runRequest(graph, 'completions', beam));
+    const text: string = free.choices[0].text;
+    const stop = text.slice(2, 4);
+    expect(stop).toHaveLength(2);
+    const stopped = okBody(await runRequest(graph, 'completions', { ...beam, stop: [stop] }));
+    expect(stopped.choices).toHaveLength(3);
+    for (const c of stopped.choices) expect(c.text).not.toContain(stop);
+    expect(stopped.choices.some((c: any) => c.finish_reason === 'stop')).toBe(true);
+  });
+
   it('logprobs: top_logprobs sorted, the chosen token present, and both API shapes', async () => {
     const comp = okBody(
       await runRequest(graph, 'completions', { ...base, max_tokens: 5, temperature: 0, logprobs: 3 }),

@@ -1,7 +1,8 @@
-import { defineCalculator } from '@weft/framework';
+import { defineCalculator, t } from '@weft/framework';
 import { BeamSearch } from '../sampling/beam-search.js';
 import { RequestSampler } from '../sampling/request-sampler.js';
 import { TokenSampler } from '../sampling/token-sampler.js';
+import { ChoiceDecoder } from './choice-decoder.js';
 import {
   type FinishedBeam,
   type GenerationJob,
@@ -9,6 +10,7 @@ import {
   type SampledRow,
   type StepSamples,
 } from './llm-packets.js';
+import type { TextDecoderSource } from './token-text.js';
 import { withExample } from './with-example.js';
 
 /**
@@ -22,6 +24,7 @@ import { withExample } from './with-example.js';
  * ```yaml
  * - calculator: SamplerCalculator
  *   input_stream: [JOB:job, LOGITS:logits]
+ *   input_side_packet: [TOKENIZER:tokenizer]
  *   output_stream: [SAMPLES:samples]
  * ```
  */
@@ -32,6 +35,7 @@ export const SamplerCalculator = defineCalculator({
     `
 - calculator: SamplerCalculator
   input_stream: [JOB:job, LOGITS:logits]
+  input_side_packet: [TOKENIZER:tokenizer]
   output_stream: [SAMPLES:samples]
 `,
   ),
@@ -42,16 +46,40 @@ export const SamplerCalculator = defineCalculator({
   outputs: {
     SAMPLES: { type: llmTypes.samples, description: 'sampled tokens, same timestamp as the logits' },
   },
+  inputSidePackets: {
+    TOKENIZER: {
+      type: t.named<TextDecoderSource>('LlmTokenizer'),
+      optional: true,
+      description:
+        'lets beam search end beams on stop strings (without it, stop strings only cut the final text)',
+    },
+  },
   options: { type: 'object', additionalProperties: false, properties: {} },
   create() {
     let job: GenerationJob | undefined;
     let sampler: RequestSampler | undefined;
     let beams: BeamSearch[] = [];
 
-    const start = (j: GenerationJob) => {
+    const start = (j: GenerationJob, tokenizer: TextDecoderSource | undefined) => {
       job = j;
       const p = j.options.params;
       if (p.beam) {
+        // A beam's text is decoded whole for each check: beams fork, incremental decoders do not.
+        const stopped =
+          tokenizer && p.stop.length > 0
+            ? (tokens: readonly number[]) => {
+                const d = new ChoiceDecoder(
+                  tokenizer.createStreamDecoder({ skipSpecialTokens: p.skipSpecialTokens }),
+                  p.stop,
+                  false,
+                );
+                for (const token of tokens) {
+                  d.push(token);
+                  if (d.stopped) return true;
+                }
+                return false;
+              }
+            : undefined;
         const tokenSampler = new TokenSampler(p, j.eosIds);
         beams = j.promptIds.map(
           (ids, i) =>
@@ -63,6 +91,7 @@ export const SamplerCalculator = defineCalculator({
                 eosIds: j.eosIds,
                 ignoreEos: p.ignoreEos,
                 logprobs: p.logprobs,
+                ...(stopped ? { stopped } : {}),
               },
               tokenSampler,
               ids,
@@ -79,7 +108,8 @@ export const SamplerCalculator = defineCalculator({
     return {
       process(ctx) {
         const jobPacket = ctx.input('JOB');
-        if (jobPacket) start(jobPacket.value);
+        if (jobPacket)
+          start(jobPacket.value, ctx.hasSidePacket('TOKENIZER') ? ctx.sidePacket('TOKENIZER') : undefined);
         const step = ctx.input('LOGITS')?.value;
         if (!step || !job) return;
         const V = step.vocab;

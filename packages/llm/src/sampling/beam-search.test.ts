@@ -14,10 +14,23 @@ const table: Record<number, number[]> = {
 };
 const rowFor = (last: number) => Float32Array.from(table[last]!, (p) => Math.log(p));
 
-function run(width: number, maxTokens: number, lengthPenalty = 1) {
+function run(
+  width: number,
+  maxTokens: number,
+  lengthPenalty = 1,
+  stopped?: (tokens: readonly number[]) => boolean,
+) {
   const sampler = new TokenSampler(DEFAULT_SAMPLING_PARAMS, [EOS]);
   const search = new BeamSearch(
-    { width, lengthPenalty, maxTokens, eosIds: [EOS], ignoreEos: false, logprobs: 0 },
+    {
+      width,
+      lengthPenalty,
+      maxTokens,
+      eosIds: [EOS],
+      ignoreEos: false,
+      logprobs: 0,
+      ...(stopped ? { stopped } : {}),
+    },
     sampler,
     [1, 2],
   );
@@ -57,5 +70,14 @@ describe('BeamSearch', () => {
     const results = run(2, 1).results(2);
     expect(results.map((r) => r.tokens)).toEqual([[0], [1]]);
     expect(results.every((r) => r.finishReason === 'length')).toBe(true);
+  });
+
+  it('ends a beam whose text reaches a stop string, like EOS', () => {
+    // "Stop" when a beam reads 1, 2: it finishes there (0.4 × 0.9 = 0.36) instead of paying for EOS.
+    const stopped = (tokens: readonly number[]) => tokens.join(',').includes('1,2');
+    const best = run(2, 10, 0, stopped).results(1)[0]!;
+    expect(best.tokens).toEqual([1, 2]);
+    expect(best.finishReason).toBe('stop');
+    expect(best.cumLogprob).toBeCloseTo(Math.log(0.36), 5);
   });
 });

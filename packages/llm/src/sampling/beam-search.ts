@@ -27,12 +27,14 @@ export interface BeamSearchOptions {
   readonly ignoreEos: boolean;
   /** undefined: no logprobs; else how many alternatives per token. */
   readonly logprobs: number | undefined;
+  /** True when a beam's tokens contain a stop string: the beam then ends like one ending in EOS. */
+  readonly stopped?: (tokens: readonly number[]) => boolean;
 }
 
 /**
  * Beam search over one prompt. Scores use the log-softmax of the processed logits (penalties,
- * bias and min_tokens apply; temperature and truncation do not). A beam that ends in EOS among the
- * best `width` candidates is finished; the search stops when no running beam can beat the worst
+ * bias and min_tokens apply; temperature and truncation do not). A beam that ends in EOS (or whose
+ * text reaches a stop string) among the best `width` candidates is finished; the search stops when no running beam can beat the worst
  * of the best `width` finished ones (Hugging Face's heuristic), or at `maxTokens`.
  */
 export class BeamSearch {
@@ -91,7 +93,7 @@ export class BeamSearch {
     const chosen: typeof cands = [];
     for (let rank = 0; rank < cands.length && chosen.length < W; rank++) {
       const c = cands[rank]!;
-      if (this.#eos.has(c.token)) {
+      if (this.#eos.has(c.token) || this.#o.stopped?.([...this.#running[c.row]!.tokens, c.token])) {
         if (rank < W) this.#finished.push(this.#hypothesis(this.#extend(c, logits, vocab), 'stop'));
       } else {
         chosen.push(c);
