@@ -418,6 +418,20 @@ describe('max_queue_size', () => {
     expect((await collect(run, 'out')).map(([ts]) => ts)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('applies closeInput after the packets still waiting for room', async () => {
+    const graph = await load(
+      'max_queue_size: 1\ninput_stream: [in]\noutput_stream: [out]\nnodes:\n  - calculator: TestSlow\n    input_stream: [IN:in]\n    output_stream: [OUT:out]\n    options: { ms: 2 }\n',
+      reg(),
+    );
+    const run = graph.start();
+    const adds = [0, 1, 2, 3].map((i) => run.addPacket('in', i, i));
+    run.closeInput('in');
+    await expect(run.addPacket('in', 9, 9)).rejects.toMatchObject({ code: 'WEFT_ERR_INPUT_CLOSED' });
+    await Promise.all(adds);
+    await run.done();
+    expect((await collect(run, 'out')).map(([ts]) => ts)).toEqual([0, 1, 2, 3]);
+  });
+
   it('throttles sources so that queues stay bounded', async () => {
     const Watch = defineCalculator({
       name: 'TestWatch',
