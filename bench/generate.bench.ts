@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -143,14 +144,31 @@ await bareDecodeRate(session, [prompt], 8);
 await ours(session, prompt, 8);
 await transformersRate(hf, prompt, 8);
 await engineRate(engine, [prompt], 8);
+const methods: [string, () => Promise<number>][] = [
+  ['bare loop, batch 1', () => bareDecodeRate(session, [prompt], TOKENS)],
+  ['weft generate()', () => ours(session, prompt, TOKENS)],
+  ['transformers.js generate', () => transformersRate(hf, prompt, TOKENS)],
+  ['engine, 1 sequence', () => engineRate(engine, [prompt], TOKENS)],
+  ['bare loop, batch 8', () => bareDecodeRate(session, batch8, TOKENS)],
+  ['engine, 8 concurrent', () => engineRate(engine, batch8, TOKENS)],
+];
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 for (let r = 0; r < ROUNDS; r++) {
-  record('bare loop, batch 1', await bareDecodeRate(session, [prompt], TOKENS));
-  record('weft generate()', await ours(session, prompt, TOKENS));
-  record('transformers.js generate', await transformersRate(hf, prompt, TOKENS));
-  record('engine, 1 sequence', await engineRate(engine, [prompt], TOKENS));
-  record('bare loop, batch 8', await bareDecodeRate(session, batch8, TOKENS));
-  record('engine, 8 concurrent', await engineRate(engine, batch8, TOKENS));
+  // Rotate the order each round so no method always runs right after the same neighbour.
+  for (let m = 0; m < methods.length; m++) {
+    const [name, run] = methods[(m + r) % methods.length]!;
+    record(name, await run());
+  }
 }
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (on 2 cores; ratios only mean something when it stays low)`,
+);
 await engine.close();
 await hf.model.dispose();
 await session.close();
