@@ -70,8 +70,9 @@ export const LlmExecutorCalculator = defineCalculator({
         const fail = (error: unknown, at: number) => {
           group?.finish();
           group = undefined;
-          if (ctx.signal.aborted) throw error;
-          if (ctx.outputCount('ERROR') > 0) ctx.output('ERROR').add(engineErrorResponse(error), at);
+          // Without an ERROR stream the run itself fails, so the error is never silently lost.
+          if (ctx.signal.aborted || ctx.outputCount('ERROR') === 0) throw error;
+          ctx.output('ERROR').add(engineErrorResponse(error), at);
           ctx.output('LOGITS').close();
         };
         const submitNext = (): boolean => {
@@ -112,6 +113,8 @@ export const LlmExecutorCalculator = defineCalculator({
             } else if (mine) {
               group.append(mine.tokens, mine.parents);
               slots = mine.slots;
+            } else {
+              return; // feedback for a prompt already finished: nothing to step
             }
           } else {
             return;
