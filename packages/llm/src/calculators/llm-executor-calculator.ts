@@ -4,6 +4,7 @@ import type { SequenceGroup } from '../engine/sequence-group.js';
 import { OpenAiError } from '../openai/openai-error.js';
 import { engineErrorResponse } from './engine-error-response.js';
 import { type GenerationJob, llmTypes } from './llm-packets.js';
+import { LlmRequestError } from './llm-request-error.js';
 import { withExample } from './with-example.js';
 
 /**
@@ -71,7 +72,10 @@ export const LlmExecutorCalculator = defineCalculator({
           group?.finish();
           group = undefined;
           // Without an ERROR stream the run itself fails, so the error is never silently lost.
-          if (ctx.signal.aborted || ctx.outputCount('ERROR') === 0) throw error;
+          if (ctx.signal.aborted) throw error;
+          if (ctx.outputCount('ERROR') === 0) {
+            throw error instanceof OpenAiError ? new LlmRequestError(error.message, error.status) : error;
+          }
           ctx.output('ERROR').add(engineErrorResponse(error), at);
           ctx.output('LOGITS').close();
         };
