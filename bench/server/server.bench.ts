@@ -138,6 +138,9 @@ try {
   );
   try {
     const url = await listen(weft, 'weft serve');
+    if ((await fetch(`${url}/v2/health/ready`)).status !== 200) {
+      throw new Error(`the graph did not load: ${await (await fetch(`${url}/v1/config`)).text()}`);
+    }
     const weftBody = {
       ...body,
       model: 'tiny-llama',

@@ -50,7 +50,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   abort.signal.addEventListener('abort', () => run.cancel(abort.signal.reason), { once: true });
   let keepAlive: NodeJS.Timeout | undefined;
   if (wantStream) {
-    keepAlive = setInterval(() => void sse.comment('keep-alive'), options.keepAliveMs);
+    keepAlive = setInterval(() => sse.comment('keep-alive').catch(() => {}), options.keepAliveMs);
     keepAlive.unref();
   }
   let answered = false;

@@ -37,6 +37,8 @@ export class SseWriter {
   }
 
   async #write(chunk: string): Promise<void> {
+    // A response already sent as JSON must not get SSE bytes appended.
+    if (!this.#open && this.res.headersSent) return;
     this.open();
     if (this.res.destroyed || this.res.writableEnded) return;
     if (this.res.write(chunk)) return;
