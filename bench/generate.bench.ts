@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startModuleWorker } from '../packages/llm/src/engine/module-worker.js';
 import { bareDecodeRate, Engine, ensureModelDir, generate, ModelSession } from '../packages/llm/src/index.js';
 
 const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
@@ -119,6 +120,23 @@ async function engineRate(engine: Engine, prompts: number[][], tokens: number): 
   return (prompts.length * tokens) / ((performance.now() - start) / 1000);
 }
 
+/** The bare loop in a worker thread, like the engine's onnxruntime. */
+async function openBareWorker(dir: string) {
+  const worker = startModuleWorker(import.meta.url, 'generate-bare-worker', { workerData: { dir, threads } });
+  await new Promise((resolve) => worker.once('message', resolve));
+  return {
+    rate: (prompts: number[][], tokens: number) =>
+      new Promise<number>((resolve) => {
+        worker.once('message', resolve);
+        worker.postMessage({ prompts, tokens });
+      }),
+    close: async () => {
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
+}
+
 function promptIds(vocab: number, length: number, salt: number): number[] {
   return Array.from({ length }, (_, i) => (i * 7919 + salt * 104729 + 13) % vocab);
 }
@@ -139,6 +157,7 @@ const record = (name: string, rate: number) => {
 };
 const hf = await openTransformers(dir);
 const engine = await Engine.start(dir, { threads, maxNumSeqs: 16 });
+const bareWorker = await openBareWorker(dir);
 // Warm-up (allocator, thread pools) before anything is timed.
 await bareDecodeRate(session, [prompt], 8);
 await ours(session, prompt, 8);
@@ -151,6 +170,8 @@ const methods: [string, () => Promise<number>][] = [
   ['engine, 1 sequence', () => engineRate(engine, [prompt], TOKENS)],
   ['bare loop, batch 8', () => bareDecodeRate(session, batch8, TOKENS)],
   ['engine, 8 concurrent', () => engineRate(engine, batch8, TOKENS)],
+  ['bare loop in a worker, batch 1', () => bareWorker.rate([prompt], TOKENS)],
+  ['bare loop in a worker, batch 8', () => bareWorker.rate(batch8, TOKENS)],
 ];
 console.log(
   `load average before: ${loadavg()
@@ -170,34 +191,30 @@ console.log(
     .join(' ')} (on 2 cores; ratios only mean something when it stays low)`,
 );
 await engine.close();
+await bareWorker.close();
 await hf.model.dispose();
 await session.close();
 
 const b1 = best['bare loop, batch 1']!;
 const b8 = best['bare loop, batch 8']!;
-const rows: [string, number, string][] = [
-  ['bare loop, batch 1', b1, '1.00 (limit)'],
-  [
-    'weft generate()',
-    best['weft generate()']!,
-    `${(best['weft generate()']! / b1).toFixed(3)} of bare batch 1`,
-  ],
-  [
-    'transformers.js generate',
-    best['transformers.js generate']!,
-    `${(best['transformers.js generate']! / b1).toFixed(3)} of bare batch 1`,
-  ],
+const w1 = best['bare loop in a worker, batch 1']!;
+const w8 = best['bare loop in a worker, batch 8']!;
+const of = (name: string, ref: number, refName: string) => `${(best[name]! / ref).toFixed(3)} of ${refName}`;
+const rows: [string, string][] = [
+  ['bare loop, batch 1', '1.00 (limit, main thread)'],
+  ['weft generate()', of('weft generate()', b1, 'bare batch 1')],
+  ['transformers.js generate', of('transformers.js generate', b1, 'bare batch 1')],
+  ['bare loop in a worker, batch 1', of('bare loop in a worker, batch 1', b1, 'bare batch 1')],
   [
     'engine, 1 sequence',
-    best['engine, 1 sequence']!,
-    `${(best['engine, 1 sequence']! / b1).toFixed(3)} of bare batch 1`,
+    `${of('engine, 1 sequence', b1, 'bare batch 1')}; ${of('engine, 1 sequence', w1, 'bare batch 1 in a worker')}`,
   ],
-  ['bare loop, batch 8', b8, `${(b8 / b1).toFixed(2)}x bare batch 1`],
+  ['bare loop, batch 8', `${(b8 / b1).toFixed(2)}x bare batch 1`],
+  ['bare loop in a worker, batch 8', of('bare loop in a worker, batch 8', b8, 'bare batch 8')],
   [
     'engine, 8 concurrent',
-    best['engine, 8 concurrent']!,
-    `${(best['engine, 8 concurrent']! / b8).toFixed(3)} of bare batch 8`,
+    `${of('engine, 8 concurrent', b8, 'bare batch 8')}; ${of('engine, 8 concurrent', w8, 'bare batch 8 in a worker')}`,
   ],
 ];
-for (const [name, rate, ratio] of rows)
-  console.log(`${name.padEnd(26)} ${rate.toFixed(1).padStart(8)} tok/s   ${ratio}`);
+for (const [name, ratio] of rows)
+  console.log(`${name.padEnd(31)} ${best[name]!.toFixed(1).padStart(8)} tok/s   ${ratio}`);
