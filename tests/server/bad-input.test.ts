@@ -58,7 +58,8 @@ const cases: Case[] = [
     code: 'request_too_large',
   },
   { name: 'missing model', body: { prompt: 'hello' }, ...invalid('model', 'missing_model') },
-  { name: 'model not a string', body: completion({ model: 7 }), ...invalid('model', 'missing_model') },
+  { name: 'model not a string', body: completion({ model: 7 }), ...invalid('model', 'invalid_type') },
+  { name: 'model empty', body: completion({ model: '' }), ...invalid('model') },
   {
     name: 'unknown model',
     body: completion({ model: 'gpt-9' }),

@@ -79,12 +79,13 @@ export const httpErrors = {
       type: 'invalid_request_error',
       code: 'request_too_large',
     }),
-  invalidParameter: (param: string, message: string) =>
+  /** `code`: `missing_model`, `invalid_type` or `invalid_value` (the LLM graph's codes for the same cases). */
+  invalidParameter: (param: string, message: string, code = 'invalid_value') =>
     new HttpError(message, {
       status: 400,
       weftCode: 'WEFT_ERR_SERVER_INVALID_PARAMETER',
       type: 'invalid_request_error',
-      code: param === 'model' ? 'missing_model' : 'invalid_value',
+      code,
       param,
     }),
   modelNotFound: (model: string, served: readonly string[]) =>

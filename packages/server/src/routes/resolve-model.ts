@@ -14,12 +14,21 @@ export function resolveModel(
     throw httpErrors.invalidParameter(
       'model',
       'you must provide a model parameter: a served model name such as "tiny-llama" (GET /v3/models lists them)',
+      'missing_model',
     );
   }
-  if (typeof model !== 'string' || model.length === 0) {
+  // Same wording and codes as the LLM graph's request validation, so clients see one style.
+  if (typeof model !== 'string') {
     throw httpErrors.invalidParameter(
       'model',
-      `model must be a non-empty string, got ${JSON.stringify(model)}; GET /v3/models lists the served names`,
+      `Invalid type for 'model': expected a string, but got ${describe(model)}.`,
+      'invalid_type',
+    );
+  }
+  if (model.length === 0) {
+    throw httpErrors.invalidParameter(
+      'model',
+      'Invalid value for \'model\': "" is empty; GET /v3/models lists the served names.',
     );
   }
   const found = graphs.lookup(model);
@@ -32,4 +41,11 @@ export function resolveModel(
     model,
     graphs.models().map((m) => m.name),
   );
+}
+
+/** `a number (5)`, `a boolean (true)`, `an array`, `an object`: how the LLM graph describes wrong values. */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value} (${JSON.stringify(value)})`;
 }
