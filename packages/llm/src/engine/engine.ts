@@ -78,6 +78,10 @@ export class Engine implements GroupHost {
   private prompted = 0;
   private readonly timing: Timing = { ttftSum: 0, ttftCount: 0, tpotSum: 0, tpotCount: 0 };
   private nextId = 1;
+  /** Abort-listener removals, run when their group finishes. */
+  private readonly finishHooks = new Map<SequenceGroup, () => void>();
+  /** Commands of the current turn, posted together by `flush`. */
+  private readonly outbox: EngineCommand[] = [];
   private closed = false;
   private failure: EngineWorkerError | undefined;
   private exited: Promise<void>;
@@ -215,8 +219,6 @@ export class Engine implements GroupHost {
     this.pump();
   }
 
-  private readonly finishHooks = new Map<SequenceGroup, () => void>();
-
   private detachOnFinish(group: SequenceGroup, hook: () => void): void {
     this.finishHooks.set(group, hook);
   }
@@ -247,7 +249,6 @@ export class Engine implements GroupHost {
     if (this.outbox.length === 1) queueMicrotask(this.flush);
   }
 
-  private readonly outbox: EngineCommand[] = [];
   private readonly flush = (): void => {
     this.port.postMessage(this.outbox.splice(0));
     Atomics.add(this.wake, 0, 1);
