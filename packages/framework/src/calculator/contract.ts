@@ -109,6 +109,8 @@ export interface CalculatorContext<
 
 /** Returned by a source's `process` to say it has no more packets (MediaPipe tool::StatusStop). */
 export const Stop: unique symbol = Symbol('weft.Stop');
+// `void` (not undefined) so calculators may declare `process(ctx) {...}` without returning anything.
+// biome-ignore lint/suspicious/noConfusingVoidType: see above
 export type ProcessResult = void | typeof Stop | Promise<void | typeof Stop>;
 
 /** One calculator instance: created fresh for every graph run. All methods optional. */
@@ -133,11 +135,14 @@ export interface CalculatorDefinition<
  * Declares a calculator. Types of `ctx.input(...)`, `ctx.output(...)`, side packets and options
  * are inferred from the contract.
  */
+/** The contract of a calculator without ports of some kind (`{}`: no keys, so no tag type-checks). */
+type NoPorts = Readonly<Record<never, PortSpec<any>>>;
+
 export function defineCalculator<
-  const I extends PortMap = {},
-  const O extends PortMap = {},
-  const IS extends PortMap = {},
-  const OS extends PortMap = {},
+  const I extends PortMap = NoPorts,
+  const O extends PortMap = NoPorts,
+  const IS extends PortMap = NoPorts,
+  const OS extends PortMap = NoPorts,
   const S extends JSONSchema = { type: 'object'; additionalProperties: false },
 >(definition: CalculatorDefinition<I, O, IS, OS, S>): CalculatorDefinition<I, O, IS, OS, S> {
   return Object.freeze(definition);
