@@ -109,7 +109,7 @@ async function client(id: number, deadline: number): Promise<void> {
       if (kind === 0) {
         counts.invalid++;
         result = await streamRequest(url, undefined, {
-          rawBody: INVALID_BODIES[(id + i) % INVALID_BODIES.length]!,
+          rawBody: INVALID_BODIES[counts.invalid % INVALID_BODIES.length]!,
         });
         if (result.status >= 400 && result.status < 500) counts.invalidOk++;
         else failures.push(`invalid body answered ${result.status}`);
