@@ -94,4 +94,24 @@ describe('hot reload of graphs/', () => {
     const models = (await getJson(`${server.url}/v3/models`)).body.data.map((m: { id: string }) => m.id);
     expect(models).toEqual(['echo', 'fresh-model']);
   });
+
+  it('turns readiness to 503 while a new graph fails to load, and answers its model with 503', async () => {
+    const file = join(server.dir, 'broken.yaml');
+    await writeFile(file, 'name: broken-model\nnodes:\n  - calculator: NoSuchCalculator\n');
+    await waitFor(async () =>
+      (await config()).some((g) => g.name === 'broken-model' && g.state === 'failed'),
+    );
+    const ready = await getJson(`${server.url}/v2/health/ready`);
+    expect(ready).toEqual({
+      status: 503,
+      body: { ready: false, not_ready: [{ name: 'broken-model', state: 'failed' }] },
+    });
+    const broken = (await config()).find((g) => g.name === 'broken-model')!;
+    expect(String(broken.last_error)).toContain(`${file}:3:`);
+    const res = await ask('broken-model', 'x');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'model_not_ready', param: 'model', type: 'server_error' });
+    await unlink(file);
+    await waitFor(async () => (await fetch(`${server.url}/v2/health/ready`)).status === 200);
+  });
 });
