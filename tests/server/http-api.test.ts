@@ -109,8 +109,9 @@ describe('POST /v3/completions and /v3/chat/completions', () => {
     expect(res.status).toBe(500);
     expect(res.body.error.type).toBe('server_error');
     expect(res.body.error.code).toBe('graph_failed');
-    expect(res.body.error.message).toContain('node "responder" (TestResponderCalculator)');
-    expect(res.body.error.message).toContain('the prompt asked the responder to fail');
+    expect(res.body.error.message).toBe(
+      'node "responder" (TestResponderCalculator) failed in process in graph "echo": the prompt asked the responder to fail (WEFT_ERR_SERVER_GRAPH_FAILED)',
+    );
     expect(res.body.error.message).not.toMatch(/\n\s+at /);
   });
 
