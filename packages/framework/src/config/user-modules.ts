@@ -75,14 +75,14 @@ export function resolvePackage(spec: string, dir: string): string | undefined {
 let tsxRegistered: Promise<boolean> | undefined;
 
 /**
- * Registers tsx's loader once, when it is installed, so graphs can load `.ts` calculator modules on
- * a plain `node` (Node 20 cannot strip types). Returns false when tsx is not available.
+ * Registers tsx's loader once so graphs can load `.ts` calculator modules on a plain `node` (Node 20
+ * cannot strip types). tsx is a dependency of this package; it is imported lazily so graphs that
+ * list only `.js` modules never load it. Returns false when it cannot be loaded (e.g. pruned).
  */
 function registerTypeScriptLoader(): Promise<boolean> {
   tsxRegistered ??= (async () => {
     try {
-      const api = 'tsx/esm/api'; // a variable: tsx is optional, so the type checker must not resolve it
-      const { register } = (await import(api)) as { register: () => unknown };
+      const { register } = await import('tsx/esm/api');
       register();
       return true;
     } catch {
