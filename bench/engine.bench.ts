@@ -10,56 +10,33 @@
  *
  * Runs the built packages (`dist/`, as `pnpm install` or `pnpm build` leave them), like production.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   CalculatorRegistry,
   type CompiledGraph,
   loadGraphFromString,
 } from '../packages/framework/dist/index.js';
 import { ensureModelDir, ModelSession, registerLlmCalculators } from '../packages/llm/dist/index.js';
+import { benchModel, decodeBenchArgs, repo, rerunWithMalloc } from './bench-setup.js';
 
-// glibc reads these at start-up only, so re-run ourselves with them set (DESIGN.md: large runs ~10x faster).
-if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
-  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env,
-  });
-  process.exit(child.status ?? 1);
-}
+rerunWithMalloc();
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    threads: { type: 'string', default: '2' },
-    tokens: { type: 'string', default: '128' },
-    prompt: { type: 'string', default: '32' },
-    rounds: { type: 'string', default: '2' },
-  },
-});
-const THREADS = Number(values.threads);
-const TOKENS = Number(values.tokens);
-const PROMPT = Number(values.prompt);
-const ROUNDS = Number(values.rounds);
-const repo = fileURLToPath(new URL('../', import.meta.url));
+const {
+  model: modelArg,
+  threads: THREADS,
+  tokens: TOKENS,
+  prompt: PROMPT,
+  rounds: ROUNDS,
+} = decodeBenchArgs({ rounds: 2 });
 // onnxruntime-node is a dependency of @weft/llm, not of the repository root: load it from there.
 type Tensor = ModelSession['session'] extends { run(f: any): Promise<Record<string, infer T>> } ? T : never;
 const ort = createRequire(join(repo, 'packages', 'llm', 'package.json'))('onnxruntime-node') as {
   Tensor: new (type: string, data: unknown, dims: readonly number[]) => Tensor;
 };
 
-const dir = values.model
-  ? resolve(values.model)
-  : await ensureModelDir(join(repo, '.weft', 'models', 'llama-bench-0'), {
-      arch: 'llama',
-      preset: 'bench',
-      seed: 0,
-    });
+const dir = modelArg ? resolve(modelArg) : await ensureModelDir(benchModel.dir, benchModel.spec);
 
 const promptOf = (vocab: number, salt: number): number[] =>
   Array.from({ length: PROMPT }, (_, i) => (i * 131 + salt * 977 + 7) % Math.min(vocab, 800));

@@ -7,48 +7,28 @@
  *
  *   pnpm bench:generate [--model DIR] [--threads 2] [--tokens 128] [--rounds 3] [--prompt 32]
  */
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { startModuleWorker } from '../packages/llm/src/engine/module-worker.js';
 import { bareDecodeRate, Engine, ensureModelDir, generate, ModelSession } from '../packages/llm/src/index.js';
+import { benchModel, decodeBenchArgs, printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
 
-const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
-// glibc reads these at process start, so set them by re-running ourselves (DESIGN.md: ~10x on big runs).
-if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, ...MALLOC },
-  });
-  process.exit(child.status ?? 1);
-}
+rerunWithMalloc();
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    threads: { type: 'string', default: '2' },
-    tokens: { type: 'string', default: '128' },
-    rounds: { type: 'string', default: '3' },
-    prompt: { type: 'string', default: '32' },
-  },
-});
-const threads = Number(values.threads);
-const TOKENS = Number(values.tokens);
-const ROUNDS = Number(values.rounds);
-const PROMPT = Number(values.prompt);
-const repo = fileURLToPath(new URL('../', import.meta.url));
+const {
+  model: modelArg,
+  threads,
+  tokens: TOKENS,
+  rounds: ROUNDS,
+  prompt: PROMPT,
+} = decodeBenchArgs({ rounds: 3 });
 
 async function modelDir(): Promise<string> {
-  if (values.model) return resolve(values.model);
-  const dir = join(repo, '.weft', 'models', 'llama-bench-0');
+  if (modelArg) return resolve(modelArg);
   let last = '';
-  return ensureModelDir(dir, {
-    arch: 'llama',
-    preset: 'bench',
-    seed: 0,
+  return ensureModelDir(benchModel.dir, {
+    ...benchModel.spec,
     onProgress: (p: unknown) => {
       const line = JSON.stringify(p);
       if (line !== last) process.stderr.write(`\rbuilding bench model: ${line.slice(0, 100)}`);
@@ -173,11 +153,7 @@ const methods: [string, () => Promise<number>][] = [
   ['bare loop in a worker, batch 1', () => bareWorker.rate([prompt], TOKENS)],
   ['bare loop in a worker, batch 8', () => bareWorker.rate(batch8, TOKENS)],
 ];
-console.log(
-  `load average before: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
+printLoadAverage('before');
 for (let r = 0; r < ROUNDS; r++) {
   // Rotate the order each round so no method always runs right after the same neighbour.
   for (let m = 0; m < methods.length; m++) {
@@ -185,11 +161,7 @@ for (let r = 0; r < ROUNDS; r++) {
     record(name, await run());
   }
 }
-console.log(
-  `load average after: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} (on 2 cores; ratios only mean something when it stays low)`,
-);
+printLoadAverage('after', ' (on 2 cores; ratios only mean something when it stays low)');
 await engine.close();
 await bareWorker.close();
 await hf.model.dispose();

@@ -12,11 +12,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureModelDir } from '../../packages/llm/dist/index.js';
+import { benchModel, MALLOC, repo } from '../bench-setup.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '2' },
@@ -29,8 +28,6 @@ const THREADS = Number(values.threads);
 const TOKENS = Number(values.tokens);
 const REQUESTS = Number(values.requests);
 const PROMPT = 'Once upon a time there was a little girl who lived in a village near the forest.';
-// glibc reads these at start-up only (DESIGN.md: large ONNX runs ~10x faster with them); both servers get them.
-const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
 
 async function listen(child: ChildProcess, name: string): Promise<string> {
   let out = '';
@@ -114,13 +111,7 @@ async function measure(url: string, clients: number, body: object) {
   };
 }
 
-const modelDir = values.model
-  ? resolve(values.model)
-  : await ensureModelDir(join(repo, '.weft', 'models', 'llama-bench-0'), {
-      arch: 'llama',
-      preset: 'bench',
-      seed: 0,
-    });
+const modelDir = values.model ? resolve(values.model) : await ensureModelDir(benchModel.dir, benchModel.spec);
 const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
   /model_dir: \.\.\/models\/tiny-llama/,
   `model_dir: ${JSON.stringify(modelDir)}, threads: ${THREADS}`,

@@ -1,49 +1,32 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from '@weft/framework';
 import { ensureModelDir } from '@weft/llm';
-import { type RunningServer, serveCommand } from '@weft/server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedWeft, serveWeft } from '../../tests/examples/serve-weft.js';
 import { streamChat } from './chat-client.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const stop = new AbortController();
-let stdout = '';
-let server: RunningServer;
-let exited: Promise<number>;
+let weft: ServedWeft;
 let client: OpenAI;
 
 beforeAll(async () => {
   // graphs/tiny-llama.yaml serves models/tiny-llama; build it as `pnpm start` would.
   await ensureModelDir(join(root, 'models', 'tiny-llama'), { arch: 'llama', preset: 'tiny', seed: 0 });
-  const io: CliIo = {
-    cwd: root,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: () => {},
-  };
-  // `weft serve --graphs graphs --port 0 --api-key secret`, in-process so the test can stop it.
-  server = await new Promise<RunningServer>((resolve, reject) => {
-    exited = serveCommand(
-      ['--graphs', 'graphs', '--port', '0', '--api-key', 'secret', '--log-level', 'warn'],
-      io,
-      { signal: stop.signal, onListening: resolve },
-    );
-    exited.then((code) => reject(new Error(`weft serve exited with ${code} before listening`)), reject);
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v3`, apiKey: 'secret', maxRetries: 0 });
+  weft = await serveWeft(
+    ['--graphs', 'graphs', '--port', '0', '--api-key', 'secret', '--log-level', 'warn'],
+    root,
+  );
+  client = new OpenAI({ baseURL: `${weft.url}/v3`, apiKey: 'secret', maxRetries: 0 });
 });
 
 afterAll(async () => {
-  stop.abort();
-  expect(await exited).toBe(0);
+  expect(await weft.stop()).toBe(0);
 });
 
 describe('05-serve-openai', () => {
   it('serves graphs/ and lists each graph as a model', async () => {
-    expect(stdout).toBe(`listening on ${server.url}\n`);
+    expect(weft.stdout()).toBe(`listening on ${weft.url}\n`);
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain('tiny-llama');
   });
@@ -69,7 +52,7 @@ describe('05-serve-openai', () => {
   });
 
   it('works with the SDK default /v1 base URL and rejects a wrong key with AuthenticationError', async () => {
-    const v1 = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'secret', maxRetries: 0 });
+    const v1 = new OpenAI({ baseURL: `${weft.url}/v1`, apiKey: 'secret', maxRetries: 0 });
     const completion = await v1.completions.create({
       model: 'tiny-llama',
       prompt: 'Hi',
@@ -77,7 +60,7 @@ describe('05-serve-openai', () => {
       temperature: 0,
     });
     expect(completion.usage?.completion_tokens).toBe(3);
-    const wrong = new OpenAI({ baseURL: `${server.url}/v3`, apiKey: 'nope', maxRetries: 0 });
+    const wrong = new OpenAI({ baseURL: `${weft.url}/v3`, apiKey: 'nope', maxRetries: 0 });
     await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 });

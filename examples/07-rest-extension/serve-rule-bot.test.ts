@@ -1,45 +1,29 @@
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from '@weft/framework';
-import { type RunningServer, serveCommand } from '@weft/server';
 import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedWeft, serveWeft } from '../../tests/examples/serve-weft.js';
 
 // `weft serve --graphs examples/07-rest-extension/graphs --port 0`, in-process so the test can stop it.
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const stop = new AbortController();
-let stdout = '';
-let server: RunningServer;
-let exited: Promise<number>;
+let weft: ServedWeft;
 let client: OpenAI;
 
 beforeAll(async () => {
-  const io: CliIo = {
-    cwd: root,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: () => {}, // JSON request logs
-  };
-  server = await new Promise<RunningServer>((resolve, reject) => {
-    exited = serveCommand(
-      ['--graphs', 'examples/07-rest-extension/graphs', '--port', '0', '--log-level', 'warn'],
-      io,
-      { signal: stop.signal, onListening: resolve },
-    );
-    exited.then((code) => reject(new Error(`weft serve exited with ${code} before listening`)), reject);
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v3`, apiKey: 'unused', maxRetries: 0 });
+  weft = await serveWeft(
+    ['--graphs', 'examples/07-rest-extension/graphs', '--port', '0', '--log-level', 'warn'],
+    root,
+  );
+  client = new OpenAI({ baseURL: `${weft.url}/v3`, apiKey: 'unused', maxRetries: 0 });
 });
 
 afterAll(async () => {
-  stop.abort();
-  expect(await exited).toBe(0);
+  expect(await weft.stop()).toBe(0);
 });
 
 describe('07-rest-extension: a rule bot served through weft serve', () => {
   it('prints exactly the listening line', () => {
-    expect(stdout).toBe(`listening on ${server.url}\n`);
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(weft.stdout()).toBe(`listening on ${weft.url}\n`);
+    expect(weft.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('lists the graph as a model', async () => {

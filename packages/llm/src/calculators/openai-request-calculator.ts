@@ -8,14 +8,8 @@ import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { renderChatPrompt } from './chat-prompt.js';
-import {
-  type LlmRequest,
-  type LlmResponse,
-  llmTypes,
-  type PromptInput,
-  type ValidatedRequest,
-} from './llm-packets.js';
-import { LlmRequestError } from './llm-request-error.js';
+import { type LlmRequest, llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
+import { runRequestStage } from './request-stage.js';
 import { withExample } from './with-example.js';
 
 /**
@@ -56,29 +50,16 @@ export const OpenAiRequestCalculator = defineCalculator({
   options: { type: 'object', additionalProperties: false, properties: {} },
   create() {
     return {
-      process(ctx) {
+      async process(ctx) {
         const request = ctx.input('REQUEST')?.value;
         if (!request) return;
-        let result: ValidatedRequest | LlmResponse;
-        try {
-          result = validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO'));
-        } catch (error) {
-          if (!(error instanceof OpenAiError)) throw error;
-          result = { status: error.status, body: error.toBody() };
-        }
-        if ('status' in result) {
-          if (ctx.outputCount('ERROR') === 0)
-            throw new LlmRequestError(
-              (result.body as { error: { message: string } }).error.message,
-              result.status,
-            );
-          ctx.output('ERROR').add(result);
-        } else {
-          ctx.output('REQUEST').add(result);
-        }
-        // One request per run: closing now lets every consumer settle at once.
-        ctx.output('REQUEST').close();
-        if (ctx.outputCount('ERROR') > 0) ctx.output('ERROR').close();
+        await runRequestStage(
+          {
+            result: ctx.output('REQUEST'),
+            error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
+          },
+          () => validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO')),
+        );
       },
     };
   },

@@ -2,8 +2,8 @@ import { defineCalculator, t } from '@weft/framework';
 import type { ModelInfo } from '../model/model-info.js';
 import { OpenAiError } from '../openai/openai-error.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
-import { type GenerationJob, type LlmResponse, llmTypes, type ValidatedRequest } from './llm-packets.js';
-import { LlmRequestError } from './llm-request-error.js';
+import { type GenerationJob, llmTypes, type ValidatedRequest } from './llm-packets.js';
+import { runRequestStage } from './request-stage.js';
 import { withExample } from './with-example.js';
 
 const modelInfoType = t.named<ModelInfo>('LlmModelInfo');
@@ -46,28 +46,13 @@ export const TokenizerCalculator = defineCalculator({
       async process(ctx) {
         const req = ctx.input('REQUEST')?.value;
         if (!req) return;
-        const tokenizer = ctx.sidePacket('TOKENIZER');
-        const info = ctx.sidePacket('MODEL_INFO');
-        let result: GenerationJob | LlmResponse;
-        try {
-          result = await tokenize(req, tokenizer, info);
-        } catch (error) {
-          if (!(error instanceof OpenAiError)) throw error;
-          result = { status: error.status, body: error.toBody() };
-        }
-        if ('status' in result) {
-          if (ctx.outputCount('ERROR') === 0)
-            throw new LlmRequestError(
-              (result.body as { error: { message: string } }).error.message,
-              result.status,
-            );
-          ctx.output('ERROR').add(result);
-        } else {
-          ctx.output('JOB').add(result);
-        }
-        // One request per run: closing now lets every consumer settle without waiting for the graph input to close.
-        ctx.output('JOB').close();
-        if (ctx.outputCount('ERROR') > 0) ctx.output('ERROR').close();
+        await runRequestStage(
+          {
+            result: ctx.output('JOB'),
+            error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
+          },
+          () => tokenize(req, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO')),
+        );
       },
     };
   },
