@@ -109,10 +109,6 @@ export const BannedWordGuardCalculator = defineCalculator({
   },
 });
 
-// OpenAI's finish reason for filtered content; the LLM package's type lists only the reasons the
-// model itself produces, and the response calculator passes the value through as is.
-const CONTENT_FILTER = 'content_filter' as ChoiceDelta['finishReason'];
-
 /**
  * Runs each delta through its choice's scanner. On a hit the whole request ends: the closing
  * deltas give every choice still open what it held back and `content_filter`.
@@ -131,7 +127,7 @@ function filter(
         index,
         text,
         logprobs: [],
-        finishReason: CONTENT_FILTER,
+        finishReason: 'content_filter',
       });
       open.delete(d.index);
       const others = [...open.entries()].map(([index, other]) => close(index, other.flush()));

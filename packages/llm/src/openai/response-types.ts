@@ -13,7 +13,11 @@ export interface LogprobEntry extends TokenLogprob {
   readonly top: readonly TokenLogprob[];
 }
 
-export type FinishReason = 'stop' | 'length';
+/**
+ * OpenAI's `finish_reason`: `stop` (EOS or a stop string) and `length` come from generation;
+ * `content_filter` is for calculators that cut a choice short (e.g. a guard on the text).
+ */
+export type FinishReason = 'stop' | 'length' | 'content_filter';
 
 export interface Usage {
   prompt_tokens: number;
