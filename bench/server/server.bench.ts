@@ -1,12 +1,15 @@
 /**
  * `pnpm bench:server`: Weft (`weft serve`, graphs/tiny-llama.yaml on the `bench` preset model) against
  * transformers.js `generate` behind a small express handler (transformers-server.ts), same model and
- * threads, each in its own process, measured one after the other. At 1 and 8 concurrent streaming
- * clients: generated tokens/s and time to first token p50/p99, and their ratios (Weft / transformers.js
- * for tokens/s; transformers.js / Weft for TTFT, so > 1 means Weft is better in both).
- * Goals: ≥ 0.95x tokens/s at 1 client, ≥ 3.5x at 8.
+ * threads, each in its own process. Both servers stay up and are measured side by side in alternating
+ * rounds (weft c=1, transformers.js c=1, weft c=1, ... then the same at c=8), so a burst of load on
+ * the shared machine does not fall on one side only; the load average is printed before and after.
+ * At 1 and 8 concurrent streaming clients: generated tokens/s (each round, best, median) and time to
+ * first token p50/p99 over all rounds, and their ratios (Weft / transformers.js for tokens/s;
+ * transformers.js / Weft for TTFT, so > 1 means Weft is better in both).
+ * Goals (best rounds): ≥ 0.95x tokens/s at 1 client, ≥ 3.5x at 8.
  *
- *   pnpm build && pnpm bench:server [--threads 2] [--tokens 64] [--requests 3] [--model DIR]
+ *   pnpm build && pnpm bench:server [--threads 2] [--tokens 64] [--requests 3] [--rounds 3] [--model DIR]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,19 +17,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureModelDir } from '../../packages/llm/dist/index.js';
-import { benchModel, MALLOC, repo } from '../bench-setup.js';
+import { benchModel, MALLOC, printLoadAverage, repo } from '../bench-setup.js';
 
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '2' },
     tokens: { type: 'string', default: '64' },
     requests: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
     model: { type: 'string' },
   },
 });
 const THREADS = Number(values.threads);
 const TOKENS = Number(values.tokens);
 const REQUESTS = Number(values.requests);
+const ROUNDS = Number(values.rounds);
 const PROMPT = 'Once upon a time there was a little girl who lived in a village near the forest.';
 
 async function listen(child: ChildProcess, name: string): Promise<string> {
@@ -91,9 +96,13 @@ async function streamOnce(url: string, body: object): Promise<Sample> {
   return { tokens, ttftMs: ttftMs ?? Number.NaN };
 }
 
+interface Round {
+  readonly tokensPerSecond: number;
+  readonly ttftsMs: readonly number[];
+}
+
 /** `clients` concurrent clients, each sending `REQUESTS` requests back to back. */
-async function measure(url: string, clients: number, body: object) {
-  await streamOnce(url, body); // warm-up
+async function measure(url: string, clients: number, body: object): Promise<Round> {
   const samples: Sample[] = [];
   const started = performance.now();
   await Promise.all(
@@ -102,10 +111,22 @@ async function measure(url: string, clients: number, body: object) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const ttfts = samples.map((s) => s.ttftMs).sort((a, b) => a - b);
-  const at = (p: number) => ttfts[Math.min(ttfts.length - 1, Math.floor(p * ttfts.length))]!;
   return {
     tokensPerSecond: samples.reduce((n, s) => n + s.tokens, 0) / seconds,
+    ttftsMs: samples.map((s) => s.ttftMs),
+  };
+}
+
+/** Best and median tokens/s of the rounds; TTFT percentiles over every request of every round. */
+function summarize(rounds: readonly Round[]) {
+  const rates = rounds.map((r) => r.tokensPerSecond).sort((a, b) => a - b);
+  const ttfts = rounds.flatMap((r) => r.ttftsMs).sort((a, b) => a - b);
+  const at = (p: number) => ttfts[Math.min(ttfts.length - 1, Math.floor(p * ttfts.length))]!;
+  const mid = rates.length >> 1;
+  return {
+    rounds: rounds.map((r) => r.tokensPerSecond),
+    best: rates[rates.length - 1]!,
+    median: rates.length % 2 ? rates[mid]! : (rates[mid - 1]! + rates[mid]!) / 2,
     p50: at(0.5),
     p99: at(0.99),
   };
@@ -120,28 +141,17 @@ const dir = await mkdtemp(join(tmpdir(), 'weft-bench-server-'));
 await writeFile(join(dir, 'tiny-llama.yaml'), graph);
 
 const body = { prompt: PROMPT, max_tokens: TOKENS, temperature: 0, stream: true };
-const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+const weftBody = { ...body, model: 'tiny-llama', ignore_eos: true, stream_options: { include_usage: true } };
+const sides = ['weft', 'transformers.js'] as const;
+const rounds = new Map<string, Round[]>();
+const servers: ChildProcess[] = [];
 try {
   const weft = spawn(
     process.execPath,
     ['packages/server/dist/cli/main.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
-  try {
-    const url = await listen(weft, 'weft serve');
-    if ((await fetch(`${url}/v2/health/ready`)).status !== 200) {
-      throw new Error(`the graph did not load: ${await (await fetch(`${url}/v1/config`)).text()}`);
-    }
-    const weftBody = {
-      ...body,
-      model: 'tiny-llama',
-      ignore_eos: true,
-      stream_options: { include_usage: true },
-    };
-    for (const c of [1, 8]) results[`weft c=${c}`] = await measure(url, c, weftBody);
-  } finally {
-    await stop(weft);
-  }
+  servers.push(weft);
   const hf = spawn(
     process.execPath,
     [
@@ -155,31 +165,52 @@ try {
     ],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
-  try {
-    const url = await listen(hf, 'transformers-server');
-    for (const c of [1, 8]) results[`transformers.js c=${c}`] = await measure(url, c, body);
-  } finally {
-    await stop(hf);
+  servers.push(hf);
+  const [weftUrl, hfUrl] = await Promise.all([listen(weft, 'weft serve'), listen(hf, 'transformers-server')]);
+  if ((await fetch(`${weftUrl}/v2/health/ready`)).status !== 200) {
+    throw new Error(`the graph did not load: ${await (await fetch(`${weftUrl}/v1/config`)).text()}`);
   }
+  const target: Record<(typeof sides)[number], { url: string; body: object }> = {
+    weft: { url: weftUrl, body: weftBody },
+    'transformers.js': { url: hfUrl, body },
+  };
+  for (const side of sides) await streamOnce(target[side].url, target[side].body); // warm-up
+  printLoadAverage('before');
+  for (const c of [1, 8]) {
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const side of sides) {
+        const key = `${side} c=${c}`;
+        rounds.set(key, [...(rounds.get(key) ?? []), await measure(target[side].url, c, target[side].body)]);
+      }
+    }
+  }
+  printLoadAverage('after', ' (ratios only mean something when it stays low)');
 } finally {
+  await Promise.all(servers.map(stop));
   await rm(dir, { recursive: true, force: true });
 }
 
 console.log(
-  `model ${modelDir}; threads ${THREADS}; ${TOKENS} new tokens (greedy); ${REQUESTS} requests per client`,
+  `model ${modelDir}; threads ${THREADS}; ${TOKENS} new tokens (greedy); ${REQUESTS} requests per client; ${ROUNDS} alternating rounds`,
 );
-for (const [name, r] of Object.entries(results)) {
-  console.log(
-    `${name.padEnd(20)} ${r.tokensPerSecond.toFixed(1).padStart(7)} tokens/s   TTFT p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms`,
-  );
-}
+const fmt = (n: number) => n.toFixed(1).padStart(6);
 for (const c of [1, 8]) {
-  const w = results[`weft c=${c}`]!;
-  const h = results[`transformers.js c=${c}`]!;
+  const [w, h] = sides.map((side) => summarize(rounds.get(`${side} c=${c}`)!)) as [
+    ReturnType<typeof summarize>,
+    ReturnType<typeof summarize>,
+  ];
+  for (const [side, r] of [
+    [sides[0], w],
+    [sides[1], h],
+  ] as const) {
+    console.log(
+      `${`${side} c=${c}`.padEnd(20)} tokens/s rounds ${r.rounds.map(fmt).join(' ')}  best ${fmt(r.best)}  median ${fmt(r.median)}   TTFT p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms`,
+    );
+  }
   const goal = c === 1 ? 0.95 : 3.5;
-  const ratio = w.tokensPerSecond / h.tokensPerSecond;
+  const ratio = w.best / h.best;
   console.log(
-    `c=${c}: tokens/s ratio ${ratio.toFixed(2)}x (goal ≥ ${goal}x ${ratio >= goal ? 'met' : 'NOT met'}), ` +
+    `c=${c}: tokens/s ratio best ${ratio.toFixed(2)}x (goal ≥ ${goal}x ${ratio >= goal ? 'met' : 'NOT met'}), median ${(w.median / h.median).toFixed(2)}x; ` +
       `TTFT ratio (transformers.js / Weft) p50 ${(h.p50 / w.p50).toFixed(2)}x p99 ${(h.p99 / w.p99).toFixed(2)}x`,
   );
 }
