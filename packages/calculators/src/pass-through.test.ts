@@ -35,13 +35,43 @@ describe('PassThroughCalculator', () => {
     expect(runner.outputValues('b')[0]).toBe(payload);
   });
 
-  test('refuses unequal input and output counts when the run starts', async () => {
+  test('forwards tagged ports TAG:i to TAG:i, with untagged ports alongside (MediaPipe any-tag ports)', async () => {
     const runner = new CalculatorRunner(
-      '{ calculator: PassThroughCalculator, input_stream: [a, b], output_stream: [a_out] }',
+      `
+      calculator: PassThroughCalculator
+      input_stream: [VIDEO:v, AUDIO:0:left, AUDIO:1:right, plain]
+      output_stream: [plain_out, AUDIO:1:right_out, VIDEO:v_out, AUDIO:0:left_out]
+      input_side_packet: [CONFIG:config]
+      output_side_packet: [CONFIG:config_out]
+      `,
+      { registry },
+    );
+    runner
+      .setSidePacket('config', 'c')
+      .addPacket('v', 'frame', 1)
+      .addPacket('left', 'l', 1)
+      .addPacket('right', 'r', 2)
+      .addPacket('plain', 7, 3);
+    await runner.run();
+    expect(runner.outputValues('v_out')).toEqual(['frame']);
+    expect(runner.outputTimestamps('left_out')).toEqual([1]);
+    expect(runner.outputValues('right_out')).toEqual(['r']);
+    expect(runner.outputTimestamps('right_out')).toEqual([2]);
+    expect(runner.outputValues('plain_out')).toEqual([7]);
+    expect(runner.outputSidePacket('config_out')).toBe('c');
+  });
+
+  test('refuses, at validation, a port without the same TAG:index on the other side', async () => {
+    const runner = new CalculatorRunner(
+      '{ calculator: PassThroughCalculator, input_stream: [a, VIDEO:v], output_stream: [a_out, AUDIO:x] }',
       { registry },
     );
     await expect(runner.run()).rejects.toThrow(
-      'PassThroughCalculator node "PassThroughCalculator_1" has 2 untagged input stream(s) but 1 untagged output stream(s)',
+      [
+        'graph is invalid (2 problems):',
+        'node:1:56 error WEFT_ERR_PORT_RULE node "PassThroughCalculator_1" (PassThroughCalculator): input_stream "VIDEO:v" has no output_stream with the same tag and index; input TAG:i is forwarded to output TAG:i (add e.g. "VIDEO:v_out" to output_stream)',
+        'node:1:89 error WEFT_ERR_PORT_RULE node "PassThroughCalculator_1" (PassThroughCalculator): output_stream "AUDIO:x" has no input_stream with the same tag and index; it would never receive anything (remove it, or add an input_stream "AUDIO:a_stream")',
+      ].join('\n'),
     );
   });
 

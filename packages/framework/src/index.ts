@@ -1,4 +1,5 @@
 export * from './calculator/contract.js';
+export * from './calculator/port-spec.js';
 export * from './calculator/port-type.js';
 export * from './calculator/registry.js';
 export * from './cli/graph-command.js';

@@ -4,6 +4,7 @@ import { type CalculatorDocComment, exampleOfDescription, summaryOfDescription }
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function portLabel(tag: string, multiple: boolean | undefined): string {
+  if (tag === '*') return 'any tag `TAG:i` ×n (and untagged)';
   if (tag === '') return multiple ? '(untagged) ×n' : '(untagged)';
   return multiple ? `\`${tag}:i\` ×n` : `\`${tag}\``;
 }
@@ -13,7 +14,7 @@ function portTable(title: string, ports: PortMap | undefined): string[] {
   if (entries.length === 0) return [];
   const rows = entries.map(
     ([tag, spec]) =>
-      `| ${portLabel(tag, spec.multiple)} | \`${spec.type.name}\` | ${spec.optional ? 'no' : 'yes'} | ${cell(spec.description ?? '')} |`,
+      `| ${portLabel(tag, spec.multiple)} | \`${spec.type.name}\` | ${spec.optional || tag === '*' ? 'no' : 'yes'} | ${cell(spec.description ?? '')} |`,
   );
   return [
     `**${title}**`,

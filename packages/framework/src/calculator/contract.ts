@@ -1,4 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { PortRef } from '../graph/validated-graph.js';
 import type { Packet } from '../packet/packet.js';
 import type { Timestamp } from '../timestamp/timestamp.js';
 import type { PortType, TypeOf } from './port-type.js';
@@ -13,7 +14,26 @@ export interface PortSpec<T = unknown> {
   readonly description?: string;
 }
 
+/**
+ * Ports by tag. The key `'*'` (see `ANY_TAG`) declares "any other tag, any index, this type", as
+ * MediaPipe's `PassThroughCalculator` accepts whatever tags a node gives it: every tag the map does
+ * not name (the untagged port included) is accepted, is optional and may take several indexes.
+ */
 export type PortMap = Readonly<Record<string, PortSpec<any>>>;
+
+/** The ports of one node, as `validatePorts` receives them (each with its YAML location). */
+export interface NodePortLists {
+  readonly inputs: readonly PortRef[];
+  readonly outputs: readonly PortRef[];
+  readonly inputSidePackets: readonly PortRef[];
+  readonly outputSidePackets: readonly PortRef[];
+}
+
+/** A problem found by a contract's `validatePorts`; `port` (one of the given refs) places it. */
+export interface PortRuleProblem {
+  readonly message: string;
+  readonly port?: PortRef;
+}
 
 export type InputStreamHandlerName = 'default' | 'immediate' | 'sync_set';
 
@@ -54,9 +74,21 @@ export interface CalculatorContract<
    * `graph.dispose()`. Heavy resources (ONNX sessions, engines, tokenizers) live in such nodes.
    */
   readonly scope?: 'run' | 'graph';
+  /**
+   * Rules the port maps cannot express (MediaPipe checks them in `GetContract`), run at validation
+   * after the per-tag checks: e.g. PassThrough needs the same `TAG:index` set on inputs and outputs.
+   * Each returned problem becomes a `WEFT_ERR_PORT_RULE` at the port's (or the node's) line:col.
+   */
+  readonly validatePorts?: (ports: NodePortLists) => readonly PortRuleProblem[];
 }
 
-type Value<M extends PortMap, K extends keyof M> = TypeOf<M[K]['type']>;
+/** Tags a context method accepts: the declared ones, or any string when the map declares `'*'`. */
+type TagOf<M extends PortMap> = '*' extends keyof M ? string : keyof M & string;
+type Value<M extends PortMap, K extends string> = K extends keyof M
+  ? TypeOf<M[K]['type']>
+  : '*' extends keyof M
+    ? TypeOf<M['*']['type']>
+    : never;
 export type OptionsOf<S> = S extends JSONSchema
   ? JSONSchema extends S
     ? Record<string, unknown>
@@ -90,14 +122,20 @@ export interface CalculatorContext<
   /** Timestamp of the current input set (`Timestamp.Unstarted` in open, `Timestamp.Done` in close). */
   readonly inputTimestamp: Timestamp;
   /** The packet on an input port in the current set, or undefined when that input is empty. */
-  input<K extends keyof I & string>(tag: K, index?: number): Packet<Value<I, K>> | undefined;
+  input<K extends TagOf<I>>(tag: K, index?: number): Packet<Value<I, K>> | undefined;
   /** Number of connected indexes for a tag (0 when an optional tag is unconnected). */
-  inputCount(tag: keyof I & string): number;
-  output<K extends keyof O & string>(tag: K, index?: number): OutputStream<Value<O, K>>;
-  outputCount(tag: keyof O & string): number;
-  sidePacket<K extends keyof IS & string>(tag: K, index?: number): Value<IS, K>;
-  hasSidePacket(tag: keyof IS & string, index?: number): boolean;
-  setOutputSidePacket<K extends keyof OS & string>(tag: K, value: Value<OS, K>, index?: number): void;
+  inputCount(tag: TagOf<I>): number;
+  /** The connected input tags (`''` for untagged), in first-use order; for `'*'` contracts. */
+  inputTags(): readonly string[];
+  output<K extends TagOf<O>>(tag: K, index?: number): OutputStream<Value<O, K>>;
+  outputCount(tag: TagOf<O>): number;
+  /** The connected output tags, in first-use order. */
+  outputTags(): readonly string[];
+  sidePacket<K extends TagOf<IS>>(tag: K, index?: number): Value<IS, K>;
+  hasSidePacket(tag: TagOf<IS>, index?: number): boolean;
+  /** The connected input side packet tags, in first-use order. */
+  sidePacketTags(): readonly string[];
+  setOutputSidePacket<K extends TagOf<OS>>(tag: K, value: Value<OS, K>, index?: number): void;
   /** Aborted when the run is cancelled or fails; pass it to every long operation. */
   readonly signal: AbortSignal;
   /**

@@ -87,6 +87,13 @@ export function buildNode(
     location,
     problems,
   );
+  for (const rule of def.validatePorts?.(ports) ?? []) {
+    problems.push({
+      code: V.PORT_RULE,
+      message: `${who}: ${rule.message}`,
+      location: rule.port?.location ?? location,
+    });
+  }
   const options = validateOptions(
     def,
     node.options,

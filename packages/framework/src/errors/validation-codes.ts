@@ -50,6 +50,11 @@ const table = {
     description:
       "A port that the calculator's contract declares as required (not `optional`) is not connected.",
   },
+  PORT_RULE: {
+    title: 'Ports break a rule of the calculator',
+    description:
+      "The node's ports pass the per-tag checks but break a rule the calculator states about them as a whole (its contract's `validatePorts`), e.g. `PassThroughCalculator` needs the same `TAG:index` set on its inputs and outputs. The message says what to add or remove.",
+  },
   PORT_NOT_MULTIPLE: {
     title: 'Several indexes on a single port',
     description:

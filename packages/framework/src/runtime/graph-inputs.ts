@@ -1,3 +1,4 @@
+import { portSpecOf } from '../calculator/port-spec.js';
 import { suggest } from '../errors/did-you-mean.js';
 import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
@@ -112,7 +113,7 @@ export class GraphInputs {
     const s = this.run.plan.streams[stream]!;
     for (let i = 0; i < s.consumerNodes.length; i++) {
       const node = this.run.plan.nodes[s.consumerNodes[i]!]!;
-      const type = node.def.inputs?.[node.spec.inputs[s.consumerLocals[i]!]!.tag]?.type;
+      const type = portSpecOf(node.def.inputs, node.spec.inputs[s.consumerLocals[i]!]!.tag)?.type;
       const why = type === undefined ? undefined : checkValue(type, value);
       if (why !== undefined) {
         return new RunError(

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute } from 'node:path';
 import type { AnyCalculatorDefinition, PortSpec } from '../calculator/contract.js';
+import { portSpecOf } from '../calculator/port-spec.js';
 import type { NodeSpec, PortRef, ValidatedGraph } from '../graph/validated-graph.js';
 import { resolveSyncSets } from './sync-sets.js';
 
@@ -170,13 +171,13 @@ export function compilePlan(graph: ValidatedGraph): GraphPlan {
     const def = spec.calculator;
     const sideWait: string[] = [];
     for (const p of spec.inputSidePackets) {
-      const optional = def.inputSidePackets?.[p.tag]?.optional === true;
+      const optional = portSpecOf(def.inputSidePackets, p.tag)?.optional === true;
       if (!optional || producedInRun.has(p.name)) sideWait.push(p.name);
       if (!optional && graphSide.has(p.name)) required.add(p.name);
     }
     const sideInTypes = new Map<string, PortSpec>();
     for (const p of spec.inputSidePackets) {
-      const portSpec = def.inputSidePackets?.[p.tag];
+      const portSpec = portSpecOf(def.inputSidePackets, p.tag);
       if (portSpec !== undefined) sideInTypes.set(p.name, portSpec);
     }
     const outputStreams = spec.outputs.map((p) => streamIds.get(p.name)!);

@@ -1,4 +1,5 @@
 import type { CalculatorContext } from '../calculator/contract.js';
+import { portSpecOf } from '../calculator/port-spec.js';
 import { R } from '../errors/runtime-codes.js';
 import type { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
@@ -36,7 +37,12 @@ export abstract class NodeContext implements CalculatorContext {
     this.inputs = new NodeInputs(plan, run.plan.maxQueueSize ?? 0);
     this.outputs = plan.outputStreams.map(
       (s, i) =>
-        new OutputPort(this, s, plan.outputLabels[i]!, plan.def.outputs?.[plan.spec.outputs[i]!.tag]?.type),
+        new OutputPort(
+          this,
+          s,
+          plan.outputLabels[i]!,
+          portSpecOf(plan.def.outputs, plan.spec.outputs[i]!.tag)?.type,
+        ),
     );
   }
 
@@ -54,6 +60,10 @@ export abstract class NodeContext implements CalculatorContext {
     return this.plan.inputIndex.get(tag)?.length ?? 0;
   }
 
+  inputTags(): readonly string[] {
+    return [...this.plan.inputIndex.keys()];
+  }
+
   output(tag: string, index = 0): OutputPort {
     const local = this.plan.outputIndex.get(tag)?.[index];
     if (local === undefined) throw this.#portError('output', tag, index, this.plan.outputIndex);
@@ -62,6 +72,10 @@ export abstract class NodeContext implements CalculatorContext {
 
   outputCount(tag: string): number {
     return this.plan.outputIndex.get(tag)?.length ?? 0;
+  }
+
+  outputTags(): readonly string[] {
+    return [...this.plan.outputIndex.keys()];
   }
 
   sidePacket(tag: string, index = 0): any {
@@ -76,6 +90,10 @@ export abstract class NodeContext implements CalculatorContext {
     return this.run.sidePackets.get(name);
   }
 
+  sidePacketTags(): readonly string[] {
+    return [...this.plan.sideIn.keys()];
+  }
+
   hasSidePacket(tag: string, index = 0): boolean {
     const name = this.plan.sideIn.get(tag)?.[index];
     return name !== undefined && this.run.sidePackets.has(name);
@@ -85,7 +103,7 @@ export abstract class NodeContext implements CalculatorContext {
     const name = this.plan.sideOut.get(tag)?.[index];
     if (name === undefined) {
       // Declared but left unconnected: nobody wants the value (ports have no "is connected" query).
-      if (this.plan.def.outputSidePackets?.[tag] !== undefined) return;
+      if (portSpecOf(this.plan.def.outputSidePackets, tag) !== undefined) return;
       throw this.#portError('output side packet', tag, index, this.plan.sideOut);
     }
     this.run.setSidePacket(name, value, this);

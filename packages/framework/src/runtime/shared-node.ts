@@ -1,4 +1,5 @@
 import type { Calculator, CalculatorContext } from '../calculator/contract.js';
+import { portSpecOf } from '../calculator/port-spec.js';
 import { R } from '../errors/runtime-codes.js';
 import type { NodeSpec } from '../graph/validated-graph.js';
 import type { Packet } from '../packet/packet.js';
@@ -34,7 +35,7 @@ export class SharedNode implements CalculatorContext {
 
   async open(): Promise<void> {
     for (const p of this.spec.inputSidePackets) {
-      const portSpec = this.spec.calculator.inputSidePackets?.[p.tag];
+      const portSpec = portSpecOf(this.spec.calculator.inputSidePackets, p.tag);
       if (!this.sidePackets.has(p.name)) {
         if (portSpec?.optional === true) continue;
         throw new GraphRunError(
@@ -100,6 +101,18 @@ export class SharedNode implements CalculatorContext {
     return 0;
   }
 
+  inputTags(): readonly string[] {
+    return [];
+  }
+
+  outputTags(): readonly string[] {
+    return [];
+  }
+
+  sidePacketTags(): readonly string[] {
+    return [...new Set(this.spec.inputSidePackets.map((p) => p.tag))];
+  }
+
   #sideName(ports: NodeSpec['inputSidePackets'], tag: string, index: number): string {
     const port = ports.find((p) => p.tag === tag && p.index === index);
     if (port === undefined) {
@@ -122,7 +135,7 @@ export class SharedNode implements CalculatorContext {
 
   setOutputSidePacket(tag: string, value: unknown, index = 0): void {
     const connected = this.spec.outputSidePackets.some((p) => p.tag === tag && p.index === index);
-    if (!connected && this.spec.calculator.outputSidePackets?.[tag] !== undefined) return;
+    if (!connected && portSpecOf(this.spec.calculator.outputSidePackets, tag) !== undefined) return;
     const name = this.#sideName(this.spec.outputSidePackets, tag, index);
     if (this.sidePackets.has(name)) {
       throw new RunError(

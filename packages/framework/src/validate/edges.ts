@@ -1,4 +1,5 @@
 import type { PortMap } from '../calculator/contract.js';
+import { portSpecOf } from '../calculator/port-spec.js';
 import { formatPort } from '../config/ports.js';
 import { suggest } from '../errors/did-you-mean.js';
 import { V } from '../errors/validation-codes.js';
@@ -11,7 +12,8 @@ interface Producer {
   readonly type: string;
 }
 
-const typeOf = (ports: PortMap | undefined, tag: string): string => ports?.[tag]?.type.name ?? 'any';
+const typeOf = (ports: PortMap | undefined, tag: string): string =>
+  portSpecOf(ports, tag)?.type.name ?? 'any';
 const by = (p: Producer): string =>
   p.node ? `node "${p.node.name}" (${formatPort(p.port)})` : `the graph input "${formatPort(p.port)}"`;
 const at = (p: PortRef): string => `line ${p.location.line}`;

@@ -1,4 +1,5 @@
 import type { PortMap } from '../calculator/contract.js';
+import { ANY_TAG } from '../calculator/port-spec.js';
 import { formatPort } from '../config/ports.js';
 import { suggest } from '../errors/did-you-mean.js';
 import { V } from '../errors/validation-codes.js';
@@ -11,7 +12,8 @@ const tagText = (tag: string): string => (tag === '' ? 'untagged ports' : `tag "
 
 /**
  * Checks one port list of a node against what its calculator declares: unknown tags, several indexes
- * on a tag that is not `multiple`, and required tags left unconnected.
+ * on a tag that is not `multiple`, and required tags left unconnected. A `'*'` entry accepts every
+ * tag not declared otherwise, with any number of indexes.
  */
 export function checkNodePorts(
   field: PortField,
@@ -22,10 +24,12 @@ export function checkNodePorts(
   problems: Problem[],
 ): void {
   const spec = declared ?? {};
-  const tags = Object.keys(spec);
+  const tags = Object.keys(spec).filter((t) => t !== ANY_TAG);
+  const anyTag = spec[ANY_TAG] !== undefined;
   const seen = new Map<string, number>();
   for (const port of ports) {
     const portSpec = spec[port.tag];
+    if (!portSpec && anyTag) continue;
     if (!portSpec) {
       const listed = tags.map((t) => (t === '' ? '(untagged)' : t));
       const hint =
