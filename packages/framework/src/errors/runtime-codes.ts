@@ -22,6 +22,11 @@ const table = {
     description:
       'A packet carried a timestamp that packets may not carry (`Unset`, `Unstarted`, `OneOverPostStream`, `Done`, or a non-integer), or a source added a packet without a timestamp.',
   },
+  PRE_POST_STREAM_PACKET: {
+    title: 'PreStream or PostStream packet not alone',
+    description:
+      'A packet at `Timestamp.PreStream` or `Timestamp.PostStream` must be the only packet of its stream (as in MediaPipe): a PostStream packet was added after other packets, or another packet followed a PreStream/PostStream packet. The message names the producer (node and port, or the graph input).',
+  },
   OUTPUT_CLOSED: {
     title: 'Output stream already closed',
     description: 'A calculator added a packet to an output stream after closing it.',

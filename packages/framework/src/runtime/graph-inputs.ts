@@ -4,6 +4,7 @@ import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
 import type { GraphRunImpl } from './graph-run.js';
+import { prePostStreamProblem } from './pre-post-stream.js';
 import { RunError } from './run-errors.js';
 import { checkValue } from './type-check.js';
 
@@ -19,6 +20,8 @@ interface PendingOp {
 
 interface InputState {
   bound: Timestamp;
+  /** Timestamp of the last packet added, for the PreStream/PostStream rule. */
+  last: Timestamp | undefined;
   closed: boolean;
   applied: boolean;
   readonly pending: PendingOp[];
@@ -38,6 +41,7 @@ export class GraphInputs {
   constructor(readonly run: GraphRunImpl) {
     this.#states = run.plan.inputs.map(() => ({
       bound: Timestamp.Unstarted,
+      last: undefined,
       closed: false,
       applied: false,
       pending: [],
@@ -77,6 +81,12 @@ export class GraphInputs {
     const found = this.#find(stream, 'addPacket');
     if (found instanceof Error) return Promise.reject(found);
     const { state, index } = found;
+    const alone = prePostStreamProblem(timestamp, state.last);
+    if (alone !== undefined && Timestamp.isAllowedInStream(timestamp)) {
+      return Promise.reject(
+        new RunError(R.PRE_POST_STREAM_PACKET, `addPacket: graph input "${stream}": ${alone}`),
+      );
+    }
     if (!Timestamp.isAllowedInStream(timestamp) || timestamp < state.bound) {
       return Promise.reject(
         new RunError(
@@ -92,6 +102,7 @@ export class GraphInputs {
       if (problem !== undefined) return Promise.reject(problem);
     }
     state.bound = Timestamp.nextAllowedInStream(timestamp);
+    state.last = timestamp;
     const packet = new Packet(value, timestamp);
     if (state.pending.length > 0 || (run.fullCount > 0 && run.isThrottled(plan.throttleSlots))) {
       const waiting = new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
 import type { NodeContext } from './node-context.js';
+import { prePostStreamProblem } from './pre-post-stream.js';
 import { RunError, TimestampOrderError } from './run-errors.js';
 import { checkValue } from './type-check.js';
 
@@ -16,6 +17,8 @@ const fmt = Timestamp.format;
 export class OutputPort implements OutputStream {
   nextTimestampBound: Timestamp = Timestamp.Unstarted;
   isClosed = false;
+  /** Timestamp of the last packet added (undefined before the first): for the PreStream/PostStream rule. */
+  #last: Timestamp | undefined;
 
   constructor(
     readonly node: NodeContext,
@@ -30,8 +33,18 @@ export class OutputPort implements OutputStream {
 
   addPacket(packet: Packet): void {
     const ts = packet.timestamp;
-    if (this.isClosed || ts < this.nextTimestampBound || !Timestamp.isAllowedInStream(ts)) this.#reject(ts);
+    // Any packet after a PreStream/PostStream one is below the bound (OneOverPostStream), so only a
+    // PostStream packet needs its own test here; #reject tells the cases apart.
+    if (
+      this.isClosed ||
+      ts < this.nextTimestampBound ||
+      !Timestamp.isAllowedInStream(ts) ||
+      (ts === Timestamp.PostStream && this.#last !== undefined)
+    ) {
+      this.#reject(ts);
+    }
     if (this.node.run.checkTypes && this.type !== undefined) this.#checkType(packet);
+    this.#last = ts;
     this.nextTimestampBound = Timestamp.nextAllowedInStream(ts);
     this.node.packetsOut++;
     const run = this.node.run;
@@ -80,6 +93,7 @@ export class OutputPort implements OutputStream {
   #reject(ts: Timestamp): never {
     const where = `node "${this.node.nodeName}" (${this.node.calculatorName}) output "${this.label}"`;
     let error: RunError;
+    const alone = Timestamp.isAllowedInStream(ts) ? prePostStreamProblem(ts, this.#last) : undefined;
     if (this.isClosed) {
       error = new RunError(
         R.OUTPUT_CLOSED,
@@ -90,6 +104,8 @@ export class OutputPort implements OutputStream {
         R.TIMESTAMP_INVALID,
         `${where}: ${fmt(ts)} is not a timestamp a packet may carry; use an integer in [Timestamp.Min, Timestamp.Max] (or PreStream/PostStream)`,
       );
+    } else if (alone !== undefined) {
+      error = new RunError(R.PRE_POST_STREAM_PACKET, `${where}: ${alone}`);
     } else {
       error = new TimestampOrderError(
         R.TIMESTAMP_NOT_INCREASING,
