@@ -7,14 +7,15 @@ import { describeCalculator } from './describe.js';
  * produced no packet for the previous timestamp). LOOP is connected as a back edge from the end of
  * the loop body. MAIN and LOOP are read with the immediate handler, so MAIN never waits on the back
  * edge; when MAIN advances its bound without a packet, so does PREV_LOOP (MediaPipe's
- * PreviousLoopbackCalculator). PREV_LOOP at T is decided when a LOOP packet at or after the
- * previous MAIN timestamp arrives (or when the run ends), so the loop body should emit a LOOP
- * packet for every MAIN packet.
+ * PreviousLoopbackCalculator). PREV_LOOP at T is decided once LOOP is settled at the previous MAIN
+ * timestamp: by a LOOP packet there (forwarded), or by LOOP's bound passing it without a packet
+ * (then PREV_LOOP at T is empty: only its bound advances), so a loop body may skip timestamps as
+ * long as it advances its bound (offset 0, `setNextTimestampBound`), as in MediaPipe.
  *
  * ```text
- * MAIN:      1      2      3
- * LOOP:         1:a    2:b    3:c      (computed downstream from PREV_LOOP)
- * PREV_LOOP: (—)    2:a    3:b
+ * MAIN:      1      2      3           4
+ * LOOP:         1:a    2:b    (bound→4)       (computed downstream from PREV_LOOP)
+ * PREV_LOOP: (—)    2:a    3:b         (— bound→5)
  * ```
  *
  * Example config:
@@ -52,9 +53,8 @@ export const PreviousLoopbackCalculator = defineCalculator({
     // MAIN timestamps still to answer, each with the LOOP timestamp whose packet it gets.
     const pending: { main: Timestamp; loop: Timestamp | undefined }[] = [];
     let previousMain: Timestamp | undefined;
-    let lastLoop: Packet | undefined;
-    // Highest timestamp known to have no MAIN packet still to come (from bound-only calls).
-    let mainSettled: Timestamp = Timestamp.Unstarted;
+    // LOOP packets not matched yet, oldest first (normally at most one).
+    const loops: Packet[] = [];
     return {
       process(ctx) {
         const main = ctx.input('MAIN');
@@ -63,26 +63,31 @@ export const PreviousLoopbackCalculator = defineCalculator({
           previousMain = main.timestamp;
         }
         const loop = ctx.input('LOOP');
-        if (loop !== undefined) lastLoop = loop;
-        // Bound-only calls come from MAIN (the runtime never holds sets back for a back edge), so
-        // the input timestamp is a MAIN timestamp that passed without a packet.
-        if (main === undefined && loop === undefined) mainSettled = ctx.inputTimestamp;
+        if (loop !== undefined) loops.push(loop);
+        // LOOP is settled and seen below this (packets and bound-only advances of the back edge).
+        const loopSeen = ctx.inputBound('LOOP');
         const out = ctx.output('PREV_LOOP');
         while (pending.length > 0) {
           const next = pending[0]!;
           if (next.loop !== undefined) {
-            // LOOP packets strictly increase, so a packet at or after next.loop settles next.loop.
-            if (lastLoop === undefined || lastLoop.timestamp < next.loop) break;
-            if (lastLoop.timestamp === next.loop) out.addPacket(lastLoop.at(next.main));
+            while (loops.length > 0 && loops[0]!.timestamp < next.loop) loops.shift();
+            if (loops[0]?.timestamp === next.loop) out.addPacket(loops.shift()!.at(next.main));
+            else if (loopSeen <= next.loop) break; // LOOP at next.loop is not known yet
           }
+          // Packet or not, PREV_LOOP is now decided up to next.main.
           if (out.nextTimestampBound <= next.main) {
             out.setNextTimestampBound(Timestamp.nextAllowedInStream(next.main));
           }
           pending.shift();
         }
         // MAIN moved on without packets: PREV_LOOP will have nothing up to there either.
-        if (pending.length === 0 && mainSettled >= out.nextTimestampBound) {
-          out.setNextTimestampBound(Timestamp.nextAllowedInStream(mainSettled));
+        const mainSeen = ctx.inputBound('MAIN');
+        if (
+          pending.length === 0 &&
+          Timestamp.isRangeValue(mainSeen - 1) &&
+          mainSeen > out.nextTimestampBound
+        ) {
+          out.setNextTimestampBound(mainSeen);
         }
       },
     };

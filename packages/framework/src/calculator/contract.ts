@@ -123,6 +123,13 @@ export interface CalculatorContext<
   readonly inputTimestamp: Timestamp;
   /** The packet on an input port in the current set, or undefined when that input is empty. */
   input<K extends TagOf<I>>(tag: K, index?: number): Packet<Value<I, K>> | undefined;
+  /**
+   * The input's next timestamp bound as this node has seen it: every timestamp below it is settled
+   * and its packet, if any, was already given to `process` (the queue head when packets wait). Lets
+   * a calculator see a stream, back edges included, advance without packets (MediaPipe's empty
+   * packet with a bound).
+   */
+  inputBound(tag: TagOf<I>, index?: number): Timestamp;
   /** Number of connected indexes for a tag (0 when an optional tag is unconnected). */
   inputCount(tag: TagOf<I>): number;
   /** The connected input tags (`''` for untagged), in first-use order; for `'*'` contracts. */

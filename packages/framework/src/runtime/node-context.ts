@@ -56,6 +56,12 @@ export abstract class NodeContext implements CalculatorContext {
     return this.inputs.current[local];
   }
 
+  inputBound(tag: string, index = 0): Timestamp {
+    const local = this.plan.inputIndex.get(tag)?.[index];
+    if (local === undefined) throw this.#portError('input', tag, index, this.plan.inputIndex);
+    return this.inputs.seenThrough(local);
+  }
+
   inputCount(tag: string): number {
     return this.plan.inputIndex.get(tag)?.length ?? 0;
   }

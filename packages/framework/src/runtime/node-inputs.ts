@@ -80,6 +80,7 @@ export class NodeInputs {
   #evalSet(set: readonly number[], s: number): number {
     let minPacket = DONE;
     let minBound = DONE;
+    let minBackBound = DONE;
     let closed = true;
     const queues = this.queues;
     for (let i = 0; i < set.length; i++) {
@@ -94,14 +95,19 @@ export class NodeInputs {
         if (b !== DONE) {
           closed = false;
           // Back edges never hold an input set back (their data arrives after the set it follows).
-          if (b < minBound && !this.plan.backEdge[local]) minBound = b;
+          if (!this.plan.backEdge[local]) {
+            if (b < minBound) minBound = b;
+          } else if (b < minBackBound) minBackBound = b;
         }
       }
     }
     if (minPacket < minBound) return minPacket;
     if (closed) return ALL_DONE;
-    if (this.plan.processBounds && minBound !== DONE) {
-      const t = minBound - 1;
+    // A set of back edges only (an immediate-handler LOOP input) reports its own bound, so a
+    // calculator processing bounds sees the loop advance without a packet (MediaPipe does too).
+    const bound = minBound !== DONE ? minBound : minBackBound;
+    if (this.plan.processBounds && bound !== DONE) {
+      const t = bound - 1;
       if (t > this.#lastProcessed[s]! && Timestamp.isRangeValue(t)) return t;
     }
     return NOT_READY;
@@ -123,6 +129,15 @@ export class NodeInputs {
       }
     }
     this.#lastProcessed[this.chosen] = ts;
+  }
+
+  /**
+   * For `ctx.inputBound`: the smallest timestamp on one input whose packet (if any) has not been
+   * given to `process` yet (its queue head, else its bound). Everything below it is settled and seen.
+   */
+  seenThrough(local: number): number {
+    const q = this.queues[local]!;
+    return q.size > 0 ? q.headTimestamp() : this.bounds[local]!;
   }
 
   /** Smallest timestamp not yet processed on any (non-back-edge) input: everything below is settled. */

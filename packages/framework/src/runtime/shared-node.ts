@@ -93,6 +93,10 @@ export class SharedNode implements CalculatorContext {
     return 0;
   }
 
+  inputBound(): Timestamp {
+    return this.#noStreams();
+  }
+
   output(): never {
     return this.#noStreams();
   }
