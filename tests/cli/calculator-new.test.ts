@@ -35,8 +35,8 @@ describe('weft calculator new', () => {
         '',
         'next steps:',
         `  npx vitest run ${rel}/scale-calculator.test.ts`,
-        `  NODE_OPTIONS="--import tsx" pnpm weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
-        '(vitest runs the test only when its `include` patterns match the file; plain Node needs tsx to import a .ts calculator)',
+        `  pnpm weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
+        '(vitest runs the test only when its `include` patterns match the file; `weft` imports a .ts calculator through tsx)',
         '',
       ].join('\n'),
     );

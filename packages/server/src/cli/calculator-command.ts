@@ -72,9 +72,9 @@ async function calculatorNew(args: string[], io: CliIo): Promise<number> {
   io.stdout(
     `\nnext steps:\n` +
       `  npx vitest run ${shown(test.path)}\n` +
-      `  NODE_OPTIONS="--import tsx" pnpm weft graph run ${shown(graph.path)} --input in=${shown(input.path)}\n` +
-      // Both hints fail in ways that are hard to diagnose, so say why up front.
-      `(vitest runs the test only when its \`include\` patterns match the file; plain Node needs tsx to import a .ts calculator)\n`,
+      `  pnpm weft graph run ${shown(graph.path)} --input in=${shown(input.path)}\n` +
+      // A vitest include mismatch fails in a way that is hard to diagnose, so say it up front.
+      `(vitest runs the test only when its \`include\` patterns match the file; \`weft\` imports a .ts calculator through tsx)\n`,
   );
   return 0;
 }

@@ -79,7 +79,9 @@ export class GraphRegistry {
     if (graphsDir !== undefined) {
       for (const file of await listGraphFiles(graphsDir)) this.#slotFor(file, undefined);
     }
-    await Promise.all([...this.#slots.values()].map((slot) => this.#schedule(slot)));
+    // One after another, in file order: when two files claim the same model name, the first file
+    // wins on every start (loading in parallel made the winner whichever finished first).
+    for (const slot of [...this.#slots.values()]) await this.#schedule(slot);
     if (this.#options.watch !== false) {
       this.#watcher = new GraphWatcher({
         dirs: graphsDir === undefined ? [] : [resolve(graphsDir)],
