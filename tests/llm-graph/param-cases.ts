@@ -270,7 +270,7 @@ export const ruleCases: ParamCase[] = [
     error: {
       param: 'tools',
       code: 'unsupported_parameter',
-      message: `Unsupported parameter: 'tools' is not supported by this server (tool calling is not implemented); remove it from the request.`,
+      message: `Unsupported parameter: 'tools' is not supported by this server (tool calling is not supported by Weft); remove it from the request.`,
     },
   },
   { endpoint: CH, name: 'tools: null is "not set"', patch: { tools: null } },
@@ -281,7 +281,7 @@ export const ruleCases: ParamCase[] = [
     error: {
       param: 'suffix',
       code: 'unsupported_parameter',
-      message: `Unsupported parameter: 'suffix' is not supported by this server (insertion (suffix) is not implemented); remove it from the request.`,
+      message: `Unsupported parameter: 'suffix' is not supported by this server (insertion (suffix) is not supported by Weft); remove it from the request.`,
     },
   },
   {
@@ -301,7 +301,7 @@ export const ruleCases: ParamCase[] = [
     error: {
       param: 'messages[0].content[0].type',
       code: 'unsupported_parameter',
-      message: `Unsupported content part: 'image_url' is not supported by this server (image input is not implemented (text-only models)); send text parts only.`,
+      message: `Unsupported content part: 'image_url' is not supported by this server (image input is not supported by Weft (text-only models)); send text parts only.`,
     },
   },
   {

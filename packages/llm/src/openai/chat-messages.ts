@@ -11,9 +11,9 @@ export interface TemplateMessage {
 }
 
 const UNSUPPORTED_PARTS: Record<string, string> = {
-  image_url: 'image input is not implemented (text-only models)',
-  input_audio: 'audio input is not implemented',
-  file: 'file input is not implemented',
+  image_url: 'image input is not supported by Weft (text-only models)',
+  input_audio: 'audio input is not supported by Weft',
+  file: 'file input is not supported by Weft',
   refusal: 'refusal parts are only produced by OpenAI models',
 };
 
