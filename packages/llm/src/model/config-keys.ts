@@ -1,4 +1,5 @@
 import { ModelConfigError } from '../errors/llm-errors.js';
+import type { GenerationDefaults } from './model-info.js';
 
 /**
  * Reads the first present key among aliases (families name the same thing differently:
@@ -67,4 +68,27 @@ export class ConfigReader {
     }
     return list as number[];
   }
+}
+
+/**
+ * Sampling defaults under their transformers names (generation_config.json, or genai_config's
+ * `search` section, which uses the same names).
+ */
+export function readGenerationDefaults(g: ConfigReader): GenerationDefaults {
+  const out: GenerationDefaults = {};
+  const set = <K extends keyof GenerationDefaults>(
+    key: K,
+    value: GenerationDefaults[K] | undefined,
+  ): void => {
+    if (value !== undefined) out[key] = value;
+  };
+  set('maxLength', g.int(['max_length']));
+  set('maxNewTokens', g.int(['max_new_tokens']));
+  set('doSample', g.boolean('do_sample'));
+  set('temperature', g.number(['temperature']));
+  set('topK', g.int(['top_k']));
+  set('topP', g.number(['top_p']));
+  set('minP', g.number(['min_p']));
+  set('repetitionPenalty', g.number(['repetition_penalty']));
+  return out;
 }

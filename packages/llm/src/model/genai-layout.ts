@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelConfigError, ModelDirError } from '../errors/llm-errors.js';
-import { ConfigReader } from './config-keys.js';
-import type { GenerationDefaults, ModelInfo } from './model-info.js';
+import { ConfigReader, readGenerationDefaults } from './config-keys.js';
+import type { ModelInfo } from './model-info.js';
 import { checkOnnxHeader, findExternalData } from './onnx-files.js';
 import { readJsonObject } from './read-json.js';
 import { readTokenizerAssets } from './tokenizer-assets.js';
@@ -55,22 +55,7 @@ export function loadGenaiInfo(dir: string): ModelInfo {
     ? (outputs.present_names as string)
     : name(outputs, 'present_key_names', 'present.%d.key');
   const presentValue = presentPacked ? presentKey : name(outputs, 'present_value_names', 'present.%d.value');
-  const search = new ConfigReader(file, optionalSection(root, 'search'));
-  const generation: GenerationDefaults = {};
-  const maxLength = search.int(['max_length']);
-  if (maxLength !== undefined) generation.maxLength = maxLength;
-  const doSample = search.boolean('do_sample');
-  if (doSample !== undefined) generation.doSample = doSample;
-  for (const [key, target] of [
-    ['temperature', 'temperature'],
-    ['top_p', 'topP'],
-    ['repetition_penalty', 'repetitionPenalty'],
-  ] as const) {
-    const value = search.number([key]);
-    if (value !== undefined) generation[target] = value;
-  }
-  const topK = search.int(['top_k']);
-  if (topK !== undefined) generation.topK = topK;
+  const generation = readGenerationDefaults(new ConfigReader(file, optionalSection(root, 'search')));
   const bos = m.ids('bos_token_id')?.[0];
   const pad = m.ids('pad_token_id')?.[0];
   return {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ModelConfigError } from '../errors/llm-errors.js';
-import { ConfigReader } from './config-keys.js';
-import type { GenerationDefaults, ModelInfo } from './model-info.js';
+import { ConfigReader, readGenerationDefaults } from './config-keys.js';
+import type { ModelInfo } from './model-info.js';
 import { checkOnnxHeader, chooseOnnxVariant, findExternalData } from './onnx-files.js';
 import { readJsonObject } from './read-json.js';
 import { readTokenizerAssets } from './tokenizer-assets.js';
@@ -87,27 +87,8 @@ export function loadOptimumInfo(dir: string, dtype?: string): ModelInfo {
       presentValue: 'present.%d.value',
       packedKv: false,
     },
-    generation: generationDefaults(g),
+    generation: readGenerationDefaults(g),
     ...tokenizer,
     config: raw,
   };
-}
-
-function generationDefaults(g: ConfigReader): GenerationDefaults {
-  const out: GenerationDefaults = {};
-  const set = <K extends keyof GenerationDefaults>(
-    key: K,
-    value: GenerationDefaults[K] | undefined,
-  ): void => {
-    if (value !== undefined) out[key] = value;
-  };
-  set('maxLength', g.int(['max_length']));
-  set('maxNewTokens', g.int(['max_new_tokens']));
-  set('doSample', g.boolean('do_sample'));
-  set('temperature', g.number(['temperature']));
-  set('topK', g.int(['top_k']));
-  set('topP', g.number(['top_p']));
-  set('minP', g.number(['min_p']));
-  set('repetitionPenalty', g.number(['repetition_penalty']));
-  return out;
 }

@@ -11,9 +11,7 @@ export interface TokenizerAssets {
 }
 
 /**
- * Finds the tokenizer files of a model directory. `chat_template.jinja` wins over
- * tokenizer_config's `chat_template` (that is how transformers resolves it); a list of named
- * templates yields the one named `default`.
+ * Finds the tokenizer files of a model directory and its chat template ({@link readChatTemplate}).
  */
 export function readTokenizerAssets(dir: string): TokenizerAssets {
   const tokenizerFile = join(dir, 'tokenizer.json');
@@ -24,23 +22,27 @@ export function readTokenizerAssets(dir: string): TokenizerAssets {
     );
   }
   const tokenizerConfig = readJsonObject(join(dir, 'tokenizer_config.json'), true) ?? {};
+  return { tokenizerFile, tokenizerConfig, ...readChatTemplate(dir, tokenizerConfig) };
+}
+
+/**
+ * The chat template of a tokenizer directory: `chat_template.jinja` wins over tokenizer_config's
+ * `chat_template` (that is how transformers resolves it); `{}` when there is none.
+ */
+export function readChatTemplate(
+  dir: string,
+  tokenizerConfig: Record<string, unknown>,
+): Pick<TokenizerAssets, 'chatTemplate' | 'chatTemplateSource'> {
   const jinja = join(dir, 'chat_template.jinja');
   if (existsSync(jinja)) {
-    return {
-      tokenizerFile,
-      tokenizerConfig,
-      chatTemplate: readFileSync(jinja, 'utf8'),
-      chatTemplateSource: 'chat_template.jinja',
-    };
+    return { chatTemplate: readFileSync(jinja, 'utf8'), chatTemplateSource: 'chat_template.jinja' };
   }
   const chatTemplate = chatTemplateFromConfig(tokenizerConfig);
-  return chatTemplate === undefined
-    ? { tokenizerFile, tokenizerConfig }
-    : { tokenizerFile, tokenizerConfig, chatTemplate, chatTemplateSource: 'tokenizer_config.json' };
+  return chatTemplate === undefined ? {} : { chatTemplate, chatTemplateSource: 'tokenizer_config.json' };
 }
 
 /** tokenizer_config's `chat_template`: a string, or the `default` entry of a list of named templates. */
-export function chatTemplateFromConfig(config: Record<string, unknown>): string | undefined {
+function chatTemplateFromConfig(config: Record<string, unknown>): string | undefined {
   const raw = config.chat_template;
   if (typeof raw === 'string') return raw;
   if (Array.isArray(raw)) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { TokenizerLoadError } from '../errors/llm-errors.js';
-import { chatTemplateFromConfig } from '../model/tokenizer-assets.js';
+import { readChatTemplate } from '../model/tokenizer-assets.js';
 import {
   createStreamDecoderFromTables,
   type StreamDecoder,
@@ -121,9 +121,8 @@ export class Tokenizer {
         );
       }
     }
-    const jinja = join(dir, 'chat_template.jinja');
-    const template = existsSync(jinja) ? readFileSync(jinja, 'utf8') : chatTemplateFromConfig(config);
-    return new Tokenizer(native, json.decoder, json.added_tokens, file, config, template);
+    const { chatTemplate } = readChatTemplate(dir, config);
+    return new Tokenizer(native, json.decoder, json.added_tokens, file, config, chatTemplate);
   }
 
   async encode(text: string, options: EncodeOptions = {}): Promise<number[]> {
