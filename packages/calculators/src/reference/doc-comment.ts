@@ -21,10 +21,7 @@ export function readDocComment(source: string, exportName: string): CalculatorDo
     .split('\n')
     .map((line) => line.replace(/^\s*\* ?/, '').trimEnd());
   const text = lines.join('\n').trim();
-  const marker = text.indexOf('Example config:');
-  if (marker < 0) return { prose: text, example: undefined };
-  const block = /```yaml\n([\s\S]*?)```/.exec(text.slice(marker));
-  return { prose: text.slice(0, marker).trim(), example: block?.[1]?.trim() };
+  return { prose: summaryOfDescription(text), example: exampleOfDescription(text) };
 }
 
 /** The YAML of the "Example config" block of a contract description, if any. */

@@ -1,14 +1,8 @@
+import type { OpenAiErrorBody } from '@weft/llm';
 import type { ServerErrorCode } from './server-error-codes.js';
 
-/** The OpenAI error object, the only error shape the API ever answers with. */
-export interface OpenAiErrorBody {
-  readonly error: {
-    readonly message: string;
-    readonly type: string;
-    readonly param: string | null;
-    readonly code: string | null;
-  };
-}
+/** The OpenAI error object (@weft/llm's type), the only error shape the API ever answers with. */
+export type { OpenAiErrorBody };
 
 export interface HttpErrorOptions {
   readonly status: number;

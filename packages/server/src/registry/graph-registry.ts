@@ -108,7 +108,7 @@ export class GraphRegistry {
     for (const slot of this.#slots.values()) {
       if (this.#nameOf(slot) !== model) continue;
       if (slot.current) return { kind: 'available', lease: slot.current.acquire() };
-      unavailable = slot.loading ? 'loading' : 'failed';
+      unavailable = stateOf(slot);
     }
     return unavailable === undefined ? { kind: 'unknown' } : { kind: 'unavailable', state: unavailable };
   }

@@ -1,4 +1,5 @@
 import type { Packet } from '@weft/framework';
+import type { Endpoint } from '@weft/llm';
 import type { Request, Response } from 'express';
 import { type HttpError, httpErrors } from '../errors/http-error.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -8,11 +9,9 @@ import { requestLog } from './request-log.js';
 import { SseWriter } from './sse-writer.js';
 import { StreamStats } from './stream-stats.js';
 
-export type LlmEndpoint = 'completions' | 'chat/completions';
-
 export interface RespondOptions {
   readonly lease: GraphLease;
-  readonly endpoint: LlmEndpoint;
+  readonly endpoint: Endpoint;
   readonly body: Record<string, unknown>;
   readonly keepAliveMs: number;
   readonly metrics: ServerMetrics;

@@ -1,7 +1,8 @@
+import type { Endpoint } from '@weft/llm';
 import type { Request, Response, Router } from 'express';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
-import { type LlmEndpoint, respondWithGraph } from './graph-responder.js';
+import { respondWithGraph } from './graph-responder.js';
 import { requestLog } from './request-log.js';
 import { resolveModel } from './resolve-model.js';
 
@@ -13,7 +14,7 @@ export interface LlmRouteOptions {
 
 /** `POST /completions` and `POST /chat/completions`: one graph run per request. */
 export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
-  const handler = (endpoint: LlmEndpoint) => async (req: Request, res: Response) => {
+  const handler = (endpoint: Endpoint) => async (req: Request, res: Response) => {
     const startedAt = performance.now();
     const log = requestLog(res);
     log.endpoint = endpoint;
