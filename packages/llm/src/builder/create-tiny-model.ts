@@ -38,7 +38,7 @@ export interface CreatedModel {
  * Upper bound on learned merges; the shipped text yields fewer (579), so every built model has
  * 256 byte tokens + 579 merges + 3 ChatML specials = 838 tokens.
  */
-export const TINY_MERGES = 765;
+const TINY_MERGES = 765;
 const EXTERNAL_DATA_FILE = 'model.onnx_data';
 
 const TRAINING_TEXT = new URL('../../assets/bpe-training-text.txt', import.meta.url);

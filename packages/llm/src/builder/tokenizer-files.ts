@@ -2,7 +2,7 @@ import { BYTE_TO_CHAR } from '../tokenizer/byte-level-alphabet.js';
 import type { LearnedBpe } from './bpe-learner.js';
 
 /** ChatML special tokens, appended after the learned vocabulary in this order. */
-export const CHATML_SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
+const CHATML_SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 
 /** The ChatML template (as Qwen2 ships it, minus tools): `<|im_start|>role\ncontent<|im_end|>\n`. */
 export const CHATML_TEMPLATE =

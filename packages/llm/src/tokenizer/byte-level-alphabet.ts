@@ -34,17 +34,6 @@ export function bytesToAlphabet(bytes: Uint8Array): string {
   return s;
 }
 
-/** Maps an alphabet string back to bytes; undefined when a character is not in the alphabet. */
-export function alphabetToBytes(text: string): Uint8Array | undefined {
-  const out: number[] = [];
-  for (const c of text) {
-    const b = CHAR_TO_BYTE.get(c);
-    if (b === undefined) return undefined;
-    out.push(b);
-  }
-  return Uint8Array.from(out);
-}
-
 /** The GPT-2 pre-tokenizer split (contractions, letters, digits, punctuation, whitespace runs). */
 export const GPT2_SPLIT_PATTERN =
   /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;

@@ -160,12 +160,13 @@ export class Tokenizer {
     return {
       vocabSize,
       bytesOf(id: number): Uint8Array | undefined {
+        // Only ids inside the vocabulary are looked up and cached, so the array never grows past it.
+        if (!Number.isInteger(id) || id < 0 || id >= vocabSize) return undefined;
         let bytes = cache[id];
         if (bytes === undefined) {
-          const token = Number.isInteger(id) && id >= 0 && id < vocabSize ? native.idToToken(id) : null;
+          const token = native.idToToken(id);
           bytes = token === null ? null : tokenBytes(token, scheme);
-          // Only ids inside the vocabulary are cached, so the array never grows past it.
-          if (Number.isInteger(id) && id >= 0 && id < vocabSize) cache[id] = bytes;
+          cache[id] = bytes;
         }
         return bytes ?? undefined;
       },
