@@ -6,7 +6,7 @@ import type { CliIo } from '../graph/graph-api.js';
 import type { Problem } from '../graph/validated-graph.js';
 
 /** Shows `abs` as the user wrote `given` when it is that file, else relative to cwd when below it. */
-export function displayPath(abs: string, cwd: string, given?: string): string {
+function displayPath(abs: string, cwd: string, given?: string): string {
   if (given !== undefined && resolve(cwd, given) === abs) return given;
   const rel = relative(cwd, abs);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;

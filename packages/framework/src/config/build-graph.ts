@@ -63,27 +63,13 @@ export async function buildGraph(
     handler: handlerConfig(raw.input_stream_handler) ?? parent.handler,
     stack: parent.stack,
   };
+  const ports = (key: 'input_stream' | 'output_stream' | 'input_side_packet' | 'output_side_packet') =>
+    parsePortList(portTexts(yaml, [key], raw[key]), `graph ${key}`, problems);
   const io: GraphIo = {
-    inputStreams: parsePortList(
-      portTexts(yaml, ['input_stream'], raw.input_stream),
-      'graph input_stream',
-      problems,
-    ),
-    outputStreams: parsePortList(
-      portTexts(yaml, ['output_stream'], raw.output_stream),
-      'graph output_stream',
-      problems,
-    ),
-    inputSidePackets: parsePortList(
-      portTexts(yaml, ['input_side_packet'], raw.input_side_packet),
-      'graph input_side_packet',
-      problems,
-    ),
-    outputSidePackets: parsePortList(
-      portTexts(yaml, ['output_side_packet'], raw.output_side_packet),
-      'graph output_side_packet',
-      problems,
-    ),
+    inputStreams: ports('input_stream'),
+    outputStreams: ports('output_stream'),
+    inputSidePackets: ports('input_side_packet'),
+    outputSidePackets: ports('output_side_packet'),
   };
   const names = assignNodeNames(raw.nodes, yaml, problems);
   const nodes: NodeSpec[] = [];

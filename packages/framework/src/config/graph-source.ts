@@ -65,26 +65,40 @@ export function parseGraphText(text: string, file: string): { source?: GraphSour
   return { source: { yaml: parsed.source, raw, name, tainted }, problems };
 }
 
+/**
+ * Reads a graph file's text, or returns the problem saying why it cannot be read: `shownAs` is the
+ * name quoted in the message, `fix` its closing advice, `location` where the problem is reported.
+ */
+export async function readGraphText(
+  file: string,
+  shownAs: string,
+  fix: string,
+  location: SourceLocation,
+): Promise<string | Problem> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
+    return {
+      code: V.FILE_READ,
+      message: `cannot read graph file "${shownAs}": ${reason} (${fix})`,
+      location,
+    };
+  }
+}
+
 /** Reads and parses a graph file; a missing file is a problem at `from` (where it was referenced). */
 export async function readGraphFile(
   file: string,
   from: SourceLocation | undefined,
 ): Promise<{ source?: GraphSource; problems: Problem[] }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
-    return {
-      problems: [
-        {
-          code: V.FILE_READ,
-          message: `cannot read graph file "${file}": ${reason} (check the path; relative paths start from the including file)`,
-          location: from ?? { file, line: 1, col: 1 },
-        },
-      ],
-    };
-  }
+  const text = await readGraphText(
+    file,
+    file,
+    'check the path; relative paths start from the including file',
+    from ?? { file, line: 1, col: 1 },
+  );
+  if (typeof text !== 'string') return { problems: [text] };
   return parseGraphText(text, file);
 }
 

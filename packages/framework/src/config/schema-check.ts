@@ -6,7 +6,7 @@ import { graphSchema } from './graph-schema.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 /** Splits an ajv instancePath (`/nodes/0/options`) into a YAML path. */
-export function pointerToPath(pointer: string): YamlPath {
+function pointerToPath(pointer: string): YamlPath {
   if (pointer === '') return [];
   return pointer
     .slice(1)
@@ -21,7 +21,7 @@ const quote = (v: unknown): string => {
 };
 
 /** Dotted field name for messages: `nodes[0].options.limit`. */
-export function fieldName(path: YamlPath): string {
+function fieldName(path: YamlPath): string {
   let out = '';
   for (const s of path) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
   return out === '' ? 'the document' : out;

@@ -21,13 +21,13 @@ export interface SubgraphUse {
 }
 
 /** Separator between a subgraph node's name and its inner names (`outer__inner`). */
-export const SUBGRAPH_SEPARATOR = '__';
+const SUBGRAPH_SEPARATOR = '__';
 
 /**
  * The contract a subgraph offers to the node using it: its graph-level ports by tag. Inputs and input
  * side packets are required; outputs may be left unconnected.
  */
-export function subgraphContract(
+function subgraphContract(
   io: GraphIo,
 ): Record<'inputs' | 'outputs' | 'inputSidePackets' | 'outputSidePackets', PortMap> {
   const map = (ports: readonly PortRef[], optional: boolean): PortMap => {

@@ -7,7 +7,7 @@ import { V } from '../errors/validation-codes.js';
 import type { Problem, SourceLocation } from '../graph/validated-graph.js';
 
 /** True for objects shaped like a calculator definition (what `defineCalculator` returns). */
-export function isCalculatorDefinition(v: unknown): v is AnyCalculatorDefinition {
+function isCalculatorDefinition(v: unknown): v is AnyCalculatorDefinition {
   return (
     typeof v === 'object' &&
     v !== null &&
@@ -51,7 +51,7 @@ function conditionTarget(v: unknown): string | undefined {
  * with the import condition, then `main`). Done by hand because `import.meta.resolve` cannot take a
  * parent URL on Node 20 and `require.resolve` ignores the import condition.
  */
-export function resolvePackage(spec: string, dir: string): string | undefined {
+function resolvePackage(spec: string, dir: string): string | undefined {
   const parts = spec.split('/');
   const pkgName = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   const rest = spec.slice(pkgName.length);

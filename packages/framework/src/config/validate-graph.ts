@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CalculatorRegistry, defaultRegistry } from '../calculator/registry.js';
 import { V } from '../errors/validation-codes.js';
@@ -6,7 +5,7 @@ import type { NodeSpec, Problem, SourceLocation, ValidatedGraph } from '../graph
 import { checkEdges } from '../validate/edges.js';
 import { topologicalOrder } from '../validate/topology.js';
 import { buildGraph } from './build-graph.js';
-import { parseGraphText } from './graph-source.js';
+import { parseGraphText, readGraphText } from './graph-source.js';
 
 export interface ValidateOptions {
   /** Where calculator names are looked up; defaults to `defaultRegistry`. Never modified: graph modules register into a child. */
@@ -33,21 +32,8 @@ export async function validateGraphFile(
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
   const abs = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(abs, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e);
-    return {
-      problems: [
-        {
-          code: V.FILE_READ,
-          message: `cannot read graph file "${file}": ${reason} (check the path)`,
-          location: { file: abs, line: 1, col: 1 },
-        },
-      ],
-    };
-  }
+  const text = await readGraphText(abs, file, 'check the path', { file: abs, line: 1, col: 1 });
+  if (typeof text !== 'string') return { problems: [text] };
   return validateGraphString(text, { ...options, file: abs });
 }
 

@@ -120,22 +120,11 @@ export class RunNode extends NodeContext {
       return;
     }
     if (result !== undefined && result !== Stop && isThenable(result)) {
-      this.busy = true;
-      this.run.inflight++;
-      this.settled = result.then(
-        (r) => {
-          this.busy = false;
-          this.run.inflight--;
-          if (this.run.stopping) return;
-          this.#afterProcess(r, t0);
-          this.run.runLoop();
-        },
-        (error: unknown) => {
-          this.busy = false;
-          this.run.inflight--;
-          this.run.failNode(this, error);
-        },
-      );
+      this.#settle(result, (r) => {
+        if (this.run.stopping) return;
+        this.#afterProcess(r, t0);
+        this.run.runLoop();
+      });
       return;
     }
     this.#afterProcess(result, t0);
@@ -151,6 +140,28 @@ export class RunNode extends NodeContext {
     // Skipping the scheduler round trip when nothing is queued saves a step per packet in a
     // flowing chain; new packets and bounds mark the node ready anyway.
     if (this.plan.isSource || this.plan.processBounds || this.inputs.mayHaveWork()) this.run.markReady(this);
+  }
+
+  /**
+   * Tracks an async `open`/`process`/`close`: the node is busy (and the run has one more call in
+   * flight) until `result` settles; then `done` gets its value, or a rejection fails the node.
+   */
+  #settle(result: PromiseLike<unknown>, done: (value: unknown) => void): PromiseLike<unknown> {
+    this.busy = true;
+    this.run.inflight++;
+    this.settled = result.then(
+      (value) => {
+        this.busy = false;
+        this.run.inflight--;
+        done(value);
+      },
+      (error: unknown) => {
+        this.busy = false;
+        this.run.inflight--;
+        this.run.failNode(this, error);
+      },
+    );
+    return this.settled;
   }
 
   #record(name: string, t0: number): void {
@@ -181,27 +192,15 @@ export class RunNode extends NodeContext {
       return undefined;
     }
     if (isThenable(result)) {
-      this.busy = true;
-      this.run.inflight++;
-      this.settled = result.then(
-        () => {
-          this.busy = false;
-          this.run.inflight--;
-          if (this.run.stopping) {
-            this.state = NodeState.Open; // so that shutdown() closes what open acquired
-            return;
-          }
-          if (t0 !== 0) this.#record('open', t0);
-          this.#opened();
-          this.run.runLoop(); // a node opened late (side packet set mid-run) has packets waiting
-        },
-        (error: unknown) => {
-          this.busy = false;
-          this.run.inflight--;
-          this.run.failNode(this, error);
-        },
-      );
-      return this.settled;
+      return this.#settle(result, () => {
+        if (this.run.stopping) {
+          this.state = NodeState.Open; // so that shutdown() closes what open acquired
+          return;
+        }
+        if (t0 !== 0) this.#record('open', t0);
+        this.#opened();
+        this.run.runLoop(); // a node opened late (side packet set mid-run) has packets waiting
+      });
     }
     if (t0 !== 0) this.#record('open', t0);
     this.#opened();
@@ -235,23 +234,12 @@ export class RunNode extends NodeContext {
       return;
     }
     if (isThenable(result)) {
-      this.busy = true;
-      this.run.inflight++;
-      this.settled = result.then(
-        () => {
-          this.busy = false;
-          this.run.inflight--;
-          if (this.run.stopping) return;
-          if (t0 !== 0) this.#record('close', t0);
-          this.#closed();
-          this.run.runLoop();
-        },
-        (error: unknown) => {
-          this.busy = false;
-          this.run.inflight--;
-          this.run.failNode(this, error);
-        },
-      );
+      this.#settle(result, () => {
+        if (this.run.stopping) return;
+        if (t0 !== 0) this.#record('close', t0);
+        this.#closed();
+        this.run.runLoop();
+      });
       return;
     }
     if (t0 !== 0) this.#record('close', t0);

@@ -1,5 +1,6 @@
 import type { PortMap } from '../calculator/contract.js';
 import { portSpecOf } from '../calculator/port-spec.js';
+import type { GraphIo } from '../config/build-graph.js';
 import { formatPort } from '../config/ports.js';
 import { suggest } from '../errors/did-you-mean.js';
 import { V } from '../errors/validation-codes.js';
@@ -18,18 +19,11 @@ const by = (p: Producer): string =>
   p.node ? `node "${p.node.name}" (${formatPort(p.port)})` : `the graph input "${formatPort(p.port)}"`;
 const at = (p: PortRef): string => `line ${p.location.line}`;
 
-export interface GraphPorts {
-  readonly inputStreams: readonly PortRef[];
-  readonly outputStreams: readonly PortRef[];
-  readonly inputSidePackets: readonly PortRef[];
-  readonly outputSidePackets: readonly PortRef[];
-}
-
 /**
  * Checks every edge of the expanded graph: one producer per stream and side packet, every consumed
  * name produced, matching types, and graph-scoped nodes fed only by graph-scoped side packets.
  */
-export function checkEdges(graph: GraphPorts, nodes: readonly NodeSpec[], problems: Problem[]): void {
+export function checkEdges(graph: GraphIo, nodes: readonly NodeSpec[], problems: Problem[]): void {
   const streams = producers(
     graph.inputStreams,
     nodes,
@@ -90,23 +84,33 @@ export function checkEdges(graph: GraphPorts, nodes: readonly NodeSpec[], proble
       }
     }
   }
-  for (const port of graph.outputStreams) {
-    if (!streams.has(port.name)) {
-      problems.push({
-        code: V.STREAM_NOT_PRODUCED,
-        message: `graph output_stream "${port.name}" (${formatPort(port)}) is not produced by any node${hint(port.name, streamNames)}`,
-        location: port.location,
-      });
-    }
-  }
-  for (const port of graph.outputSidePackets) {
-    if (!sides.has(port.name)) {
-      problems.push({
-        code: V.UNKNOWN_SIDE_PACKET,
-        message: `graph output_side_packet "${port.name}" (${formatPort(port)}) is not produced by any node${hint(port.name, sideNames)}`,
-        location: port.location,
-      });
-    }
+  checkProduced(graph.outputStreams, 'output_stream', streams, streamNames, V.STREAM_NOT_PRODUCED, problems);
+  checkProduced(
+    graph.outputSidePackets,
+    'output_side_packet',
+    sides,
+    sideNames,
+    V.UNKNOWN_SIDE_PACKET,
+    problems,
+  );
+}
+
+/** Every graph output must be produced by some node (or pass a graph input straight through). */
+function checkProduced(
+  outputs: readonly PortRef[],
+  key: 'output_stream' | 'output_side_packet',
+  produced: ReadonlyMap<string, Producer>,
+  names: readonly string[],
+  code: string,
+  problems: Problem[],
+): void {
+  for (const port of outputs) {
+    if (produced.has(port.name)) continue;
+    problems.push({
+      code,
+      message: `graph ${key} "${port.name}" (${formatPort(port)}) is not produced by any node${hint(port.name, names)}`,
+      location: port.location,
+    });
   }
 }
 
