@@ -11,7 +11,14 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startModuleWorker } from '../packages/llm/src/engine/module-worker.js';
-import { bareDecodeRate, Engine, ensureModelDir, generate, ModelSession } from '../packages/llm/src/index.js';
+import {
+  argmax,
+  bareDecodeRate,
+  Engine,
+  ensureModelDir,
+  generate,
+  ModelSession,
+} from '../packages/llm/src/index.js';
 import { benchModel, decodeBenchArgs, printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
@@ -35,13 +42,6 @@ async function modelDir(): Promise<string> {
       last = line;
     },
   });
-}
-
-function argmaxRow(data: Float32Array, row: number, vocab: number): number {
-  let best = 0;
-  const base = row * vocab;
-  for (let i = 1; i < vocab; i++) if (data[base + i]! > data[base + best]!) best = i;
-  return best;
 }
 
 async function ours(model: ModelSession, prompt: number[], tokens: number): Promise<number> {
@@ -90,7 +90,7 @@ async function engineRate(engine: Engine, prompts: number[][], tokens: number): 
       const group = engine.submit(p, { maxTokens: tokens });
       for (let n = 1; ; n++) {
         const { logits } = await group.next();
-        const token = argmaxRow(logits, 0, vocab);
+        const token = argmax(logits.subarray(0, vocab));
         if (n === tokens) break;
         group.append([token]);
       }

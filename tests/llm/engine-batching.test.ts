@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Engine, generate, ModelSession } from '@weft/llm';
+import { argmax, Engine, generate, ModelSession } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../helpers/models.js';
 
@@ -8,12 +8,6 @@ import { ensureTinyModel } from '../helpers/models.js';
 
 const STEPS = 12;
 let peakRunning = 0;
-
-function argmax(logits: Float32Array, row: number, vocab: number): number {
-  let best = 0;
-  for (let i = 1; i < vocab; i++) if (logits[row * vocab + i]! > logits[row * vocab + best]!) best = i;
-  return best;
-}
 
 async function greedy(
   engine: Engine,
@@ -29,7 +23,7 @@ async function greedy(
       const { logits, rows } = await group.next();
       expect(rows).toBe(1);
       peakRunning = Math.max(peakRunning, engine.metrics().running);
-      const token = argmax(logits, 0, engine.model.vocabSize);
+      const token = argmax(logits.subarray(0, engine.model.vocabSize));
       out.push(token);
       onToken?.(out.length);
       if (out.length === steps) return out;
@@ -123,7 +117,9 @@ describe('engine continuous batching on the tiny llama', () => {
           const out: number[][] = [];
           for (let s = 0; s < STEPS; s++) {
             const { logits, rows } = await group.next();
-            const tokens = Array.from({ length: rows }, (_, r) => argmax(logits, r, vocab));
+            const tokens = Array.from({ length: rows }, (_, r) =>
+              argmax(logits.subarray(r * vocab, (r + 1) * vocab)),
+            );
             out.push(tokens);
             if (s < STEPS - 1) group.append(tokens);
           }

@@ -1,15 +1,9 @@
-import { Engine, generate, ModelSession } from '@weft/llm';
+import { argmax, Engine, generate, ModelSession } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../helpers/models.js';
 
 // Groups with n > 1: rows share the prompt's KV (prefilled once), continue independently, and can
 // be forked, reordered or dropped through `parents` (beam search, n choices finishing early).
-
-function argmax(logits: Float32Array, row: number, vocab: number): number {
-  let best = 0;
-  for (let i = 1; i < vocab; i++) if (logits[row * vocab + i]! > logits[row * vocab + best]!) best = i;
-  return best;
-}
 
 describe('engine forked rows on the tiny gpt2', () => {
   let engine: Engine;
@@ -59,7 +53,7 @@ describe('engine forked rows on the tiny gpt2', () => {
     for (let s = 0; s < STEPS; s++) {
       const { logits, rows } = await group.next();
       expect(rows).toBe(3);
-      const tokens = [0, 1, 2].map((r) => argmax(logits, r, vocab));
+      const tokens = [0, 1, 2].map((r) => argmax(logits.subarray(r * vocab, (r + 1) * vocab)));
       for (let r = 0; r < 3; r++) outs[r]!.push(tokens[r]!);
       if (s < STEPS - 1) group.append(tokens);
     }
@@ -75,7 +69,7 @@ describe('engine forked rows on the tiny gpt2', () => {
     group.append(firsts);
     const outs: number[][] = firsts.map((t) => [t]);
     let step = await group.next();
-    let tokens = [0, 1, 2].map((r) => argmax(step.logits, r, vocab));
+    let tokens = [0, 1, 2].map((r) => argmax(step.logits.subarray(r * vocab, (r + 1) * vocab)));
     // Row 0 continues old row 2, rows 1 and 2 both continue old row 0; old row 1 is dropped.
     const parents = [2, 0, 0];
     const forkedOuts = parents.map((p) => [...outs[p]!, tokens[p]!]);
@@ -86,7 +80,7 @@ describe('engine forked rows on the tiny gpt2', () => {
     expect(engine.metrics().kvCacheUsedTokens).toBe(prompt.length + 3 * 2);
     for (let s = 0; s < 3; s++) {
       step = await group.next();
-      tokens = [0, 1, 2].map((r) => argmax(step.logits, r, vocab));
+      tokens = [0, 1, 2].map((r) => argmax(step.logits.subarray(r * vocab, (r + 1) * vocab)));
       for (let r = 0; r < 3; r++) forkedOuts[r]!.push(tokens[r]!);
       group.append(tokens);
     }
@@ -95,12 +89,14 @@ describe('engine forked rows on the tiny gpt2', () => {
     expect(forkedOuts[2]).toEqual(lineage[0]!.slice(0, 5));
     // Drop to one row (e.g. the other choices ended): rows shrink, the survivor keeps its lineage.
     step = await group.next();
-    const survivor = argmax(step.logits, 0, vocab);
+    const survivor = argmax(step.logits.subarray(0, vocab));
     group.append([survivor], [0]);
     step = await group.next();
     expect(step.rows).toBe(1);
     expect(engine.metrics().running).toBe(3);
-    expect([...forkedOuts[0]!, survivor, argmax(step.logits, 0, vocab)]).toEqual(lineage[2]!.slice(0, 7));
+    expect([...forkedOuts[0]!, survivor, argmax(step.logits.subarray(0, vocab))]).toEqual(
+      lineage[2]!.slice(0, 7),
+    );
     expect(() => group.append([1, 2], [0, 1])).toThrow('parent 1 of row 1 is not a row (0..0)');
     group.finish();
     expect(engine.metrics()).toMatchObject({ running: 0, runningGroups: 0, kvCacheUsedTokens: 0 });

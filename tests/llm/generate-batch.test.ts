@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type BatchRowRef, generate, ModelSession, SequenceBatch } from '@weft/llm';
+import { argmax, type BatchRowRef, generate, ModelSession, SequenceBatch } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../helpers/models.js';
 
@@ -8,12 +8,6 @@ import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../help
 
 const fixtures = sharedFixturesDir();
 const STEPS = 10;
-
-function argmaxRow(logits: Float32Array, row: number, vocab: number): number {
-  let best = 0;
-  for (let i = 1; i < vocab; i++) if (logits[row * vocab + i]! > logits[row * vocab + best]!) best = i;
-  return best;
-}
 
 interface Live {
   seq: number;
@@ -48,7 +42,7 @@ async function joinedLater(
       if (joinAt[i] !== step) continue;
       const own = SequenceBatch.empty(session, 1);
       const logits = await own.step([prompts[i]!]);
-      const first = argmaxRow(logits, 0, vocab);
+      const first = argmax(logits.subarray(0, vocab));
       results[i]!.push(first);
       refs.push({ batch: own, row: 0 });
       joined.push({ seq: i, out: results[i]!, next: first });
@@ -60,7 +54,7 @@ async function joinedLater(
     const keep: BatchRowRef[] = [];
     const stay: Live[] = [];
     live.forEach((l, r) => {
-      l.next = argmaxRow(logits, r, vocab);
+      l.next = argmax(logits.subarray(r * vocab, (r + 1) * vocab));
       l.out.push(l.next);
       if (l.out.length < STEPS) {
         keep.push({ batch: running!, row: r });

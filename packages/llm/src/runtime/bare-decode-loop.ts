@@ -1,12 +1,6 @@
 import * as ort from 'onnxruntime-node';
+import { argmax } from '../sampling/select-top.js';
 import type { ModelSession } from './model-session.js';
-
-function argmaxRow(data: Float32Array, row: number, vocab: number): number {
-  let best = 0;
-  const base = row * vocab;
-  for (let i = 1; i < vocab; i++) if (data[base + i]! > data[base + best]!) best = i;
-  return best;
-}
 
 /**
  * The reference point of the benchmarks: greedy decoding as a bare loop of `session.run` calls
@@ -61,7 +55,10 @@ export async function bareDecodeRate(
     for (const b of io.kv) past[b.input] = out[b.output]!;
     const logits = out[io.logits]!.data as Float32Array;
     input = [];
-    for (let r = 0; r < rows; r++) input.push(argmaxRow(logits, r * step + step - 1, vocab));
+    for (let r = 0; r < rows; r++) {
+      const at = (r * step + step - 1) * vocab;
+      input.push(argmax(logits.subarray(at, at + vocab)));
+    }
     step = 1;
   }
   return (rows * tokens) / ((performance.now() - start) / 1000);

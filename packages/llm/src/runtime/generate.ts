@@ -1,7 +1,10 @@
+import { SeededRng } from '../sampling/rng.js';
+import { DEFAULT_SAMPLING_PARAMS } from '../sampling/sampling-params.js';
+import { SequenceState } from '../sampling/sequence-state.js';
+import { TokenSampler } from '../sampling/token-sampler.js';
 import { ModelSession } from './model-session.js';
 import { InvalidGenerateArgumentError } from './runtime-errors.js';
 import { SequenceBatch } from './sequence-batch.js';
-import { type SimpleSamplingOptions, sampleToken, seededRandom } from './simple-sampler.js';
 
 /** The two tokenizer methods `generate()` needs (`Tokenizer` from tokenizer/ fits). */
 export interface TextCodec {
@@ -15,7 +18,15 @@ export interface GenerateModel {
   readonly tokenizer?: TextCodec;
 }
 
-export interface GenerateOptions extends SimpleSamplingOptions {
+export interface GenerateOptions {
+  /** 0 (default) or below = greedy. */
+  readonly temperature?: number;
+  /** Keep the k most likely tokens (0 or absent = all). */
+  readonly topK?: number;
+  /** Keep the smallest set of tokens whose probability reaches p (1 or absent = all). */
+  readonly topP?: number;
+  /** Seeds each prompt's RNG (default 0, so unseeded runs repeat too). */
+  readonly seed?: number;
   /** New tokens per prompt at most (default 32). */
   readonly maxTokens?: number;
   /** Stop strings (needs a tokenizer); the text is cut before the first match. */
@@ -60,7 +71,8 @@ async function toIds(model: GenerateModel, prompts: readonly Prompt[]): Promise<
 
 /**
  * Generates continuations for one prompt or a batch (text or token ids), all prompts in one
- * left-padded batch; finished rows leave the batch. Greedy when `temperature` is 0 (the default).
+ * left-padded batch; finished rows leave the batch. Greedy when `temperature` is 0 (the default),
+ * otherwise the request sampler (`TokenSampler`) with temperature, top_k and top_p.
  *
  * ```ts
  * const [r] = await generate({ session, tokenizer }, 'Once upon a time', { maxTokens: 20 });
@@ -93,7 +105,18 @@ export async function generate(
   const generated: number[][] = promptIds.map(() => []);
   const texts: (string | undefined)[] = promptIds.map(() => undefined);
   const reasons: GenerateFinishReason[] = promptIds.map(() => 'length');
-  const randoms = promptIds.map((_, i) => seededRandom((options.seed ?? 0) + i * 0x9e3779b9));
+  // The request sampler with only temperature / top_k / top_p set: no processors are active.
+  const sampler = new TokenSampler(
+    {
+      ...DEFAULT_SAMPLING_PARAMS,
+      temperature: Math.max(0, options.temperature ?? 0), // ≤ 0 = greedy
+      topK: options.topK ?? 0,
+      topP: options.topP ?? 1,
+    },
+    [],
+  );
+  const noHistory = new SequenceState([]);
+  const rngs = promptIds.map((_, i) => new SeededRng(options.seed ?? 0, i));
 
   let batch = SequenceBatch.empty(session, promptIds.length);
   let live = promptIds.map((_, i) => i);
@@ -104,7 +127,8 @@ export async function generate(
     const keep: number[] = [];
     for (let r = 0; r < live.length; r++) {
       const seq = live[r]!;
-      const token = sampleToken(logits, r * vocab, vocab, options, randoms[seq]!);
+      const row = logits.subarray(r * vocab, (r + 1) * vocab);
+      const token = sampler.sample(row, noHistory, rngs[seq]!);
       generated[seq]!.push(token);
       let done = false;
       if (enders.has(token)) {
