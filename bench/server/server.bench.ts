@@ -148,7 +148,7 @@ const servers: ChildProcess[] = [];
 try {
   const weft = spawn(
     process.execPath,
-    ['packages/server/dist/cli/main.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
+    ['packages/server/bin/weft.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
   servers.push(weft);

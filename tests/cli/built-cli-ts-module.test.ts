@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(repo, 'packages/server/dist/cli/main.js');
+const cli = join(repo, 'packages/server/bin/weft.js');
 
 /**
  * The compiled CLI on plain Node, as `pnpm weft` runs it: no `--import tsx` anywhere, so loading a

@@ -23,6 +23,9 @@ write('calcs/upper.js', `export const Upper = ${calc('UpperCalculator')};\nexpor
 write('calcs/many.js', `export default [${calc('LowerCalculator')}, ${calc('TrimCalculator')}];\n`);
 write('calcs/none.js', 'export const value = 1;\n');
 write('calcs/bad-array.js', `export const list = [${calc('GoodCalculator')}, 'oops'];\n`);
+write('calcs/shout.ts', `export const Shout = ${calc('ShoutCalculator')} as const;\n`);
+write('calcs/both.js', `export const Both = ${calc('BothJsCalculator')};\n`);
+write('calcs/both.ts', `export const Both = ${calc('BothTsCalculator')};\n`);
 write('calcs/clash.js', `export const Pass = ${calc('PassThroughCalculator')};\n`);
 write(
   'node_modules/weft-test-calcs/package.json',
@@ -63,6 +66,19 @@ describe('calculators: user modules loaded by a graph', () => {
     ]);
     expect(result.graph?.dir).toBe(join(dir, 'graphs'));
     expect(registry.has('UpperCalculator')).toBe(false);
+  });
+
+  it('loads `./x.js` from `./x.ts` when only the TypeScript source exists, as nodenext resolves it', async () => {
+    const file = write(
+      'graphs/ts.yaml',
+      chain(['../calcs/shout.js', '../calcs/both.js'], ['ShoutCalculator', 'BothJsCalculator']),
+    );
+    const result = await validateGraphFile(file, { registry: testRegistry() });
+    expect(result.problems.map(formatProblem)).toEqual([]);
+    expect(result.graph?.nodes.map((n) => n.calculator.name)).toEqual([
+      'ShoutCalculator',
+      'BothJsCalculator',
+    ]);
   });
 
   it('reports a missing module, a module without calculators, a non-calculator in an array and a name clash at their entries', async () => {

@@ -90,7 +90,9 @@ describe('weft generate', () => {
     expect(bad.err()).toContain('--max-tokens "ten" must be an integer ≥ 1');
     const unknown = captureIo();
     expect(await generateCommand([dir, '--prompt', 'x', '--max-token', '3'], unknown.io)).toBe(2);
-    expect(unknown.err()).toContain("Unknown option '--max-token'");
+    expect(unknown.err()).toContain(
+      'weft generate: unknown option "--max-token" (did you mean "--max-tokens"?)\n',
+    );
     const nodir = captureIo();
     expect(await generateCommand(['no/such/model', '--prompt', 'x'], nodir.io)).toBe(1);
     expect(nodir.err()).toContain('WEFT_ERR_MODEL_DIR');

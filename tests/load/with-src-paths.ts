@@ -24,7 +24,7 @@ export async function reexecWithSrcPaths(script: string): Promise<void> {
 export async function spawnServe(args: string[], env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve', ...args],
+    ['--import', 'tsx', 'packages/server/src/cli/bin.ts', 'serve', ...args],
     {
       cwd: repoRoot,
       env: {

@@ -8,13 +8,23 @@ import type { Graph } from '../runtime/graph.js';
 import { loadGraph } from '../runtime/load-graph.js';
 import { GraphCancelledError, RunError } from '../runtime/run-errors.js';
 import { writeChromeTrace } from '../trace/chrome-trace.js';
+import { parseCommandArgs } from './command-args.js';
 import { type InputLine, parseJsonLines } from './json-lines.js';
 
-const USAGE = `usage: weft graph run FILE [--side NAME=JSON]... [--input STREAM=FILE.jsonl]... [--trace FILE]
+const RUN = {
+  command: 'weft graph run',
+  usage: `usage: weft graph run FILE [--side NAME=JSON]... [--input STREAM=FILE.jsonl]... [--trace FILE]
   --side    a graph input side packet, its value as JSON (e.g. --side 'scale=2')
   --input   feeds a graph input stream from JSON lines {"timestamp": N, "value": ANY}, in file order
   --trace   writes a Chrome trace (open it in https://ui.perfetto.dev)
-Prints one JSON line {"stream", "timestamp", "value"} per packet of every graph output stream.`;
+Prints one JSON line {"stream", "timestamp", "value"} per packet of every graph output stream.`,
+  options: {
+    side: { type: 'string', multiple: true },
+    input: { type: 'string', multiple: true },
+    trace: { type: 'string' },
+  },
+  positionals: { name: 'FILE', min: 1, max: 1 },
+} as const;
 
 interface RunArgs {
   readonly file: string;
@@ -23,53 +33,43 @@ interface RunArgs {
   readonly trace: string | undefined;
 }
 
-class UsageError extends Error {}
+/** `NAME=VALUE` split at the first `=`, or undefined when there is no name before one. */
+function splitPair(text: string): [string, string] | undefined {
+  const at = text.indexOf('=');
+  return at <= 0 ? undefined : [text.slice(0, at), text.slice(at + 1)];
+}
 
-function parseArgs(args: readonly string[]): RunArgs {
-  let file: string | undefined;
-  let trace: string | undefined;
-  const sides: [string, string][] = [];
-  const inputs: [string, string][] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (flag !== arg) return arg.slice(eq + 1);
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
+/** The parsed arguments, or the exit code once `--help` or a usage error has been answered. */
+function parseRunArgs(args: readonly string[], io: CliIo): RunArgs | number {
+  const parsed = parseCommandArgs(args, RUN, io);
+  if (typeof parsed === 'number') return parsed;
+  const pairs = (flag: string, texts: readonly string[], what: string, example: string) => {
+    const out: [string, string][] = [];
+    for (const text of texts) {
+      const pair = splitPair(text);
+      if (pair === undefined)
+        throw new Error(`${flag} "${text}" must be ${what} (example: ${flag} ${example})`);
+      out.push(pair);
+    }
+    return out;
+  };
+  try {
+    return {
+      file: parsed.positionals[0]!,
+      sides: pairs('--side', parsed.values.side ?? [], 'NAME=JSON', "'scale=2'"),
+      inputs: pairs('--input', parsed.values.input ?? [], 'STREAM=FILE.jsonl', 'in=packets.jsonl'),
+      trace: parsed.values.trace,
     };
-    const pair = (what: string): [string, string] => {
-      const text = value();
-      const at = text.indexOf('=');
-      if (at <= 0)
-        throw new UsageError(
-          `${flag} "${text}" must be ${what} (example: ${flag} ${flag === '--side' ? "'scale=2'" : 'in=packets.jsonl'})`,
-        );
-      return [text.slice(0, at), text.slice(at + 1)];
-    };
-    if (flag === '--side') sides.push(pair('NAME=JSON'));
-    else if (flag === '--input') inputs.push(pair('STREAM=FILE.jsonl'));
-    else if (flag === '--trace') trace = value();
-    else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option "${arg}"${suggest(flag, ['--side', '--input', '--trace'])}`);
-    } else if (file === undefined) file = arg;
-    else throw new UsageError(`one graph file at a time (got "${file}" and "${arg}")`);
+  } catch (error) {
+    io.stderr(`weft graph run: ${(error as Error).message}\n${RUN.usage}\n`);
+    return 2;
   }
-  if (file === undefined) throw new UsageError('missing graph FILE');
-  return { file, sides, inputs, trace };
 }
 
 /** `weft graph run FILE ...`: runs a graph once over JSON-lines inputs; exit 0 done, 1 graph error, 2 usage. */
 export async function graphRun(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
-  let parsed: RunArgs;
-  try {
-    parsed = parseArgs(args);
-  } catch (error) {
-    io.stderr(`weft graph run: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseRunArgs(args, io);
+  if (typeof parsed === 'number') return parsed;
   let graph: Graph;
   try {
     graph = await loadGraph(resolve(io.cwd, parsed.file), { registry });
