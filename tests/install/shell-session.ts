@@ -18,7 +18,7 @@ export class ShellSession {
   private readonly background: ChildProcess[] = [];
 
   constructor(
-    private readonly stateDir: string,
+    stateDir: string,
     cwd: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {
