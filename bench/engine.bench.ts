@@ -11,7 +11,6 @@
  * Runs the built packages (`dist/`, as `pnpm install` or `pnpm build` leave them), like production.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import {
   CalculatorRegistry,
@@ -19,6 +18,7 @@ import {
   loadGraphFromString,
 } from '../packages/framework/dist/index.js';
 import { ensureModelDir, ModelSession, registerLlmCalculators } from '../packages/llm/dist/index.js';
+import { ort, type Tensor } from './bare-decode-loop.js';
 import { benchModel, decodeBenchArgs, repo, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
@@ -30,11 +30,6 @@ const {
   prompt: PROMPT,
   rounds: ROUNDS,
 } = decodeBenchArgs({ rounds: 2 });
-// onnxruntime-node is a dependency of @weft/llm, not of the repository root: load it from there.
-type Tensor = ModelSession['session'] extends { run(f: any): Promise<Record<string, infer T>> } ? T : never;
-const ort = createRequire(join(repo, 'packages', 'llm', 'package.json'))('onnxruntime-node') as {
-  Tensor: new (type: string, data: unknown, dims: readonly number[]) => Tensor;
-};
 
 const dir = modelArg ? resolve(modelArg) : await ensureModelDir(benchModel.dir, benchModel.spec);
 

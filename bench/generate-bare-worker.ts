@@ -4,7 +4,8 @@
  * same (small) garbage-collection costs, not those of the bench's busy main isolate.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { bareDecodeRate, ModelSession } from '../packages/llm/src/index.js';
+import { ModelSession } from '../packages/llm/src/index.js';
+import { bareDecodeRate } from './bare-decode-loop.js';
 
 const { dir, threads } = workerData as { dir: string; threads: number };
 const session = await ModelSession.open(dir, { threads });

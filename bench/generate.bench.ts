@@ -11,14 +11,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startModuleWorker } from '../packages/llm/src/engine/module-worker.js';
-import {
-  argmax,
-  bareDecodeRate,
-  Engine,
-  ensureModelDir,
-  generate,
-  ModelSession,
-} from '../packages/llm/src/index.js';
+import { argmax, Engine, ensureModelDir, generate, ModelSession } from '../packages/llm/src/index.js';
+import { bareDecodeRate } from './bare-decode-loop.js';
 import { benchModel, decodeBenchArgs, printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();

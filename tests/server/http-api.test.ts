@@ -210,6 +210,14 @@ describe('models, tokenize, health, config, metrics', () => {
     expect(text).toContain('weft_kv_cache_used_tokens{model="echo"} 0');
   });
 
+  it("names Node's process metrics weft_process_* and weft_nodejs_* (one prefix, not two)", async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/^weft_process_resident_memory_bytes \d+$/m);
+    expect(text).toMatch(/^weft_nodejs_eventloop_lag_seconds [\d.e-]+$/m);
+    expect(text).not.toContain('weft_process_process_');
+    expect(text).not.toContain('weft_process_nodejs_');
+  });
+
   it('labels metrics with served model names only', async () => {
     await postJson(`${server.url}/v3/completions`, { model: 'made-up-name-123', prompt: 'x' });
     const text = await (await fetch(`${server.url}/metrics`)).text();

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { readCalculatorDocs } from '../../../docs/generate/calculator-docs.js';
+import { exampleOfDescription } from '../../../docs/generate/doc-comment.js';
 import { describeCalculator } from './describe.js';
 import { builtinCalculators } from './index.js';
-import { readCalculatorDocs } from './reference/builtin-docs.js';
-import { exampleOfDescription } from './reference/doc-comment.js';
 
 describe('calculator descriptions', () => {
   test('describeCalculator appends the example block', () => {

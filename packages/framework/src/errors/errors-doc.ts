@@ -13,7 +13,7 @@ Every error Weft reports carries a stable code \`WEFT_ERR_...\`: graph validatio
 (\`FILE:LINE:COL error CODE message\`), graph run errors, and HTTP error bodies (\`error.code\` holds the
 code's lower-case OpenAI form where one exists; the Weft code is in the message and logs). Codes never
 change meaning once released. This page is generated from each package's error table
-(\`pnpm docs:schema\`); a test fails when a code is missing here.
+(\`pnpm run docs\`); a test fails when a code is missing here.
 `;
 
 /** Renders docs/errors.md: one section per package, one entry per code, in table order. */

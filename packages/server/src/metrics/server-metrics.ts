@@ -14,7 +14,7 @@ export class ServerMetrics {
 
   constructor(graphs: GraphRegistry) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'weft_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'weft_' });
     this.requests = new Counter({
       name: 'weft_requests_total',
       help: 'HTTP requests by model, endpoint and status code',

@@ -1,6 +1,15 @@
-import * as ort from 'onnxruntime-node';
-import { argmax } from '../sampling/select-top.js';
-import type { ModelSession } from './model-session.js';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { argmax, type ModelSession } from '../packages/llm/src/index.js';
+import { repo } from './bench-setup.js';
+
+// onnxruntime-node is a dependency of @weft/llm, not of the repository root: load it from there.
+export type Tensor = ModelSession['session'] extends { run(f: any): Promise<Record<string, infer T>> }
+  ? T
+  : never;
+export const ort = createRequire(join(repo, 'packages', 'llm', 'package.json'))('onnxruntime-node') as {
+  Tensor: new (type: string, data: unknown, dims: readonly number[]) => Tensor;
+};
 
 /**
  * The reference point of the benchmarks: greedy decoding as a bare loop of `session.run` calls
@@ -24,7 +33,7 @@ export async function bareDecodeRate(
     io.maskDtype === 'int64'
       ? new BigInt64Array(rows * maxLen).fill(1n)
       : new Int32Array(rows * maxLen).fill(1);
-  let past: Record<string, ort.Tensor> = {};
+  let past: Record<string, Tensor> = {};
   for (const b of io.kv) {
     const dims = b.packed ? [2, rows, io.kvHeads, 0, io.headSize] : [rows, io.kvHeads, 0, io.headSize];
     const empty = io.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
@@ -36,7 +45,7 @@ export async function bareDecodeRate(
   const vocab = model.vocabSize;
   const start = performance.now();
   for (let t = 0; t < tokens; t++) {
-    const feeds: Record<string, ort.Tensor> = {
+    const feeds: Record<string, Tensor> = {
       ...past,
       [io.inputIds]: new ort.Tensor(io.idDtype, ids(input) as never, [rows, step]),
       [io.attentionMask]: new ort.Tensor(io.maskDtype, ones.subarray(0, rows * (total + step)) as never, [

@@ -6,8 +6,7 @@ import { renderCalculatorSection } from './render-reference.js';
 const INTRO = `# Built-in calculators
 
 <!-- Generated from the calculator contracts and doc comments in packages/calculators/src.
-     Do not edit by hand: change the source, then run
-     WEFT_UPDATE_DOCS=1 npx vitest run tests/docs/calculators-doc.test.ts -->
+     Do not edit by hand: change the source, then run \`pnpm run docs\` -->
 
 The general-purpose calculators of \`@weft/calculators\`, registered by \`registerBuiltinCalculators\`
 (and by \`registerAllBuiltins\` from \`@weft/server\`, which the \`weft\` CLI uses). They follow the
