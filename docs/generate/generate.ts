@@ -13,7 +13,7 @@ import {
   renderErrorsDoc,
   renderGraphFormatDoc,
 } from '@weft/framework';
-import { registerAllBuiltins } from '@weft/server';
+import { httpShapeOf, httpShapes, registerAllBuiltins } from '@weft/server';
 import { loadErrorTables } from '../../tests/docs/error-tables.js';
 import { readCalculatorDocs } from './calculator-docs.js';
 import { renderCalculatorsPage } from './calculators-page.js';
@@ -27,7 +27,9 @@ export async function generatedDocs(): Promise<Record<string, string>> {
   return {
     'docs/schema/graph.schema.json': `${JSON.stringify(buildEditorSchema(registry), null, 2)}\n`,
     'docs/graph-format.md': renderGraphFormatDoc(),
-    'docs/errors.md': renderErrorsDoc(await loadErrorTables()),
+    'docs/errors.md': renderErrorsDoc(await loadErrorTables(), (code) =>
+      code in httpShapes ? httpShapeOf(code) : undefined,
+    ),
     'docs/calculators.md': renderCalculatorsPage(calculators),
   };
 }
