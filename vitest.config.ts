@@ -19,7 +19,7 @@ export default defineConfig({
       'examples/**/*.test.ts',
       'docs/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**', 'tests/install/**'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['tests/helpers/fixtures-notice.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -9,7 +9,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'packages/server/bin/weft.js');
 
 /**
- * The compiled CLI on plain Node, as `pnpm weft` runs it: no `--import tsx` anywhere, so loading a
+ * The compiled CLI on plain Node, as `npx weft` runs it: no `--import tsx` anywhere, so loading a
  * `.ts` module listed under `calculators:` relies on the framework registering tsx itself.
  */
 async function builtWeft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -30,7 +30,6 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
       env: {
         ...process.env,
         TSX_TSCONFIG_PATH: TSCONFIG,
-        INIT_CWD: repoRoot,
         MALLOC_MMAP_THRESHOLD_: '4294967296',
         MALLOC_TRIM_THRESHOLD_: '4294967296',
         ...env,

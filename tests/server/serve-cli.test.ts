@@ -23,7 +23,7 @@ function serve(args: string[], env: Record<string, string> = {}) {
     ['--import', 'tsx', 'packages/server/src/cli/bin.ts', 'serve', ...args],
     {
       cwd: repo,
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.check.json', INIT_CWD: repo, ...env },
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.check.json', ...env },
     },
   );
   let stdout = '';

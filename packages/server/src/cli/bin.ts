@@ -15,8 +15,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const io: CliIo = {
-  // Under `pnpm weft` (a script of the repository root) INIT_CWD is the folder the user typed it in.
-  cwd: process.env.INIT_CWD ?? process.cwd(),
+  // Paths are relative to the working directory, as for any command. (Not INIT_CWD: inside a
+  // package.json script run from a subfolder, that is the subfolder, not where the script runs.)
+  cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
