@@ -81,7 +81,7 @@ export class GraphRunImpl implements GraphRun {
       if (problem !== undefined) throw problem;
     }
     this.#inputs = new GraphInputs(this);
-    this.#outputs = new RunOutputs(plan, options.onOutput);
+    this.#outputs = new RunOutputs(plan, options.onOutput, options.onOutputBound);
     const signal = options.signal;
     if (signal !== undefined) {
       this.#startSignal = signal;
