@@ -36,12 +36,17 @@ export const GateCalculator = defineCalculator({
 `,
   ),
   inputs: {
-    '': { type: t.any(), multiple: true, description: 'Streams to gate; input i goes to output i.' },
+    '': {
+      type: t.any(),
+      multiple: true,
+      optional: true,
+      description: 'Streams to gate; input i goes to output i.',
+    },
     ALLOW: { type: t.boolean(), optional: true, description: 'true opens the gate at this timestamp.' },
     DISALLOW: { type: t.boolean(), optional: true, description: 'true closes the gate at this timestamp.' },
   },
   outputs: {
-    '': { type: t.any(), multiple: true, description: 'The gated streams.' },
+    '': { type: t.any(), multiple: true, optional: true, description: 'The gated streams.' },
     STATE_CHANGE: {
       type: t.boolean(),
       optional: true,
@@ -99,7 +104,17 @@ export const GateCalculator = defineCalculator({
             },
           ]
         : [];
-    return [...conflict, ...sameCount(inputs, outputs)];
+    // Without any input stream the node would be a source that never stops.
+    const none =
+      inputs.length === 0
+        ? [
+            {
+              message:
+                'connects no input_stream; connect the streams to gate (and ALLOW/DISALLOW, if a stream)',
+            },
+          ]
+        : [];
+    return [...none, ...conflict, ...sameCount(inputs, outputs)];
   },
   create() {
     let count = 0;

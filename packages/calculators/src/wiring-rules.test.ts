@@ -65,6 +65,15 @@ const rules: readonly { calculator: string; rule: string; nodes: string; expecte
     expected: `5:23 error WEFT_ERR_PORT_RULE node "GateCalculator_1" (GateCalculator): has 2 untagged input stream(s) but 1 untagged output stream(s); untagged input i is forwarded to untagged output i, so list 2 outputs`,
   },
   {
+    calculator: 'GateCalculator',
+    rule: 'at least one input stream',
+    nodes: `
+  - calculator: GateCalculator
+    input_side_packet: [ALLOW:gating]
+    output_stream: [STATE_CHANGE:changes]`,
+    expected: `4:5 error WEFT_ERR_PORT_RULE node "GateCalculator_1" (GateCalculator): connects no input_stream; connect the streams to gate (and ALLOW/DISALLOW, if a stream)`,
+  },
+  {
     calculator: 'PacketClonerCalculator',
     rule: 'one output per data input (TICK tagged)',
     nodes: `

@@ -20,6 +20,11 @@ export class NodeInputs {
   readonly bounds: number[];
   /** The packets of the input set being processed, by local input index. */
   readonly current: (Packet | undefined)[];
+  /**
+   * Set when the run ends this node by closing its back edges (nothing upstream is left): like
+   * MediaPipe ending a graph run, the node then closes without the Timestamp.Max process call.
+   */
+  runEnding = false;
   readonly #lastProcessed: number[];
   /** Per set, what the last `next()` found (only kept when there are several sets). */
   readonly #ready: number[];
@@ -107,7 +112,7 @@ export class NodeInputs {
     if (closed) {
       // MediaPipe's immediate handler, processing bounds, calls Process once more at Timestamp::Max
       // when a set's inputs are all done, so a calculator can emit a summary before it closes.
-      if (this.plan.closeAtMax && this.#lastProcessed[s]! < MAX) return MAX;
+      if (this.plan.closeAtMax && !this.runEnding && this.#lastProcessed[s]! < MAX) return MAX;
       return ALL_DONE;
     }
     // A set of back edges only (an immediate-handler LOOP input) reports its own bound, so a
