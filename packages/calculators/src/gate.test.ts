@@ -77,15 +77,15 @@ describe('GateCalculator (MediaPipe GateCalculatorTest)', () => {
   const gate = (node: string) => new CalculatorRunner(`calculator: GateCalculator\n${node}`, { registry });
   /** RunTimeStep(ts, payload): a data packet only. */
   const steps = (runner: CalculatorRunner, payloads: boolean[]) => {
-    payloads.forEach((payload, i) => runner.addPacket('test_input', payload, 42 + i));
+    for (const [i, payload] of payloads.entries()) runner.addPacket('test_input', payload, 42 + i);
     return runner;
   };
   /** RunTimeStep(ts, control_tag, control): data true plus the control, at the same timestamp. */
   const controlled = (runner: CalculatorRunner, tag: string, controls: boolean[], data = true) => {
-    controls.forEach((control, i) => {
+    for (const [i, control] of controls.entries()) {
       if (data) runner.addPacket('test_input', true, 42 + i);
       runner.addPacket(tag, control, 42 + i);
-    });
+    }
     return runner;
   };
 

@@ -122,7 +122,7 @@ describe.each([
     await run.addPacket('tick', 1000, 10000);
     await run.addPacket('tick', 1001, 10001);
     await run.addPacket('tick', 1002, 10002);
-    for (const [i, name] of ins.entries()) expect(seen(run, `out${i + 1}`)).toEqual([[(i + 1) * 10, 10000]]);
+    for (const [i] of ins.entries()) expect(seen(run, `out${i + 1}`)).toEqual([[(i + 1) * 10, 10000]]);
     for (const [i, name] of ins.entries()) await run.addPacket(name, (i + 1) * 100, 20000);
     await run.addPacket('tick', 2000, 20000);
     for (const [i] of ins.entries()) {
