@@ -101,7 +101,11 @@ export async function batchedScenario(engine: Engine): Promise<RowTrace[][]> {
     return { promise, open };
   });
   gates[0]!.open();
-  const leader = (count: number) => joinAt.forEach((at, i) => at <= count && gates[i]!.open());
+  const leader = (count: number) => {
+    joinAt.forEach((at, i) => {
+      if (at <= count) gates[i]!.open();
+    });
+  };
   return Promise.all(
     PROMPTS.map(async (prompt, i) => {
       await gates[i]!.promise;
