@@ -11,6 +11,9 @@ import { PassThroughCalculator } from './pass-through.js';
 import { PreviousLoopbackCalculator } from './previous-loopback.js';
 import { SequenceSourceCalculator } from './sequence-source.js';
 import { SidePacketToStreamCalculator } from './side-packet-to-stream.js';
+import { L2NormalizeCalculator, l2Normalize } from './tensor/l2-normalize.js';
+import { POOLING_MODES, PoolingCalculator, type PoolingMode, pool } from './tensor/pooling.js';
+import { MatryoshkaTruncateCalculator, truncateLastAxis } from './tensor/truncate.js';
 
 export { builtinMapFunctions } from './builtin-map-functions.js';
 export { CalculatorError, type CalculatorErrorCode, calculatorsErrorCodes } from './errors.js';
@@ -27,13 +30,21 @@ export {
   EndLoopCalculator,
   FlowLimiterCalculator,
   GateCalculator,
+  L2NormalizeCalculator,
+  l2Normalize,
   MapCalculator,
+  MatryoshkaTruncateCalculator,
   MuxCalculator,
   PacketClonerCalculator,
   PassThroughCalculator,
+  POOLING_MODES,
+  PoolingCalculator,
+  type PoolingMode,
   PreviousLoopbackCalculator,
+  pool,
   SequenceSourceCalculator,
   SidePacketToStreamCalculator,
+  truncateLastAxis,
 };
 
 /** Every general-purpose calculator of this package. */
@@ -50,6 +61,9 @@ export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
   ConstantSidePacketCalculator,
   MapCalculator,
   SequenceSourceCalculator,
+  PoolingCalculator,
+  L2NormalizeCalculator,
+  MatryoshkaTruncateCalculator,
 ];
 
 export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
@@ -65,3 +79,4 @@ export {
   summaryOfDescription,
 } from './reference/doc-comment.js';
 export { renderCalculatorSection } from './reference/render-reference.js';
+export { describeCalculator } from './describe.js';

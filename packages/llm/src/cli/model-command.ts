@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '@weft/framework';
+import { createEmbeddingCommand } from '../builder/embedding-command.js';
 import { ensureModelDir } from '../builder/ensure-model-dir.js';
 import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../builder/presets.js';
 import { LlmError } from '../errors/llm-errors.js';
@@ -7,6 +8,7 @@ import { inspectModel } from '../model/inspect-model.js';
 
 const USAGE = `usage: weft model <create|inspect> ...
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
+  weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...]`;
 
 /** `weft model create|inspect`; returns the process exit code (0 ok, 1 failure, 2 usage). */
@@ -60,8 +62,16 @@ function parseArgs(
 }
 
 async function create(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['arch', 'preset', 'seed']);
+  const parsed = parseArgs(args, ['arch', 'preset', 'seed', 'task', 'pooling']);
   if (typeof parsed === 'string') return usage(io, parsed);
+  const task = parsed.options.get('task') ?? 'text-generation';
+  if (task === 'embedding') {
+    const problem = await createEmbeddingCommand(resolve(io.cwd, parsed.dir), parsed.dir, parsed.options, io);
+    return problem === undefined ? 0 : usage(io, problem);
+  }
+  if (task !== 'text-generation')
+    return usage(io, `--task "${task}" is not one of text-generation, embedding`);
+  if (parsed.options.has('pooling')) return usage(io, '--pooling is only for --task embedding');
   const arch = parsed.options.get('arch');
   if (arch === undefined) return usage(io, 'missing --arch (llama or gpt2)');
   if (!TINY_ARCHS.includes(arch as TinyArch)) {
