@@ -21,8 +21,10 @@ export const llmCalculators: readonly AnyCalculatorDefinition[] = [
 export function registerLlmCalculators(registry: CalculatorRegistry): void {
   registry.register(...llmCalculators);
 }
+export * from './builder/create-embedding-model.js';
 export * from './builder/create-tiny-model.js';
 export * from './builder/ensure-model-dir.js';
+export { attr, OnnxGraphBuilder } from './builder/onnx-graph-builder.js';
 export * from './builder/presets.js';
 export * from './calculators/index.js';
 export * from './chat/chat-message.js';

@@ -76,28 +76,13 @@ export class OnnxModel {
     const worker = startModuleWorker(import.meta.url, 'onnx-worker', { workerData: data });
     let ready: Extract<FromWorker, { type: 'ready' }>;
     try {
-      ready = await new Promise((resolve, reject) => {
-        worker.once('message', (m: FromWorker) =>
-          m.type === 'ready'
-            ? resolve(m)
-            : reject(new Error(m.type === 'fatal' ? m.message : `unexpected ${m.type}`)),
-        );
-        worker.once('error', reject);
-        worker.once('exit', (code) =>
-          reject(new Error(`the worker exited (code ${code}) before the model opened`)),
-        );
-      });
+      ready = await firstMessage(worker);
     } catch (error) {
       await worker.terminate();
-      throw new OnnxError(
-        'WEFT_ERR_ONNX_LOAD_FAILED',
-        `cannot open ONNX model ${path}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      throw new OnnxError('WEFT_ERR_ONNX_LOAD_FAILED', `cannot open ONNX model ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    worker.removeAllListeners();
     let layout: BatchLayout;
     try {
       layout = batchLayout(ready.inputs, ready.outputs, {
@@ -240,6 +225,33 @@ export class OnnxModel {
     this.inFlight = undefined;
     for (const item of waiting) item.reject(this.closed);
   }
+}
+
+/** Waits for the worker's `ready` (its `fatal`, an error or an exit reject), then detaches. */
+function firstMessage(worker: Worker): Promise<Extract<FromWorker, { type: 'ready' }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: FromWorker) => {
+      cleanup();
+      if (m.type === 'ready') resolve(m);
+      else reject(new Error(m.type === 'fatal' ? m.message : `unexpected ${m.type}`));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`the worker exited (code ${code}) before the model opened`));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
 }
 
 // Structured clone copies each view's bytes to the worker (packets are shared and stay intact).
