@@ -104,12 +104,13 @@ export const httpErrors = {
         param: 'model',
       },
     ),
-  notSupported: (message: string) =>
+  notSupported: (message: string, param?: string) =>
     new HttpError(message, {
       status: 400,
       weftCode: 'WEFT_ERR_SERVER_NOT_SUPPORTED',
       type: 'invalid_request_error',
       code: 'unsupported_endpoint',
+      ...(param === undefined ? {} : { param }),
     }),
   invalidApiKey: (present: boolean) =>
     new HttpError(

@@ -57,7 +57,7 @@ export const serverErrorCodes = [
     status: 400,
     title: 'The model does not support this endpoint',
     description:
-      'For example `/v3/tokenize` on a graph without a `TOKENIZER` side packet. `code` `unsupported_endpoint`.',
+      'For example `/v3/tokenize` on a graph without a `TOKENIZER` side packet, `/v3/embeddings` on a text-generation model, or `/v3/chat/completions` on an embedding model (`param` `model`). `code` `unsupported_endpoint`.',
   },
   {
     code: 'WEFT_ERR_SERVER_INVALID_API_KEY',

@@ -1,5 +1,5 @@
 import type { Packet } from '@weft/framework';
-import type { Endpoint } from '@weft/llm';
+import type { ApiEndpoint } from '@weft/llm';
 import type { Request, Response } from 'express';
 import { type HttpError, httpErrors } from '../errors/http-error.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -11,7 +11,7 @@ import { StreamStats } from './stream-stats.js';
 
 export interface RespondOptions {
   readonly lease: GraphLease;
-  readonly endpoint: Endpoint;
+  readonly endpoint: ApiEndpoint;
   readonly body: Record<string, unknown>;
   readonly keepAliveMs: number;
   readonly metrics: ServerMetrics;
