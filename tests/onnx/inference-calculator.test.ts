@@ -11,7 +11,7 @@ import { ensureTinyEmbeddingModel } from '../helpers/models.js';
 // onnxruntime-node is a dependency of @weft/onnx, not of the repository root: load it from there.
 const ort = createRequire(new URL('../../packages/onnx/package.json', import.meta.url))(
   'onnxruntime-node',
-) as typeof import('onnxruntime-node');
+) as typeof import('../../packages/onnx/node_modules/onnxruntime-node/dist/index.js');
 
 const registry = new CalculatorRegistry().register(OnnxInferenceCalculator);
 const NODE = `

@@ -4,16 +4,16 @@ import { ConstantSidePacketCalculator } from './constant-side-packet.js';
 import { EndLoopCalculator } from './end-loop.js';
 import { FlowLimiterCalculator } from './flow-limiter.js';
 import { GateCalculator } from './gate.js';
+import { L2NormalizeCalculator, l2Normalize } from './l2-normalize.js';
 import { MapCalculator } from './map.js';
+import { MatryoshkaTruncateCalculator, truncateLastAxis } from './matryoshka-truncate.js';
 import { MuxCalculator } from './mux.js';
 import { PacketClonerCalculator } from './packet-cloner.js';
 import { PassThroughCalculator } from './pass-through.js';
+import { POOLING_MODES, PoolingCalculator, type PoolingMode, pool } from './pooling.js';
 import { PreviousLoopbackCalculator } from './previous-loopback.js';
 import { SequenceSourceCalculator } from './sequence-source.js';
 import { SidePacketToStreamCalculator } from './side-packet-to-stream.js';
-import { L2NormalizeCalculator, l2Normalize } from './tensor/l2-normalize.js';
-import { POOLING_MODES, PoolingCalculator, type PoolingMode, pool } from './tensor/pooling.js';
-import { MatryoshkaTruncateCalculator, truncateLastAxis } from './tensor/truncate.js';
 
 export { builtinMapFunctions } from './builtin-map-functions.js';
 export { CalculatorError, type CalculatorErrorCode, calculatorsErrorCodes } from './errors.js';
@@ -70,6 +70,7 @@ export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
   registry.register(...builtinCalculators);
 }
 
+export { describeCalculator } from './describe.js';
 export { readCalculatorDocs } from './reference/builtin-docs.js';
 export { type CalculatorPageEntry, renderCalculatorsPage } from './reference/calculators-page.js';
 export {
@@ -79,4 +80,3 @@ export {
   summaryOfDescription,
 } from './reference/doc-comment.js';
 export { renderCalculatorSection } from './reference/render-reference.js';
-export { describeCalculator } from './describe.js';

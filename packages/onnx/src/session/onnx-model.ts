@@ -79,9 +79,13 @@ export class OnnxModel {
       ready = await firstMessage(worker);
     } catch (error) {
       await worker.terminate();
-      throw new OnnxError('WEFT_ERR_ONNX_LOAD_FAILED', `cannot open ONNX model ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new OnnxError(
+        'WEFT_ERR_ONNX_LOAD_FAILED',
+        `cannot open ONNX model ${path}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     let layout: BatchLayout;
     try {

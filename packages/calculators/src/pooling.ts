@@ -1,6 +1,6 @@
 import { defineCalculator, formatDims, type Tensor, t, tensor } from '@weft/framework';
-import { describeCalculator } from '../describe.js';
-import { CalculatorError } from '../errors.js';
+import { describeCalculator } from './describe.js';
+import { CalculatorError } from './errors.js';
 
 export const POOLING_MODES = ['mean', 'cls', 'last_token'] as const;
 export type PoolingMode = (typeof POOLING_MODES)[number];

@@ -1,8 +1,8 @@
 import { CalculatorRegistry, CalculatorRunner, type Tensor, tensor } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
 import { L2NormalizeCalculator } from './l2-normalize.js';
+import { MatryoshkaTruncateCalculator } from './matryoshka-truncate.js';
 import { PoolingCalculator } from './pooling.js';
-import { MatryoshkaTruncateCalculator } from './truncate.js';
 
 const registry = new CalculatorRegistry().register(
   PoolingCalculator,

@@ -1,6 +1,6 @@
 import { defineCalculator, formatDims, type Tensor, t, tensor } from '@weft/framework';
-import { describeCalculator } from '../describe.js';
-import { CalculatorError } from '../errors.js';
+import { describeCalculator } from './describe.js';
+import { CalculatorError } from './errors.js';
 
 /**
  * Matryoshka truncation: keeps the first `dimensions` values of every vector along the last axis

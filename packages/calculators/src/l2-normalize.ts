@@ -1,6 +1,6 @@
 import { defineCalculator, formatDims, type Tensor, t, tensor } from '@weft/framework';
-import { describeCalculator } from '../describe.js';
-import { CalculatorError } from '../errors.js';
+import { describeCalculator } from './describe.js';
+import { CalculatorError } from './errors.js';
 
 // Sentence-Transformers' Normalize (torch.nn.functional.normalize) divides by max(norm, 1e-12).
 const MIN_NORM = 1e-12;
@@ -28,6 +28,7 @@ export const L2NormalizeCalculator = defineCalculator({
   ),
   inputs: { TENSOR: { type: t.tensor(), description: 'float32, vectors along the last axis' } },
   outputs: { TENSOR: { type: t.tensor(), description: 'the same shape, unit vectors' } },
+  options: { type: 'object', additionalProperties: false, properties: {} },
   timestampOffset: 0,
   create: () => ({
     process(ctx) {
