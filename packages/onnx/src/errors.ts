@@ -1,10 +1,10 @@
-import type { ErrorCodeEntry } from '@weft/framework';
+import { defineErrorCodes, WeftError } from '@weft/framework';
 
 /**
- * Error codes of `@weft/onnx`. Same shape as the framework's `ErrorCodeEntry`; docs/errors.md lists
- * each entry and a test keeps the two in step.
+ * Error codes of `@weft/onnx`, by short key (the code is `WEFT_ERR_` + key). docs/errors.md lists
+ * each entry and a test keeps the two in step; the HTTP status is decided by the server.
  */
-const table = {
+const defined = defineErrorCodes({
   ONNX_LOAD_FAILED: {
     title: 'ONNX model did not load',
     description:
@@ -45,23 +45,15 @@ const table = {
     description:
       'A run was submitted to, or was waiting on, a session whose graph was disposed (hot reload, shutdown) or whose worker died.',
   },
-} as const;
+});
 
-export type OnnxErrorCode = `WEFT_ERR_${keyof typeof table}`;
+export type OnnxErrorCode = (typeof defined.entries)[number]['code'];
 
-/** Every error code of `@weft/onnx`, in the framework's `ErrorCodeEntry` shape. */
-export const onnxErrorCodes: readonly (ErrorCodeEntry & { readonly code: OnnxErrorCode })[] = Object.entries(
-  table,
-).map(([key, info]) => ({ code: `WEFT_ERR_${key}` as OnnxErrorCode, ...info }));
+/** Every error code of `@weft/onnx`. */
+export const onnxErrorCodes = defined.entries;
+
+/** Codes by short key: `O.ONNX_QUEUE_FULL === 'WEFT_ERR_ONNX_QUEUE_FULL'`. */
+export const O = defined.codes;
 
 /** Raised by the ONNX calculators and session; the runtime adds the node name and calculator. */
-export class OnnxError extends Error {
-  override readonly name = 'OnnxError';
-  constructor(
-    readonly code: OnnxErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class OnnxError extends WeftError<OnnxErrorCode> {}

@@ -2,7 +2,7 @@ import type { AnyCalculatorDefinition, CalculatorRegistry } from '@weft/framewor
 import { OnnxInferenceCalculator } from './onnx-inference-calculator.js';
 import { OnnxSessionCalculator, onnxModelType } from './onnx-session-calculator.js';
 
-export { OnnxError, type OnnxErrorCode, onnxErrorCodes } from './errors.js';
+export { O, OnnxError, type OnnxErrorCode, onnxErrorCodes } from './errors.js';
 export type { BatchLayout, BatchOptions } from './session/batch-layout.js';
 export {
   OnnxModel,

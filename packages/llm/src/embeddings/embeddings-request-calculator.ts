@@ -3,9 +3,11 @@ import type { PromptInput } from '../calculators/llm-packets.js';
 import { llmTypes } from '../calculators/llm-packets.js';
 import { runRequestStage } from '../calculators/request-stage.js';
 import { withExample } from '../calculators/with-example.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { EmbeddingInfo } from '../model/embedding-info.js';
 import { validateBody } from '../openai/body-validator.js';
-import { OpenAiError } from '../openai/openai-error.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import { type EmbeddingsRequest, embeddingTypes } from './embedding-packets.js';
 
 /**
@@ -39,7 +41,7 @@ export const EmbeddingsRequestCalculator = defineCalculator({
   outputs: {
     REQUEST: { type: embeddingTypes.request, description: 'the validated request' },
     DIMENSIONS: { type: t.number(), optional: true, description: 'the requested vector length, when given' },
-    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+    ERROR: { type: errorPacketType, optional: true, description: 'an error packet for a refused request' },
   },
   inputSidePackets: { EMBEDDING_INFO: { type: embeddingTypes.info } },
   options: {
@@ -82,11 +84,10 @@ export const EmbeddingsRequestCalculator = defineCalculator({
 
 function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs: number): EmbeddingsRequest {
   if (endpoint !== 'embeddings') {
-    throw new OpenAiError(
-      404,
-      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "embeddings".`,
+    throw new RequestError(
+      L.REQUEST_UNKNOWN_ENDPOINT,
       null,
-      'unknown_url',
+      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "embeddings".`,
     );
   }
   const body = validateBody('embeddings', raw);
@@ -94,7 +95,7 @@ function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs
   let inputs: PromptInput[];
   if (typeof input === 'string') inputs = [{ text: input }];
   else if (input.length === 0) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'input',
       "Invalid 'input': the array is empty; give at least one string or token-id array.",
     );
@@ -102,7 +103,7 @@ function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs
   else if (typeof input[0] === 'number') inputs = [{ ids: input as number[] }];
   else inputs = (input as number[][]).map((ids) => ({ ids }));
   if (inputs.length > maxInputs) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'input',
       `Invalid 'input': ${inputs.length} inputs given, at most ${maxInputs} per request.`,
     );
@@ -111,7 +112,7 @@ function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs
     const empty = 'text' in item ? item.text.length === 0 : item.ids.length === 0;
     if (empty) {
       const where = typeof input === 'string' ? "'input'" : `'input[${i}]'`;
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'input',
         `Invalid ${where}: it is empty; every input needs at least one token.`,
       );
@@ -119,7 +120,7 @@ function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs
   }
   const dimensions = body.dimensions ?? undefined;
   if (dimensions !== undefined && dimensions > info.dimensions) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'dimensions',
       `Invalid 'dimensions': ${dimensions} is more than this model's ${info.dimensions}; ask for 1 to ${info.dimensions}.`,
     );

@@ -1,6 +1,7 @@
 import { defineCalculator, t } from '@weft/framework';
 import { type LlmResponse, llmTypes } from '../calculators/llm-packets.js';
 import { withExample } from '../calculators/with-example.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import { type EmbeddingsJob, embeddingTypes } from './embedding-packets.js';
 
 /**
@@ -29,7 +30,12 @@ export const EmbeddingsResponseCalculator = defineCalculator({
   inputs: {
     JOB: { type: embeddingTypes.job, optional: true, description: 'the tokenized request' },
     EMBEDDINGS: { type: t.tensor(), optional: true, description: 'float32 [inputs, dims]' },
-    ERROR: { type: llmTypes.response, optional: true, multiple: true, description: 'error responses' },
+    ERROR: {
+      type: errorPacketType,
+      optional: true,
+      multiple: true,
+      description: 'error packets from earlier nodes',
+    },
   },
   outputs: { RESPONSE: { type: llmTypes.response, description: 'the HTTP response' } },
   create: () => ({

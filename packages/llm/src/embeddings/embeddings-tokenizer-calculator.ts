@@ -1,9 +1,10 @@
 import { defineCalculator, type OutputStream, type Tensor, t, tensor } from '@weft/framework';
-import { llmTypes } from '../calculators/llm-packets.js';
 import { runRequestStage } from '../calculators/request-stage.js';
 import { withExample } from '../calculators/with-example.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { EmbeddingInfo } from '../model/embedding-info.js';
-import { OpenAiError } from '../openai/openai-error.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type EmbeddingsJob, type EmbeddingsRequest, embeddingTypes } from './embedding-packets.js';
 
@@ -39,7 +40,7 @@ export const EmbeddingsTokenizerCalculator = defineCalculator({
     INPUT_IDS: { type: t.tensor(), description: 'int64 [inputs, longest]' },
     ATTENTION_MASK: { type: t.tensor(), description: 'int64 [inputs, longest], 1 = token' },
     TOKEN_TYPE_IDS: { type: t.tensor(), optional: true, description: 'int64 zeros [inputs, longest]' },
-    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+    ERROR: { type: errorPacketType, optional: true, description: 'an error packet for a refused request' },
   },
   inputSidePackets: {
     TOKENIZER: { type: embeddingTypes.tokenizer },
@@ -80,22 +81,21 @@ async function tokenize(
     const ids =
       'text' in item ? await tokenizer.encode(item.text, { addSpecialTokens: true }) : [...item.ids];
     if (ids.length === 0) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'input',
         `Invalid ${where}: it has no tokens after tokenization; give some text.`,
       );
     }
     if (ids.length > info.maxInputTokens) {
-      throw new OpenAiError(
-        400,
-        `Invalid ${where}: ${ids.length} tokens, but this model takes at most ${info.maxInputTokens} tokens per input. Shorten the input.`,
+      throw new RequestError(
+        L.CONTEXT_LENGTH_EXCEEDED,
         'input',
-        'context_length_exceeded',
+        `Invalid ${where}: ${ids.length} tokens, but this model takes at most ${info.maxInputTokens} tokens per input. Shorten the input.`,
       );
     }
     const bad = ids.findIndex((id) => id >= vocab);
     if (bad >= 0) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'input',
         `Invalid ${where}: token id ${ids[bad]} at position ${bad} is outside the vocabulary [0, ${vocab}).`,
       );

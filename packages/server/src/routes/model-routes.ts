@@ -1,6 +1,6 @@
 import type { CompiledGraph } from '@weft/framework';
 import type { Router } from 'express';
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { describeModelTask } from './model-task.js';
 import { requestLog } from './request-log.js';
@@ -28,7 +28,7 @@ export function addModelRoutes(router: Router, graphs: GraphRegistry): void {
     log.model = id;
     const model = graphs.models().find((m) => m.name === id);
     if (!model) {
-      throw httpErrors.modelNotFound(
+      throw serverErrors.modelNotFound(
         id,
         graphs.models().map((m) => m.name),
       );

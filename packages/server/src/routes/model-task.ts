@@ -1,6 +1,6 @@
 import type { CompiledGraph } from '@weft/framework';
 import type { ApiEndpoint, EmbeddingInfo } from '@weft/llm';
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 import { sharedSidePacketByTag } from '../registry/shared-side-packet.js';
 
 /** What a served graph does, told by its output side packets (EMBEDDING_INFO → embeddings). */
@@ -33,7 +33,7 @@ export function checkEndpointTask(name: string, graph: CompiledGraph, endpoint: 
   const task = modelTask(graph);
   const wants: ModelTask = endpoint === 'embeddings' ? 'embedding' : 'text-generation';
   if (task === wants) return;
-  throw httpErrors.notSupported(
+  throw serverErrors.notSupported(
     task === 'embedding'
       ? `The model "${name}" is an embedding model; it serves /embeddings, not /${endpoint}.`
       : `The model "${name}" is a text-generation model; /embeddings needs an embedding model (GET /v3/models shows each model's task).`,
