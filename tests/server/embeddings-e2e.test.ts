@@ -127,7 +127,7 @@ describe('/v1/embeddings with the official openai client', () => {
       [[[1, 2], []], /^400 Invalid 'input\[1\]': it is empty/],
       [
         'word '.repeat(300),
-        /^Invalid 'input': \d{3} tokens, but this model takes at most 128 tokens per input/,
+        /^400 Invalid 'input': \d{3} tokens, but this model takes at most 128 tokens per input/,
       ],
       [[5, 100000], /token id 100000 at position 1 is outside the vocabulary \[0, 838\)/],
     ];
