@@ -116,7 +116,7 @@ describe('weft model create / inspect', () => {
       ['create', 'x', '--arch', 'llama', '--seed', '1.5'],
       '--seed "1.5" must be an integer from 0 to 4294967295 (example: --seed 7)',
     ],
-    [['create', 'x', '--arhc', 'llama'], 'unknown option "--arhc" (options: --arch, --preset, --seed)'],
+    [['create', 'x', '--arhc', 'llama'], 'unknown option "--arhc" (options: --arch, --preset, --seed, --task, --pooling)'],
     [['inspect'], 'missing DIR'],
     [['frobnicate'], 'unknown subcommand "frobnicate"'],
   ])('usage error for %j', async (args, problem) => {
