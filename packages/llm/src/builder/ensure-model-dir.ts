@@ -3,13 +3,14 @@ import { basename, dirname, join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
 import { createTinyEmbeddingModel, type EmbeddingPooling } from './create-embedding-model.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
+import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
 
 /**
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 
 // Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
 let buildCounter = 0;
@@ -21,6 +22,8 @@ export interface EnsureModelDirOptions {
   arch: TinyArch;
   preset?: TinyPreset;
   seed?: number;
+  /** Export flavour; part of what the marker records, so each kind gets its own build. */
+  kind?: Partial<ModelKind>;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -32,12 +35,14 @@ export interface EnsureModelDirOptions {
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
   const { arch, preset = 'tiny', seed = 0 } = options;
+  const kind = { ...DEFAULT_MODEL_KIND, ...options.kind };
   // Callers in one process share one build; other processes are handled by the rename below.
   return buildOnce(
     dir,
-    { builder: BUILDER_VERSION, arch, preset, seed },
+    { builder: BUILDER_VERSION, arch, preset, seed, kind },
     options.onProgress,
-    (tmp, onProgress) => createTinyModel(tmp, { arch, preset, seed, ...(onProgress ? { onProgress } : {}) }),
+    (tmp, onProgress) =>
+      createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) }),
   );
 }
 
@@ -130,5 +135,8 @@ function readMarker(dir: string): Record<string, unknown> | undefined {
 
 function matchesMarker(dir: string, wanted: Record<string, unknown>): boolean {
   const marker = readMarker(dir);
-  return marker !== undefined && Object.entries(wanted).every(([k, v]) => marker[k] === v);
+  return (
+    marker !== undefined &&
+    Object.entries(wanted).every(([k, v]) => JSON.stringify(marker[k]) === JSON.stringify(v))
+  );
 }
