@@ -133,6 +133,7 @@ describe('README: Use Weft in your own project', () => {
       'weft-calculators-0.1.0.tgz',
       'weft-framework-0.1.0.tgz',
       'weft-llm-0.1.0.tgz',
+      'weft-onnx-0.1.0.tgz',
       'weft-server-0.1.0.tgz',
     ]);
     const versions = new Map<string, string>();

@@ -8,7 +8,8 @@ import { runSubcommand } from './subcommands.js';
 const USAGE = `usage: weft graph <check|draw|run> ... (each takes --help)
   weft graph check FILE|DIR...
   weft graph draw FILE [--format mermaid|dot|svg] [--output OUT]
-  weft graph run FILE [--side NAME=JSON]... [--input STREAM=FILE.jsonl]... [--trace FILE]`;
+  weft graph run FILE [--side NAME=JSON]... [--script FILE.jsonl | --input STREAM=FILE.jsonl...] [--bounds] [--trace FILE]
+  (weft graph run --help: the input and output line formats)`;
 
 /** `weft graph ...`; returns the process exit code. */
 export function graphCommand(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {

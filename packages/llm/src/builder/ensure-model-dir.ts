@@ -1,14 +1,16 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
+import { createTinyEmbeddingModel, type EmbeddingPooling } from './create-embedding-model.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
+import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
 
 /**
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 
 // Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
 let buildCounter = 0;
@@ -20,6 +22,8 @@ export interface EnsureModelDirOptions {
   arch: TinyArch;
   preset?: TinyPreset;
   seed?: number;
+  /** Export flavour; part of what the marker records, so each kind gets its own build. */
+  kind?: Partial<ModelKind>;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -31,11 +35,48 @@ export interface EnsureModelDirOptions {
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
   const { arch, preset = 'tiny', seed = 0 } = options;
+  const kind = { ...DEFAULT_MODEL_KIND, ...options.kind };
   // Callers in one process share one build; other processes are handled by the rename below.
-  const key = JSON.stringify([dir, arch, preset, seed]);
+  return buildOnce(
+    dir,
+    { builder: BUILDER_VERSION, arch, preset, seed, kind },
+    options.onProgress,
+    (tmp, onProgress) =>
+      createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) }),
+  );
+}
+
+export interface EnsureEmbeddingModelDirOptions {
+  preset?: TinyPreset;
+  seed?: number;
+  pooling?: EmbeddingPooling;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** `ensureModelDir` for the embedding builder (`weft model create --task embedding`). */
+export async function ensureEmbeddingModelDir(
+  dir: string,
+  options: EnsureEmbeddingModelDirOptions = {},
+): Promise<string> {
+  const { preset = 'tiny', seed = 0, pooling = 'mean' } = options;
+  const wanted = { builder: BUILDER_VERSION, task: 'embedding', preset, seed, pooling };
+  return buildOnce(dir, wanted, options.onProgress, (tmp, onProgress) =>
+    createTinyEmbeddingModel(tmp, { preset, seed, pooling, ...(onProgress ? { onProgress } : {}) }),
+  );
+}
+
+type Build = (tmp: string, onProgress: ((p: BuildProgress) => void) | undefined) => Promise<unknown>;
+
+function buildOnce(
+  dir: string,
+  wanted: Record<string, unknown>,
+  onProgress: ((p: BuildProgress) => void) | undefined,
+  build: Build,
+): Promise<string> {
+  const key = JSON.stringify([dir, wanted]);
   let pending = inFlight.get(key);
   if (pending === undefined) {
-    pending = buildIfNeeded(dir, { ...options, arch, preset, seed }).finally(() => inFlight.delete(key));
+    pending = buildIfNeeded(dir, wanted, onProgress, build).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
   }
   return pending;
@@ -45,10 +86,10 @@ const inFlight = new Map<string, Promise<string>>();
 
 async function buildIfNeeded(
   dir: string,
-  options: EnsureModelDirOptions & { preset: TinyPreset; seed: number },
+  wanted: Record<string, unknown>,
+  report: ((p: BuildProgress) => void) | undefined,
+  build: Build,
 ): Promise<string> {
-  const { arch, preset, seed } = options;
-  const wanted = { builder: BUILDER_VERSION, arch, preset, seed };
   if (matchesMarker(dir, wanted)) return dir;
   if (existsSync(dir) && readdirSync(dir).length > 0 && readMarker(dir) === undefined) {
     throw new ModelBuildError(
@@ -57,11 +98,10 @@ async function buildIfNeeded(
   }
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${++buildCounter}-${Date.now()}`);
   try {
-    const report = options.onProgress;
     // Progress names the folder the user asked for, not the temporary one.
     const onProgress =
       report && ((p: BuildProgress) => report({ ...p, message: p.message.replace(tmp, dir) }));
-    await createTinyModel(tmp, { arch, preset, seed, ...(onProgress ? { onProgress } : {}) });
+    await build(tmp, onProgress);
     writeFileSync(join(tmp, BUILD_MARKER), `${JSON.stringify(wanted)}\n`);
     if (matchesMarker(dir, wanted)) return dir;
     if (existsSync(dir)) {
@@ -95,5 +135,8 @@ function readMarker(dir: string): Record<string, unknown> | undefined {
 
 function matchesMarker(dir: string, wanted: Record<string, unknown>): boolean {
   const marker = readMarker(dir);
-  return marker !== undefined && Object.entries(wanted).every(([k, v]) => marker[k] === v);
+  return (
+    marker !== undefined &&
+    Object.entries(wanted).every(([k, v]) => JSON.stringify(marker[k]) === JSON.stringify(v))
+  );
 }

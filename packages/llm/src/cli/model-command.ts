@@ -1,32 +1,60 @@
 import { resolve } from 'node:path';
 import { type CliIo, parseCommandArgs, runSubcommand } from '@weft/framework';
+import { createEmbeddingCommand } from '../builder/embedding-command.js';
 import { ensureModelDir } from '../builder/ensure-model-dir.js';
+import type { ModelKind } from '../builder/model-kind.js';
 import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../builder/presets.js';
 import { LlmError } from '../errors/llm-errors.js';
 import { inspectModel } from '../model/inspect-model.js';
 
 const USAGE = `usage: weft model <create|inspect> ... (each takes --help)
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
-  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...]`;
+                        [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
+                        [--external-data] [--merged]
+  weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
+  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
 
 const CREATE = {
   command: 'weft model create',
   usage: `usage: weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
-  Writes a model directory with random weights (Optimum layout: config, tokenizer, onnx/model.onnx).
-  --arch     llama or gpt2
-  --preset   tiny (default), small or bench
-  --seed     weights and tokenizer seed, 0 to 4294967295 (default 0)`,
-  options: { arch: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' } },
+                        [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
+                        [--external-data] [--merged]
+       weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
+  Writes a model directory with random weights (Optimum layout unless --layout genai).
+  --arch      llama or gpt2 (text generation)
+  --task      text-generation (default) or embedding (a BERT-style Sentence-Transformers encoder)
+  --preset    tiny (default), small or bench
+  --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)`,
+  options: {
+    arch: { type: 'string' },
+    preset: { type: 'string' },
+    seed: { type: 'string' },
+    task: { type: 'string' },
+    pooling: { type: 'string' },
+    attention: { type: 'string' },
+    quant: { type: 'string' },
+    layout: { type: 'string' },
+    'external-data': { type: 'boolean' },
+    merged: { type: 'boolean' },
+  },
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
 
 const INSPECT = {
   command: 'weft model inspect',
-  usage: `usage: weft model inspect DIR [--dtype fp32|fp16|q8|q4|...]
+  usage: `usage: weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]
   Prints, as JSON, what Weft reads from a model directory.
-  --dtype    which onnx/model_<dtype>.onnx variant to describe`,
-  options: { dtype: { type: 'string' } },
+  --dtype         which onnx/model_<dtype>.onnx variant to describe
+  --coupled-rows  how the batching plan treats rows the model couples`,
+  options: { dtype: { type: 'string' }, 'coupled-rows': { type: 'string' } },
   positionals: { name: 'DIR', min: 1, max: 1 },
+} as const;
+
+/** Value options of `create` that choose the export kind, with their accepted values. */
+const KIND_CHOICES = {
+  attention: ['standard', 'gqa'],
+  quant: ['none', 'q4', 'q8'],
+  layout: ['optimum', 'genai'],
 } as const;
 
 /** `weft model create|inspect`; returns the process exit code (0 ok, 1 failure, 2 usage). */
@@ -53,14 +81,40 @@ function withLlmErrors(name: string, command: (args: string[], io: CliIo) => Pro
   };
 }
 
+/** A usage problem of `spec`'s command: the problem and the usage on stderr, exit 2. */
+function usageError(spec: { command: string; usage: string }, io: CliIo, problem: string): number {
+  io.stderr(`${spec.command}: ${problem}\n${spec.usage}\n`);
+  return 2;
+}
+
 async function create(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, CREATE, io);
   if (typeof parsed === 'number') return parsed;
-  const usage = (problem: string) => {
-    io.stderr(`${CREATE.command}: ${problem}\n${CREATE.usage}\n`);
-    return 2;
-  };
-  const { arch, preset = 'tiny', seed: seedText = '0' } = parsed.values;
+  const usage = (problem: string) => usageError(CREATE, io, problem);
+  const values = parsed.values;
+  const given = parsed.positionals[0]!;
+  const task = values.task ?? 'text-generation';
+  if (task === 'embedding') {
+    const options = new Map(
+      Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    const problem = await createEmbeddingCommand(resolve(io.cwd, given), given, options, io);
+    return problem === undefined ? 0 : usage(problem);
+  }
+  if (task !== 'text-generation') return usage(`--task "${task}" is not one of text-generation, embedding`);
+  if (values.pooling !== undefined) return usage('--pooling is only for --task embedding');
+  const kind: Partial<ModelKind> = {};
+  for (const [name, choices] of Object.entries(KIND_CHOICES)) {
+    const value = values[name as keyof typeof KIND_CHOICES];
+    if (value === undefined) continue;
+    if (!(choices as readonly string[]).includes(value)) {
+      return usage(`--${name} "${value}" is not one of ${choices.join(', ')}`);
+    }
+    Object.assign(kind, { [name]: value });
+  }
+  if (values['external-data']) kind.externalData = true;
+  if (values.merged) kind.merged = true;
+  const { arch, preset = 'tiny', seed: seedText = '0' } = values;
   if (arch === undefined) return usage('missing --arch (llama or gpt2)');
   if (!TINY_ARCHS.includes(arch as TinyArch)) {
     return usage(`--arch "${arch}" is not one of ${TINY_ARCHS.join(', ')}`);
@@ -72,27 +126,31 @@ async function create(args: string[], io: CliIo): Promise<number> {
   if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
     return usage(`--seed "${seedText}" must be an integer from 0 to 4294967295 (example: --seed 7)`);
   }
-  const given = parsed.positionals[0]!;
   const started = Date.now();
   await ensureModelDir(resolve(io.cwd, given), {
     arch: arch as TinyArch,
     preset: preset as TinyPreset,
     seed,
+    kind,
     onProgress: (p) => io.stderr(`weft model create: ${p.message}\n`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  io.stdout(`created ${given} (${arch}, preset ${preset}, seed ${seed}) in ${seconds}s\n`);
+  const extras = Object.entries(kind).map(([k, v]) => (v === true ? `, ${k}` : `, ${k} ${v}`));
+  io.stdout(`created ${given} (${arch}, preset ${preset}, seed ${seed}${extras.join('')}) in ${seconds}s\n`);
   return 0;
 }
 
 async function inspect(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, INSPECT, io);
   if (typeof parsed === 'number') return parsed;
-  const { dtype } = parsed.values;
-  const report = await inspectModel(
-    resolve(io.cwd, parsed.positionals[0]!),
-    dtype === undefined ? {} : { dtype },
-  );
+  const { dtype, 'coupled-rows': coupledRows } = parsed.values;
+  if (coupledRows !== undefined && coupledRows !== 'per-row' && coupledRows !== 'batched') {
+    return usageError(INSPECT, io, `--coupled-rows "${coupledRows}" is not one of per-row, batched`);
+  }
+  const report = await inspectModel(resolve(io.cwd, parsed.positionals[0]!), {
+    ...(dtype === undefined ? {} : { dtype }),
+    ...(coupledRows === undefined ? {} : { batching: { coupledRows } }),
+  });
   io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   return 0;
 }
