@@ -1,8 +1,9 @@
-/** The two generation endpoints of the LLM graph contract. */
+/** The two generation endpoints the LLM graph serves. */
 export type Endpoint = 'completions' | 'chat/completions';
 
 interface SamplingFields {
-  model: string;
+  /** Checked by the server; the graph uses `GraphRequest.model`. */
+  model?: unknown;
   max_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;

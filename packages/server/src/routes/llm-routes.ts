@@ -1,4 +1,3 @@
-import type { Endpoint } from '@weft/llm';
 import type { Request, Response, Router } from 'express';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
@@ -12,9 +11,12 @@ export interface LlmRouteOptions {
   readonly keepAliveMs: number;
 }
 
-/** `POST /completions` and `POST /chat/completions`: one graph run per request. */
+/**
+ * `POST /completions` and `POST /chat/completions`: one graph run per request, by the graph
+ * protocol. A new endpoint served by graphs (Responses, embeddings) is one more `router.post` here.
+ */
 export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
-  const handler = (endpoint: Endpoint) => async (req: Request, res: Response) => {
+  const handler = (endpoint: string) => async (req: Request, res: Response) => {
     const startedAt = performance.now();
     const log = requestLog(res);
     log.endpoint = endpoint;
