@@ -1,6 +1,9 @@
 /** The two generation endpoints the LLM graph serves. */
 export type Endpoint = 'completions' | 'chat/completions';
 
+/** Every endpoint a graph request packet may name: generation, Responses and embeddings. */
+export type ApiEndpoint = Endpoint | 'responses' | 'embeddings';
+
 interface SamplingFields {
   /** Checked by the server; the graph uses `GraphRequest.model`. */
   model?: unknown;

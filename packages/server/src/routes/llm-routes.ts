@@ -1,7 +1,9 @@
+import type { ApiEndpoint } from '@weft/llm';
 import type { Request, Response, Router } from 'express';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { respondWithGraph } from './graph-responder.js';
+import { checkEndpointTask } from './model-task.js';
 import { requestLog } from './request-log.js';
 import { resolveModel } from './resolve-model.js';
 
@@ -12,17 +14,24 @@ export interface LlmRouteOptions {
 }
 
 /**
- * `POST /completions` and `POST /chat/completions`: one graph run per request, by the graph
- * protocol. A new endpoint served by graphs (Responses, embeddings) is one more `router.post` here.
+ * `POST /completions`, `/chat/completions`, `/responses` (LLM graphs) and `/embeddings` (embedding
+ * graphs): one graph run per request, by the graph protocol (docs/architecture.md); a model whose
+ * task does not fit the endpoint is a 400. A new endpoint served by graphs is one more line below.
  */
 export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
-  const handler = (endpoint: string) => async (req: Request, res: Response) => {
+  const handler = (endpoint: ApiEndpoint) => async (req: Request, res: Response) => {
     const startedAt = performance.now();
     const log = requestLog(res);
     log.endpoint = endpoint;
     const body = req.body as Record<string, unknown>;
     if (typeof body.model === 'string') log.model = body.model;
     const lease = resolveModel(options.graphs, body, log);
+    try {
+      checkEndpointTask(lease.name, lease.graph, endpoint);
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
     await respondWithGraph(req, res, {
       lease,
       endpoint,
@@ -34,4 +43,6 @@ export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
   };
   router.post('/completions', handler('completions'));
   router.post('/chat/completions', handler('chat/completions'));
+  router.post('/responses', handler('responses'));
+  router.post('/embeddings', handler('embeddings'));
 }
