@@ -3,16 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { readCalculatorDocs } from '../../../docs/generate/calculator-docs.js';
 import { exampleOfDescription } from '../../../docs/generate/doc-comment.js';
-import { describeCalculator } from './describe.js';
 import { builtinCalculators } from './index.js';
 
 describe('calculator descriptions', () => {
-  test('describeCalculator appends the example block', () => {
-    expect(describeCalculator('Sum.', '\n- calculator: X\n')).toBe(
-      'Sum.\n\nExample config:\n```yaml\n- calculator: X\n```',
-    );
-  });
-
   test("each built-in's description carries the same Example config as its doc comment", async () => {
     const entries = await readCalculatorDocs(
       builtinCalculators,

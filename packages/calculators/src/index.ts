@@ -69,5 +69,3 @@ export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
 export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
   registry.register(...builtinCalculators);
 }
-
-export { describeCalculator } from './describe.js';

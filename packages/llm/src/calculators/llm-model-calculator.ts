@@ -1,10 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
 import { loadModelInfo } from '../model/load-model-info.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
-import { withExample } from './with-example.js';
 
 /**
  * Opens a model directory once per graph (`scope: 'graph'`) and shares it with every run: the
@@ -21,7 +20,7 @@ import { withExample } from './with-example.js';
  */
 export const LlmModelCalculator = defineCalculator({
   name: 'LlmModelCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Loads a model directory (Optimum or onnxruntime-genai layout) once per graph and shares its engine, tokenizer and model info as side packets.',
     `
 - calculator: LlmModelCalculator
@@ -71,7 +70,12 @@ export const LlmModelCalculator = defineCalculator({
         minimum: 1,
         description: 'KV budget in tokens (default max_num_seqs × context)',
       },
-      max_queued: { type: 'integer', minimum: 1, default: 256, description: 'waiting requests before 429' },
+      max_queued: {
+        type: 'integer',
+        minimum: 1,
+        default: 256,
+        description: 'waiting requests before new ones are refused (WEFT_ERR_ENGINE_QUEUE_FULL, a 429)',
+      },
       coupled_rows: {
         type: 'string',
         enum: ['per-row', 'batched'],
