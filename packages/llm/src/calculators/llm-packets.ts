@@ -1,9 +1,11 @@
 import { t } from '@weft/framework';
+import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { OpenAiErrorBody } from '../openai/openai-error.js';
 import type { RequestOptions } from '../openai/request-params.js';
 import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
+import type { ToolCallDelta } from '../tools/tool-types.js';
 
 /** Graph input (timestamp 0): one OpenAI request. */
 export interface LlmRequest {
@@ -90,6 +92,11 @@ export interface StepSamples {
   readonly beamPromptsDone: readonly number[];
 }
 
+/** Constraint → sampler, one per step: the allowed next tokens of each constrained slot. */
+export interface StepMasks {
+  readonly masks: ReadonlyMap<number, TokenBitmask>;
+}
+
 /** Detokenizer → executor (back edge), one per step: what to append to each group. */
 export interface StepFeedback {
   readonly groups: readonly {
@@ -107,6 +114,8 @@ export interface ChoiceDelta {
   readonly text: string;
   readonly logprobs: readonly LogprobEntry[];
   readonly finishReason: FinishReason | undefined;
+  /** Tool calls parsed out of the text (ToolCallParserCalculator). */
+  readonly toolCalls?: readonly ToolCallDelta[];
 }
 
 /** Detokenizer → response, one per step. `completionTokens` is set on the last one. */
@@ -124,4 +133,5 @@ export const llmTypes = {
   samples: t.named<StepSamples>('LlmStepSamples'),
   feedback: t.named<StepFeedback>('LlmStepFeedback'),
   deltas: t.named<TextDeltas>('LlmTextDeltas'),
+  masks: t.named<StepMasks>('LlmStepMasks'),
 } as const;

@@ -1,4 +1,6 @@
+import type { ConstraintSpec } from '../grammar/constraint-spec.js';
 import type { SamplingParams } from '../sampling/sampling-params.js';
+import type { ToolSetup } from '../tools/tool-types.js';
 import { OpenAiError } from './openai-error.js';
 import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
 
@@ -8,6 +10,10 @@ export interface RequestOptions {
   readonly stream: boolean;
   readonly includeUsage: boolean;
   readonly echo: boolean;
+  /** Output constraint (response_format, tools), applied by the graph's constraint node. */
+  readonly constraint?: ConstraintSpec;
+  /** Declared tools: the chat template shows them and the tool-call parser reads the output. */
+  readonly tools?: ToolSetup;
 }
 
 const given = <T>(v: T | null | undefined): v is T => v !== null && v !== undefined;

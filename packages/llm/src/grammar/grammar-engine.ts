@@ -1,0 +1,178 @@
+import type {
+  CompiledGrammar,
+  GrammarCompiler,
+  GrammarMatcher,
+  StructuralTagFormat,
+  TagFormat,
+} from '@mlc-ai/web-xgrammar';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { type ConstraintSpec, specKey } from './constraint-spec.js';
+import { grammarVocab } from './grammar-vocab.js';
+import type { TokenBitmask } from '../sampling/token-mask.js';
+import { xgrammar } from './xgrammar.js';
+
+export interface GrammarEngineOptions {
+  /** Logits width (the model's vocabulary; may exceed the tokenizer's). */
+  readonly vocabSize: number;
+  /** Tokens that end a sequence: the only ones allowed once the grammar is complete. */
+  readonly stopIds: readonly number[];
+  /** Special tokens a grammar may spell (tool-call markers); all others are never allowed. */
+  readonly keepSpecial?: readonly string[];
+  /** Free whitespace allowed between JSON elements (XGrammar's `maxWhitespaceCnt`; default 2). */
+  readonly maxWhitespace?: number;
+  /** Compiled grammars kept (least recently used dropped first; default 64). */
+  readonly cacheSize?: number;
+}
+
+/**
+ * One model's grammar compiler: the vocabulary is processed once (XGrammar `TokenizerInfo`),
+ * compiled grammars are cached by spec, and each sequence gets its own `TokenMatcher`. JSON allows
+ * at most `maxWhitespace` whitespace characters between elements, so a schema whose strings,
+ * arrays and numbers are bounded always closes, whatever the model prefers.
+ */
+export class GrammarEngine {
+  readonly #compiler: GrammarCompiler;
+  readonly #cache = new Map<string, Promise<CompiledGrammar>>();
+  readonly #maxWhitespace: number;
+  readonly #cacheSize: number;
+
+  private constructor(compiler: GrammarCompiler, options: GrammarEngineOptions) {
+    this.#compiler = compiler;
+    this.#maxWhitespace = options.maxWhitespace ?? 2;
+    this.#cacheSize = options.cacheSize ?? 64;
+  }
+
+  static async create(tokenizer: Tokenizer, options: GrammarEngineOptions): Promise<GrammarEngine> {
+    const xg = xgrammar();
+    const vocab = grammarVocab(tokenizer, options.vocabSize, new Set(options.keepSpecial ?? []));
+    const info = await xg.TokenizerInfo.createTokenizerInfo(
+      vocab.encoded,
+      vocab.type,
+      vocab.prependSpace,
+      options.vocabSize,
+      [...options.stopIds],
+    );
+    return new GrammarEngine(await xg.GrammarCompiler.createGrammarCompiler(info, false), options);
+  }
+
+  /** Compiles (or finds in the cache) the grammar of a spec. Check JSON schemas first (`checkJsonSchema`). */
+  compile(spec: ConstraintSpec): Promise<CompiledGrammar> {
+    const key = specKey(spec);
+    let compiled = this.#cache.get(key);
+    if (compiled) {
+      this.#cache.delete(key); // re-inserted: most recently used last
+    } else {
+      compiled = this.#compile(spec);
+      compiled.catch(() => this.#cache.delete(key));
+      if (this.#cache.size >= this.#cacheSize) {
+        const oldest = this.#cache.keys().next().value!;
+        void this.#cache.get(oldest)!.then((g) => g.dispose(), () => {});
+        this.#cache.delete(oldest);
+      }
+    }
+    this.#cache.set(key, compiled);
+    return compiled;
+  }
+
+  async #compile(spec: ConstraintSpec): Promise<CompiledGrammar> {
+    const c = this.#compiler;
+    const ws = this.#maxWhitespace;
+    switch (spec.kind) {
+      case 'json_object':
+        return c.compileJSONSchema('{"type": "object"}', true, -1, undefined, false, ws);
+      case 'json_schema':
+        return c.compileJSONSchema(JSON.stringify(spec.schema), true, -1, undefined, true, ws);
+      case 'structural_tag':
+        return c.compileStructuralTag({ ...spec.tag, format: await this.#boundJson(spec.tag.format) });
+    }
+  }
+
+  // XGrammar's JSON inside structural tags allows unbounded whitespace: swap each JSON schema for
+  // its grammar with bounded whitespace, as for response_format.
+  async #boundJson(format: StructuralTagFormat): Promise<StructuralTagFormat> {
+    switch (format.type) {
+      case 'json_schema': {
+        const g = await xgrammar().Grammar.fromJSONSchema(
+          JSON.stringify(format.json_schema),
+          true,
+          -1,
+          undefined,
+          true,
+          this.#maxWhitespace,
+        );
+        const grammar = g.toString();
+        g.dispose();
+        return { type: 'grammar', grammar };
+      }
+      case 'tag':
+        return { ...format, content: await this.#boundJson(format.content) };
+      case 'sequence':
+      case 'or':
+        return { ...format, elements: await Promise.all(format.elements.map((e) => this.#boundJson(e))) };
+      case 'triggered_tags':
+      case 'tags_with_separator':
+        return {
+          ...format,
+          tags: (await Promise.all(format.tags.map((t) => this.#boundJson(t)))) as TagFormat[],
+        };
+      default:
+        return format;
+    }
+  }
+
+  async matcher(spec: ConstraintSpec): Promise<TokenMatcher> {
+    const compiled = await this.compile(spec);
+    return new TokenMatcher(await xgrammar().GrammarMatcher.createGrammarMatcher(compiled));
+  }
+}
+
+/** The grammar state of one sequence: which tokens may come next, and the tokens taken so far. */
+export class TokenMatcher {
+  readonly #m: GrammarMatcher;
+  #disposed = false;
+
+  constructor(matcher: GrammarMatcher) {
+    this.#m = matcher;
+  }
+
+  /** The allowed next tokens. */
+  nextMask(): Promise<TokenBitmask> {
+    return this.#m.getNextTokenBitmask();
+  }
+
+  /** Takes a sampled token; false when the grammar does not allow it (the state is unchanged). */
+  accept(token: number): boolean {
+    return this.#m.acceptToken(token);
+  }
+
+  /** True once a stop token completed the grammar. */
+  get terminated(): boolean {
+    return this.#m.isTerminated();
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#m.dispose();
+  }
+}
+
+// One engine per tokenizer and settings: the vocabulary is processed once per model.
+const engines = new WeakMap<Tokenizer, Map<string, Promise<GrammarEngine>>>();
+
+/** The shared engine of a model (built on first use). */
+export function grammarEngineFor(tokenizer: Tokenizer, options: GrammarEngineOptions): Promise<GrammarEngine> {
+  let byOptions = engines.get(tokenizer);
+  if (!byOptions) {
+    byOptions = new Map();
+    engines.set(tokenizer, byOptions);
+  }
+  const key = JSON.stringify(options);
+  let engine = byOptions.get(key);
+  if (!engine) {
+    engine = GrammarEngine.create(tokenizer, options);
+    engine.catch(() => byOptions.delete(key));
+    byOptions.set(key, engine);
+  }
+  return engine;
+}
