@@ -38,7 +38,7 @@ describe('checks against the model', () => {
   it('prompt + max_tokens over the context: 400 with the numbers', async () => {
     const long = await errorOf('completions', {
       model: 'tiny-llama',
-      prompt: 'hello '.repeat(300),
+      prompt: 'hello '.repeat(1100),
       max_tokens: 16,
     });
     expect(long.status).toBe(400);
@@ -48,15 +48,15 @@ describe('checks against the model', () => {
       type: 'invalid_request_error',
     });
     expect(long.body.error.message).toMatch(
-      /^This model's maximum context length is 512 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
+      /^This model's maximum context length is 2048 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
     );
     const chat = await errorOf('chat/completions', {
       model: 'tiny-llama',
       messages: [{ role: 'user', content: 'x' }],
-      max_completion_tokens: 600,
+      max_completion_tokens: 2100,
     });
     expect(chat.body.error.param).toBe('max_tokens');
-    expect(chat.body.error.message).toContain('600 in the completion');
+    expect(chat.body.error.message).toContain('2100 in the completion');
   });
 
   it('token ids outside the vocabulary: 400 naming the id, its position and the vocabulary', async () => {
