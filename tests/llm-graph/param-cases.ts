@@ -276,7 +276,18 @@ export const ruleCases: ParamCase[] = [
   {
     endpoint: CH,
     name: 'tool_choice naming an unknown tool',
-    patch: { tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }], tool_choice: { type: 'function', function: { name: 'get_time' } } },
+    patch: {
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'get_time' } },
+    },
     error: {
       param: 'tool_choice',
       code: 'invalid_value',
@@ -286,7 +297,24 @@ export const ruleCases: ParamCase[] = [
   {
     endpoint: CH,
     name: 'duplicate tool names',
-    patch: { tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }, { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] },
+    patch: {
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+    },
     error: {
       param: 'tools[1].function.name',
       code: 'invalid_value',
@@ -296,7 +324,9 @@ export const ruleCases: ParamCase[] = [
   {
     endpoint: CH,
     name: 'tool parameters with an unsupported keyword',
-    patch: { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', not: {} } } }] },
+    patch: {
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', not: {} } } }],
+    },
     error: {
       param: 'tools[0].function.parameters',
       code: 'invalid_json_schema',
@@ -309,7 +339,10 @@ export const ruleCases: ParamCase[] = [
     patch: {
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'person', schema: { type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } } },
+        json_schema: {
+          name: 'person',
+          schema: { type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } },
+        },
       },
     },
     error: {
@@ -339,8 +372,27 @@ export const ruleCases: ParamCase[] = [
     },
   },
   { endpoint: CH, name: 'response_format text', patch: { response_format: { type: 'text' } } },
-  { endpoint: C, name: 'response_format json_object on completions', patch: { response_format: { type: 'json_object' } } },
-  { endpoint: CH, name: 'tools with tool_choice none', patch: { tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }], tool_choice: 'none' } },
+  {
+    endpoint: C,
+    name: 'response_format json_object on completions',
+    patch: { response_format: { type: 'json_object' } },
+  },
+  {
+    endpoint: CH,
+    name: 'tools with tool_choice none',
+    patch: {
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+      tool_choice: 'none',
+    },
+  },
   { endpoint: CH, name: 'tools: null is "not set"', patch: { tools: null } },
   {
     endpoint: C,

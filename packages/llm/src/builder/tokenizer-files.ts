@@ -23,7 +23,7 @@ export const CHATML_TEMPLATE = [
   "{%- elif message['role'] == 'assistant' and message['tool_calls'] %}",
   "{{- '<|im_start|>assistant\\n' + message['content'] }}",
   "{%- for call in message['tool_calls'] %}",
-  '{{- \'\\n<tool_call>\\n{"name": "\' + call[\'function\'][\'name\'] + \'", "arguments": \' + (call[\'function\'][\'arguments\'] | tojson) + \'}\\n</tool_call>\' }}',
+  "{{- '\\n<tool_call>\\n{\"name\": \"' + call['function']['name'] + '\", \"arguments\": ' + (call['function']['arguments'] | tojson) + '}\\n</tool_call>' }}",
   '{%- endfor %}',
   "{{- '<|im_end|>\\n' }}",
   "{%- elif message['role'] == 'tool' %}",

@@ -1,8 +1,8 @@
 import { defineCalculator, t } from '@weft/framework';
 import { type GrammarEngine, grammarEngineFor, type TokenMatcher } from '../grammar/grammar-engine.js';
-import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { OpenAiError } from '../openai/openai-error.js';
+import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { FORMAT_TEXT } from '../tools/tool-formats.js';
 import { type GenerationJob, llmTypes, type StepSamples } from './llm-packets.js';
@@ -66,7 +66,12 @@ export const GrammarConstraintCalculator = defineCalculator({
         default: 2,
         description: 'whitespace characters allowed between JSON elements (bounds the output)',
       },
-      cache_size: { type: 'integer', minimum: 1, default: 64, description: 'compiled grammars kept per model' },
+      cache_size: {
+        type: 'integer',
+        minimum: 1,
+        default: 64,
+        description: 'compiled grammars kept per model',
+      },
     },
   },
   create() {
@@ -104,7 +109,10 @@ export const GrammarConstraintCalculator = defineCalculator({
           const info = ctx.sidePacket('MODEL_INFO');
           let ok = false;
           await runRequestStage(
-            { result: ctx.output('JOB'), error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined },
+            {
+              result: ctx.output('JOB'),
+              error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
+            },
             async () => {
               const engine = await grammarEngineFor(tokenizer, {
                 vocabSize: info.vocabSize,
@@ -136,7 +144,9 @@ export const GrammarConstraintCalculator = defineCalculator({
             continue;
           }
           if (!m.accept(row.token)) {
-            throw new Error(`token ${row.token} of candidate ${row.slot} is not allowed by the grammar (the sampler ignored MASK)`);
+            throw new Error(
+              `token ${row.token} of candidate ${row.slot} is not allowed by the grammar (the sampler ignored MASK)`,
+            );
           }
           masks.set(row.slot, await m.nextMask());
         }

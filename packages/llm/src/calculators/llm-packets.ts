@@ -1,10 +1,10 @@
 import { t } from '@weft/framework';
-import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { OpenAiErrorBody } from '../openai/openai-error.js';
 import type { RequestOptions } from '../openai/request-params.js';
 import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
+import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { ToolCallDelta } from '../tools/tool-types.js';
 
 /** Graph input (timestamp 0): one OpenAI request. */

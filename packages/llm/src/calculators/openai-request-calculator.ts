@@ -4,16 +4,16 @@ import { validateBody } from '../openai/body-validator.js';
 import { toTemplateMessages } from '../openai/chat-messages.js';
 import { OpenAiError } from '../openai/openai-error.js';
 import { type RequestOptions, requestOptions } from '../openai/request-params.js';
-import {
-  checkConstraintConflicts,
-  chatStructuredOptions,
-  responseFormatConstraint,
-} from '../openai/structured-params.js';
-import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
-import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
+import {
+  chatStructuredOptions,
+  checkConstraintConflicts,
+  responseFormatConstraint,
+} from '../openai/structured-params.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
+import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { type LlmRequest, llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { runRequestStage } from './request-stage.js';
@@ -121,7 +121,8 @@ function validate(
     const messages = toTemplateMessages(chat.messages);
     prompts = [{ text: renderChatPrompt(messages, tokenizer, info, tools?.tools) }];
     if (constraint) options = { ...options, constraint };
-    if (tools) options = { ...options, tools, params: { ...options.params, ...keepMarkers(tools.format, tokenizer) } };
+    if (tools)
+      options = { ...options, tools, params: { ...options.params, ...keepMarkers(tools.format, tokenizer) } };
   }
   checkConstraintConflicts(body, options.constraint !== undefined);
   return {

@@ -10,8 +10,8 @@ import {
   type SampledRow,
   type StepSamples,
 } from './llm-packets.js';
-import type { TextDecoderSource } from './token-text.js';
 import { LlmRequestError } from './llm-request-error.js';
+import type { TextDecoderSource } from './token-text.js';
 import { withExample } from './with-example.js';
 
 /**

@@ -5,10 +5,10 @@ import type {
   StructuralTagFormat,
   TagFormat,
 } from '@mlc-ai/web-xgrammar';
+import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type ConstraintSpec, specKey } from './constraint-spec.js';
 import { grammarVocab } from './grammar-vocab.js';
-import type { TokenBitmask } from '../sampling/token-mask.js';
 import { xgrammar } from './xgrammar.js';
 
 export interface GrammarEngineOptions {
@@ -66,7 +66,10 @@ export class GrammarEngine {
       compiled.catch(() => this.#cache.delete(key));
       if (this.#cache.size >= this.#cacheSize) {
         const oldest = this.#cache.keys().next().value!;
-        void this.#cache.get(oldest)!.then((g) => g.dispose(), () => {});
+        void this.#cache.get(oldest)!.then(
+          (g) => g.dispose(),
+          () => {},
+        );
         this.#cache.delete(oldest);
       }
     }
@@ -161,7 +164,10 @@ export class TokenMatcher {
 const engines = new WeakMap<Tokenizer, Map<string, Promise<GrammarEngine>>>();
 
 /** The shared engine of a model (built on first use). */
-export function grammarEngineFor(tokenizer: Tokenizer, options: GrammarEngineOptions): Promise<GrammarEngine> {
+export function grammarEngineFor(
+  tokenizer: Tokenizer,
+  options: GrammarEngineOptions,
+): Promise<GrammarEngine> {
   let byOptions = engines.get(tokenizer);
   if (!byOptions) {
     byOptions = new Map();

@@ -18,7 +18,9 @@ export function xgrammar(): XGrammar {
   const require = createRequire(import.meta.url);
   const file = require.resolve('@mlc-ai/web-xgrammar');
   const Module = require('node:module') as {
-    new (id: string): { filename: string; paths: string[]; exports: unknown; _compile(s: string, f: string): void };
+    new (
+      id: string,
+    ): { filename: string; paths: string[]; exports: unknown; _compile(s: string, f: string): void };
     _nodeModulePaths(dir: string): string[];
   };
   const mod = new Module(file);

@@ -4,7 +4,11 @@ import { validateBody } from './body-validator.js';
 import { toTemplateMessages } from './chat-messages.js';
 import { OpenAiError } from './openai-error.js';
 import { requestOptions } from './request-params.js';
-import { checkConstraintConflicts, chatStructuredOptions, responseFormatConstraint } from './structured-params.js';
+import {
+  chatStructuredOptions,
+  checkConstraintConflicts,
+  responseFormatConstraint,
+} from './structured-params.js';
 
 function check(endpoint: 'completions' | 'chat/completions', body: unknown): OpenAiError | undefined {
   try {

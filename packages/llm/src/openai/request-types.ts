@@ -30,12 +30,22 @@ interface SamplingFields {
 
 export interface ResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';
-  json_schema?: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
+  json_schema?: {
+    name: string;
+    description?: string;
+    schema?: Record<string, unknown>;
+    strict?: boolean | null;
+  };
 }
 
 export interface ChatTool {
   type: 'function';
-  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+  function: {
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+    strict?: boolean | null;
+  };
 }
 
 export type ChatToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };

@@ -1,5 +1,10 @@
 import type { ConstraintSpec } from '../grammar/constraint-spec.js';
-import { checkJsonSchema, DEFAULT_SCHEMA_LIMITS, SchemaError, type SchemaLimits } from '../grammar/schema-check.js';
+import {
+  checkJsonSchema,
+  DEFAULT_SCHEMA_LIMITS,
+  SchemaError,
+  type SchemaLimits,
+} from '../grammar/schema-check.js';
 import { toolConstraint } from '../tools/tool-grammar.js';
 import type { ToolCallFormat, ToolChoice, ToolDef, ToolSetup } from '../tools/tool-types.js';
 import { OpenAiError } from './openai-error.js';

@@ -1,8 +1,8 @@
-import { applyTokenBitmask, type TokenBitmask } from './token-mask.js';
 import { logSumExp, type RawLogprobs, rawLogprobs } from './logprobs.js';
 import { randomSeed, SeededRng } from './rng.js';
 import type { SamplingParams } from './sampling-params.js';
 import { SequenceState } from './sequence-state.js';
+import { applyTokenBitmask, type TokenBitmask } from './token-mask.js';
 import { TokenSampler } from './token-sampler.js';
 
 export interface SampledToken {

@@ -13,7 +13,8 @@ export function applyTokenBitmask(logits: Float32Array, mask: TokenBitmask): voi
     if (bits === -1) continue; // all 32 allowed: the common case inside free text
     const base = w * 32;
     const end = Math.min(base + 32, V);
-    for (let i = base; i < end; i++) if (((bits >>> (i - base)) & 1) === 0) logits[i] = Number.NEGATIVE_INFINITY;
+    for (let i = base; i < end; i++)
+      if (((bits >>> (i - base)) & 1) === 0) logits[i] = Number.NEGATIVE_INFINITY;
   }
   for (let i = words * 32; i < V; i++) logits[i] = Number.NEGATIVE_INFINITY;
 }

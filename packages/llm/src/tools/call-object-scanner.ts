@@ -77,8 +77,7 @@ export class CallObjectScanner {
       if (c === '"') {
         this.#inString = true;
         this.#strTop = false;
-      }
-      else if (c === '{' || c === '[') this.#depth++;
+      } else if (c === '{' || c === '[') this.#depth++;
       else if (c === '}' || c === ']') this.#depth--;
       return 'more';
     }

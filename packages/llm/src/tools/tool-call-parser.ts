@@ -157,7 +157,10 @@ export class ToolCallParser {
       this.#inArray = true;
       return;
     }
-    if (c !== '{') return this.#giveBack();
+    if (c !== '{') {
+      this.#giveBack();
+      return;
+    }
     this.#scanner = new CallObjectScanner();
     this.#scanner.push(c);
     this.#headerSent = false;
@@ -170,8 +173,8 @@ export class ToolCallParser {
     const s = this.#scanner!;
     const r = s.push(c);
     if (r === 'invalid') {
-      if (!this.#headerSent) return this.#giveBack();
-      this.#state = 'text';
+      if (this.#headerSent) this.#state = 'text';
+      else this.#giveBack();
       return;
     }
     if (!this.#headerSent && s.name !== undefined) {

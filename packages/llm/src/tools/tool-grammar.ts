@@ -11,7 +11,10 @@ import type { ToolSetup } from './tool-types.js';
  * arguments valid for it; `none` → no tool constraint. In every call the arguments follow the
  * tool's `parameters` schema.
  */
-export function toolConstraint(setup: ToolSetup, text: ConstraintSpec | undefined): ConstraintSpec | undefined {
+export function toolConstraint(
+  setup: ToolSetup,
+  text: ConstraintSpec | undefined,
+): ConstraintSpec | undefined {
   const { choice, format, parallel } = setup;
   if (choice === 'none') return text;
   const f = FORMAT_TEXT[format];
@@ -36,7 +39,11 @@ export function toolConstraint(setup: ToolSetup, text: ConstraintSpec | undefine
       format === 'mistral'
         ? {
             type: 'sequence',
-            elements: [{ type: 'const_string', value: `${f.trigger}[` }, list, { type: 'const_string', value: ']' }],
+            elements: [
+              { type: 'const_string', value: `${f.trigger}[` },
+              list,
+              { type: 'const_string', value: ']' },
+            ],
           }
         : list;
     return { kind: 'structural_tag', tag: { type: 'structural_tag', format: format_ } };
