@@ -35,9 +35,12 @@ export class GrammarEngine {
   readonly #cache = new Map<string, Promise<CompiledGrammar>>();
   readonly #maxWhitespace: number;
   readonly #cacheSize: number;
+  /** Logits width: mask bits at or past it are padding. */
+  readonly vocabSize: number;
 
   private constructor(compiler: GrammarCompiler, options: GrammarEngineOptions) {
     this.#compiler = compiler;
+    this.vocabSize = options.vocabSize;
     this.#maxWhitespace = options.maxWhitespace ?? 2;
     this.#cacheSize = options.cacheSize ?? 64;
   }
@@ -78,35 +81,47 @@ export class GrammarEngine {
   }
 
   async #compile(spec: ConstraintSpec): Promise<CompiledGrammar> {
-    const c = this.#compiler;
-    const ws = this.#maxWhitespace;
     switch (spec.kind) {
       case 'json_object':
-        return c.compileJSONSchema('{"type": "object"}', true, -1, undefined, false, ws);
+        return this.#compiler.compileGrammar(await this.#jsonGrammar({ type: 'object' }, false));
       case 'json_schema':
-        return c.compileJSONSchema(JSON.stringify(spec.schema), true, -1, undefined, true, ws);
+        return this.#compiler.compileGrammar(await this.#jsonGrammar(spec.schema, true));
       case 'structural_tag':
-        return c.compileStructuralTag({ ...spec.tag, format: await this.#boundJson(spec.tag.format) });
+        return this.#compiler.compileStructuralTag({
+          ...spec.tag,
+          format: await this.#boundJson(spec.tag.format),
+        });
     }
+  }
+
+  /**
+   * The EBNF of a JSON schema, with two fixes to XGrammar 0.1.27's output: strings with a length
+   * bound accept raw control characters there (invalid JSON: `JSON.parse` refuses them), and values
+   * of any type (`additionalProperties`, `json_object`) allow unbounded whitespace.
+   */
+  async #jsonGrammar(schema: unknown, strict: boolean): Promise<string> {
+    const ws = this.#maxWhitespace;
+    const g = await xgrammar().Grammar.fromJSONSchema(
+      JSON.stringify(schema),
+      true,
+      -1,
+      undefined,
+      strict,
+      ws,
+    );
+    const ebnf = g.toString();
+    g.dispose();
+    return ebnf
+      .replaceAll(String.raw`[^\"\\\r\n]`, String.raw`[^\0-\x1f\"\\\r\n]`)
+      .replaceAll(String.raw`[ \n\t]*`, `[ \\n\\t]{0,${ws}}`);
   }
 
   // XGrammar's JSON inside structural tags allows unbounded whitespace: swap each JSON schema for
   // its grammar with bounded whitespace, as for response_format.
   async #boundJson(format: StructuralTagFormat): Promise<StructuralTagFormat> {
     switch (format.type) {
-      case 'json_schema': {
-        const g = await xgrammar().Grammar.fromJSONSchema(
-          JSON.stringify(format.json_schema),
-          true,
-          -1,
-          undefined,
-          true,
-          this.#maxWhitespace,
-        );
-        const grammar = g.toString();
-        g.dispose();
-        return { type: 'grammar', grammar };
-      }
+      case 'json_schema':
+        return { type: 'grammar', grammar: await this.#jsonGrammar(format.json_schema, true) };
       case 'tag':
         return { ...format, content: await this.#boundJson(format.content) };
       case 'sequence':

@@ -207,7 +207,10 @@ export class ToolCallParser {
         this.#toText();
         return true;
       }
-      if (HERMES_END.startsWith(this.#buf) && !final) return false;
+      if (HERMES_END.startsWith(this.#buf)) {
+        if (!final) return false;
+        this.#buf = ''; // a closing tag cut short by max_tokens is still markup
+      }
       this.#toText();
       return true;
     }
