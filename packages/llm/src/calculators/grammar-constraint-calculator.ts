@@ -1,7 +1,9 @@
 import { defineCalculator, t } from '@weft/framework';
 import { type GrammarEngine, grammarEngineFor, type TokenMatcher } from '../grammar/grammar-engine.js';
 import type { ModelInfo } from '../model/model-info.js';
-import { OpenAiError } from '../openai/openai-error.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { FORMAT_TEXT } from '../tools/tool-formats.js';
@@ -14,7 +16,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Grammar-constrained decoding (XGrammar), as a node between the tokenizer and the sampler. A job
  * with a constraint (`response_format`, tools) has its grammar compiled (cached per model) before
- * it is passed on, so a grammar that cannot be built is a 400 before any generation; each candidate
+ * it is passed on, so a grammar that cannot be built is refused before any generation; each candidate
  * then gets a matcher, and MASK carries the allowed next tokens of every candidate for each step.
  * The mask for step t+1 depends only on the token sampled at t, so it is computed as soon as SAMPLES
  * of step t arrive, while the engine runs step t+1. A job without a constraint passes straight
@@ -48,7 +50,7 @@ export const GrammarConstraintCalculator = defineCalculator({
   outputs: {
     JOB: { type: llmTypes.job, description: 'the same job, once its grammar is ready' },
     MASK: { type: llmTypes.masks, description: 'allowed tokens for step t+1, stamped t+1' },
-    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 when the grammar cannot be built' },
+    ERROR: { type: errorPacketType, optional: true, description: 'an error packet when the grammar cannot be built' },
   },
   inputSidePackets: {
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
@@ -84,9 +86,11 @@ export const GrammarConstraintCalculator = defineCalculator({
       try {
         for (let slot = 0; slot < slots; slot++) matchers.set(slot, await engine.matcher(spec));
       } catch (error) {
-        throw OpenAiError.invalid(
-          job.options.tools ? 'tools' : 'response_format',
-          `Invalid value for '${job.options.tools ? 'tools' : 'response_format'}': the grammar could not be built (${(error as Error).message}).`,
+        const param = job.options.tools ? 'tools' : 'response_format';
+        throw RequestError.invalid(
+          param,
+          `Invalid value for '${param}': the grammar could not be built (${(error as Error).message}).`,
+          L.REQUEST_INVALID_SCHEMA,
         );
       }
       const first = await matchers.get(0)!.nextMask();

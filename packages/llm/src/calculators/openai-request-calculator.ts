@@ -1,8 +1,9 @@
 import { defineCalculator, t } from '@weft/framework';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { validateBody } from '../openai/body-validator.js';
 import { toTemplateMessages } from '../openai/chat-messages.js';
-import { OpenAiError } from '../openai/openai-error.js';
 import { type RequestOptions, requestOptions } from '../openai/request-params.js';
 import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
@@ -11,6 +12,7 @@ import {
   checkConstraintConflicts,
   responseFormatConstraint,
 } from '../openai/structured-params.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
 import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
@@ -37,7 +39,7 @@ import { withExample } from './with-example.js';
 export const OpenAiRequestCalculator = defineCalculator({
   name: 'OpenAiRequestCalculator',
   description: withExample(
-    'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become a 400 error response.',
+    'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become an error packet.',
     `
 - calculator: OpenAiRequestCalculator
   input_stream: [REQUEST:request]
@@ -48,7 +50,7 @@ export const OpenAiRequestCalculator = defineCalculator({
   inputs: { REQUEST: { type: llmTypes.request, description: '{endpoint, body} at timestamp 0' } },
   outputs: {
     REQUEST: { type: llmTypes.validated, description: 'the validated request with its prompts' },
-    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+    ERROR: { type: errorPacketType, optional: true, description: 'an error packet for a refused request' },
   },
   inputSidePackets: {
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
@@ -96,11 +98,10 @@ function validate(
 ): ValidatedRequest {
   const endpoint = request?.endpoint;
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
-    throw new OpenAiError(
-      404,
-      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions" and "chat/completions".`,
+    throw new RequestError(
+      L.REQUEST_UNKNOWN_ENDPOINT,
       null,
-      'unknown_url',
+      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions" and "chat/completions".`,
     );
   }
   const body = validateBody(endpoint, request.body);

@@ -1,4 +1,6 @@
 import { defineCalculator, t } from '@weft/framework';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import { BeamSearch } from '../sampling/beam-search.js';
 import { RequestSampler } from '../sampling/request-sampler.js';
 import { TokenSampler } from '../sampling/token-sampler.js';
@@ -10,7 +12,6 @@ import {
   type SampledRow,
   type StepSamples,
 } from './llm-packets.js';
-import { LlmRequestError } from './llm-request-error.js';
 import type { TextDecoderSource } from './token-text.js';
 import { withExample } from './with-example.js';
 
@@ -118,9 +119,11 @@ export const SamplerCalculator = defineCalculator({
         if (jobPacket) {
           if (jobPacket.value.options.constraint && ctx.inputCount('MASK') === 0) {
             // Ignoring response_format or tools silently would hand the client unconstrained text.
-            throw new LlmRequestError(
-              'this graph cannot constrain output (response_format, tools): no constraint node feeds the sampler its MASK input',
-              400,
+            const param = jobPacket.value.options.tools ? 'tools' : 'response_format';
+            throw new RequestError(
+              L.REQUEST_UNSUPPORTED_PARAMETER,
+              param,
+              `Unsupported parameter: '${param}' needs a constraint node in this graph (none feeds the sampler its MASK input); remove it or serve the request with a graph that has one.`,
             );
           }
           start(jobPacket.value, ctx.hasSidePacket('TOKENIZER') ? ctx.sidePacket('TOKENIZER') : undefined);

@@ -1,3 +1,5 @@
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { ConstraintSpec } from '../grammar/constraint-spec.js';
 import {
   checkJsonSchema,
@@ -7,7 +9,6 @@ import {
 } from '../grammar/schema-check.js';
 import { toolConstraint } from '../tools/tool-grammar.js';
 import type { ToolCallFormat, ToolChoice, ToolDef, ToolSetup } from '../tools/tool-types.js';
-import { OpenAiError } from './openai-error.js';
 import type { ChatBody, CompletionsBody, ResponseFormat } from './request-types.js';
 
 /** The output constraint and tools of a request (see docs/structured-outputs.md). */
@@ -23,7 +24,7 @@ function checked(schema: unknown, param: string, what: string, limits: SchemaLim
     checkJsonSchema(schema, limits);
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
-    throw OpenAiError.invalid(param, `Invalid schema for ${what}: ${error.message}.`, 'invalid_json_schema');
+    throw RequestError.invalid(param, `Invalid schema for ${what}: ${error.message}.`, L.REQUEST_INVALID_SCHEMA);
   }
 }
 
@@ -36,10 +37,10 @@ export function responseFormatConstraint(
   if (!format || format.type === 'text') return undefined;
   if (format.type === 'json_object') return { kind: 'json_object' };
   if (!format.json_schema) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       `${param}.json_schema`,
       `Missing required parameter: '${param}.json_schema' (required when type is "json_schema").`,
-      'missing_required_parameter',
+      L.REQUEST_MISSING_PARAMETER,
     );
   }
   const schema = format.json_schema.schema;
@@ -62,7 +63,7 @@ export function chatStructuredOptions(
   const choiceGiven = body.tool_choice !== undefined && body.tool_choice !== null;
   if (declared.length === 0) {
     if (choiceGiven) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'tool_choice',
         `Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.`,
       );
@@ -70,7 +71,7 @@ export function chatStructuredOptions(
     return { constraint: text, tools: undefined };
   }
   if (!format) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'tools',
       `Invalid value for 'tools': this model's chat template shows no tool-call format (hermes <tool_call>, Llama 3 JSON, Mistral [TOOL_CALLS]); set the graph option tool_parser to serve tools with it.`,
     );
@@ -80,7 +81,7 @@ export function chatStructuredOptions(
     const { name } = t.function;
     const first = seen.get(name);
     if (first !== undefined) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         `tools[${i}].function.name`,
         `Invalid value for 'tools[${i}].function.name': ${JSON.stringify(name)} is already the name of tools[${first}]; tool names must be unique.`,
       );
@@ -99,7 +100,7 @@ export function chatStructuredOptions(
   if (typeof c === 'string') choice = c;
   else if (c) {
     if (!seen.has(c.function.name)) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'tool_choice',
         `Invalid value for 'tool_choice': no tool named ${JSON.stringify(c.function.name)} in 'tools' (declared: ${[...seen.keys()].map((n) => JSON.stringify(n)).join(', ')}).`,
       );
@@ -120,7 +121,7 @@ export function checkConstraintConflicts(body: CompletionsBody | ChatBody, const
   ];
   for (const [key, bad] of conflicts) {
     if (bad) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         key,
         `Invalid value for '${key}': cannot be combined with response_format or tools (the grammar decides when the output ends); drop one of them.`,
       );
