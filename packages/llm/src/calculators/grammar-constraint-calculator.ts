@@ -1,10 +1,10 @@
 import { defineCalculator, t } from '@weft/framework';
-import { type GrammarEngine, grammarEngineFor, type TokenMatcher } from '../grammar/grammar-engine.js';
-import type { ModelInfo } from '../model/model-info.js';
-import { errorPacketType } from '../serving/graph-protocol.js';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
+import { type GrammarEngine, grammarEngineFor, type TokenMatcher } from '../grammar/grammar-engine.js';
+import type { ModelInfo } from '../model/model-info.js';
 import type { TokenBitmask } from '../sampling/token-mask.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { FORMAT_TEXT } from '../tools/tool-formats.js';
 import { type GenerationJob, llmTypes, type StepSamples } from './llm-packets.js';
@@ -50,7 +50,11 @@ export const GrammarConstraintCalculator = defineCalculator({
   outputs: {
     JOB: { type: llmTypes.job, description: 'the same job, once its grammar is ready' },
     MASK: { type: llmTypes.masks, description: 'allowed tokens for step t+1, stamped t+1' },
-    ERROR: { type: errorPacketType, optional: true, description: 'an error packet when the grammar cannot be built' },
+    ERROR: {
+      type: errorPacketType,
+      optional: true,
+      description: 'an error packet when the grammar cannot be built',
+    },
   },
   inputSidePackets: {
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },

@@ -128,7 +128,7 @@ export const SamplerCalculator = defineCalculator({
           }
           start(jobPacket.value, ctx.hasSidePacket('TOKENIZER') ? ctx.sidePacket('TOKENIZER') : undefined);
         }
-        const masks = ctx.input('MASK')?.value.masks;
+        const masks = ctx.inputCount('MASK') > 0 ? ctx.input('MASK')?.value.masks : undefined;
         const step = ctx.input('LOGITS')?.value;
         if (!step || !job) return;
         const V = step.vocab;

@@ -24,7 +24,11 @@ function checked(schema: unknown, param: string, what: string, limits: SchemaLim
     checkJsonSchema(schema, limits);
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
-    throw RequestError.invalid(param, `Invalid schema for ${what}: ${error.message}.`, L.REQUEST_INVALID_SCHEMA);
+    throw RequestError.invalid(
+      param,
+      `Invalid schema for ${what}: ${error.message}.`,
+      L.REQUEST_INVALID_SCHEMA,
+    );
   }
 }
 
