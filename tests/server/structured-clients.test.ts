@@ -12,8 +12,10 @@ import { BadRequestError, OpenAI } from './helpers/openai.js';
 
 // The tiny model has random weights: only the grammar makes its output parse. Every field is
 // bounded (strings by length, numbers by range) so any path through the grammar closes in time.
+// JSON Schema's maxLength counts code points and zod's max() UTF-16 units, so a string bounded
+// for zod by max() alone could fail zod with one emoji; a pattern bounds it for both.
 const Weather = z.object({
-  city: z.string().max(10),
+  city: z.string().regex(/^[A-Za-z ]{0,10}$/),
   temperature: z.number().int().min(-40).max(50),
   unit: z.enum(['celsius', 'fahrenheit']),
 });
@@ -24,21 +26,40 @@ const weatherParameters = {
   additionalProperties: false,
 };
 const tools = [
-  { type: 'function' as const, function: { name: 'get_weather', description: 'Weather by city', parameters: weatherParameters } },
+  {
+    type: 'function' as const,
+    function: { name: 'get_weather', description: 'Weather by city', parameters: weatherParameters },
+  },
   {
     type: 'function' as const,
     function: {
       name: 'get_time',
-      parameters: { type: 'object', properties: { zone: { enum: ['utc', 'cet'] } }, required: ['zone'], additionalProperties: false },
+      parameters: {
+        type: 'object',
+        properties: { zone: { enum: ['utc', 'cet'] } },
+        required: ['zone'],
+        additionalProperties: false,
+      },
     },
   },
 ];
+// maxLength as JSON Schema counts it: code points.
+const codePoints = (max: number) => z.string().refine((s) => [...s].length <= max);
 const argsValid = (name: string, args: string) => {
   const value = JSON.parse(args);
   if (name === 'get_weather') {
-    return z.object({ city: z.string().max(8), days: z.number().int().min(1).max(7) }).strict().safeParse(value).success;
+    return z
+      .object({ city: codePoints(8), days: z.number().int().min(1).max(7) })
+      .strict()
+      .safeParse(value).success;
   }
-  return name === 'get_time' && z.object({ zone: z.enum(['utc', 'cet']) }).strict().safeParse(value).success;
+  return (
+    name === 'get_time' &&
+    z
+      .object({ zone: z.enum(['utc', 'cet']) })
+      .strict()
+      .safeParse(value).success
+  );
 };
 
 let server: Awaited<ReturnType<typeof startLlmServer>>;
@@ -95,14 +116,23 @@ describe('openai client', () => {
       seed: 5,
       max_tokens: 300,
       // vLLM's extension: response_format on /completions.
-      ...({ response_format: { type: 'json_schema', json_schema: { name: 'w', schema: z.toJSONSchema(Weather) } } } as object),
+      ...({
+        response_format: { type: 'json_schema', json_schema: { name: 'w', schema: z.toJSONSchema(Weather) } },
+      } as object),
     });
     Weather.parse(JSON.parse(completion.choices[0]!.text));
   });
 
   it('required tools: valid calls, content null, finish tool_calls; a named tool finishes with stop', async () => {
     for (const seed of [1, 2]) {
-      const r = await client.chat.completions.create({ model: 'tiny-llama', messages, seed, max_tokens: 200, tools, tool_choice: 'required' });
+      const r = await client.chat.completions.create({
+        model: 'tiny-llama',
+        messages,
+        seed,
+        max_tokens: 200,
+        tools,
+        tool_choice: 'required',
+      });
       const choice = r.choices[0]!;
       expect(choice.finish_reason).toBe('tool_calls');
       expect(choice.message.content).toBeNull();
@@ -168,13 +198,27 @@ describe('openai client', () => {
   });
 
   it('a call cut by max_tokens ends with length', async () => {
-    const r = await client.chat.completions.create({ model: 'tiny-llama', messages, seed: 1, max_tokens: 8, tools, tool_choice: 'required' });
+    const r = await client.chat.completions.create({
+      model: 'tiny-llama',
+      messages,
+      seed: 1,
+      max_tokens: 8,
+      tools,
+      tool_choice: 'required',
+    });
     expect(r.choices[0]!.finish_reason).toBe('length');
     expect(r.choices[0]!.message.content ?? '').not.toContain('<tool_call>');
   });
 
   it('takes the tool result in a follow-up turn', async () => {
-    const first = await client.chat.completions.create({ model: 'tiny-llama', messages, seed: 2, max_tokens: 200, tools, tool_choice: 'required' });
+    const first = await client.chat.completions.create({
+      model: 'tiny-llama',
+      messages,
+      seed: 2,
+      max_tokens: 200,
+      tools,
+      tool_choice: 'required',
+    });
     const call = first.choices[0]!.message.tool_calls![0]!;
     const second = await client.chat.completions.create({
       model: 'tiny-llama',
@@ -194,7 +238,15 @@ describe('openai client', () => {
   it('refuses bad schemas and tool choices with 400 and the param', async () => {
     const cases: [object, string][] = [
       [
-        { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'array', uniqueItems: true } } } } } },
+        {
+          response_format: {
+            type: 'json_schema',
+            json_schema: {
+              name: 'x',
+              schema: { type: 'object', properties: { a: { type: 'array', uniqueItems: true } } },
+            },
+          },
+        },
         'response_format.json_schema.schema',
       ],
       [{ tools, tool_choice: { type: 'function', function: { name: 'nope' } } }, 'tool_choice'],
@@ -202,7 +254,9 @@ describe('openai client', () => {
       [{ tools: [tools[0], tools[0]] }, 'tools[1].function.name'],
     ];
     for (const [patch, param] of cases) {
-      const error = await client.chat.completions.create({ model: 'tiny-llama', messages, max_tokens: 4, ...patch } as never).catch((e) => e);
+      const error = await client.chat.completions
+        .create({ model: 'tiny-llama', messages, max_tokens: 4, ...patch } as never)
+        .catch((e) => e);
       expect(error).toBeInstanceOf(BadRequestError);
       expect(error.param).toBe(param);
     }
@@ -215,16 +269,40 @@ describe('Vercel AI SDK (ai 6 + @ai-sdk/openai-compatible 2)', () => {
   it('generateObject and streamObject give valid objects', async () => {
     const weft = createOpenAICompatible({ name: 'weft', baseURL, supportsStructuredOutputs: true });
     for (const seed of [1, 2]) {
-      const { object } = await ai.generateObject({ model: weft('tiny-llama'), schema: Weather, prompt: 'Weather in Oslo?', seed, maxOutputTokens: 200 });
+      const { object } = await ai.generateObject({
+        model: weft('tiny-llama'),
+        schema: Weather,
+        prompt: 'Weather in Oslo?',
+        seed,
+        maxOutputTokens: 200,
+      });
       Weather.parse(object);
     }
-    const result = ai.streamObject({ model: weft('tiny-llama'), schema: Weather, prompt: 'Weather?', seed: 3, temperature: 0, maxOutputTokens: 200 });
-    Weather.parse(await result.object);
+    const result = ai.streamObject({
+      model: weft('tiny-llama'),
+      schema: Weather,
+      prompt: 'Weather?',
+      seed: 3,
+      temperature: 0,
+      maxOutputTokens: 200,
+    });
+    // The SDK's stream must be read for the object to settle.
+    const partials: object[] = [];
+    for await (const partial of result.partialObjectStream) partials.push(partial);
+    expect(partials.length).toBeGreaterThan(3); // the object really streamed, field by field
+    expect(partials.at(-1)).toEqual(Weather.parse(await result.object));
   });
 });
 
 describe('LangChain (@langchain/openai 1)', () => {
-  const model = () => new ChatOpenAI({ model: 'tiny-llama', apiKey: 'none', configuration: { baseURL }, maxTokens: 200, maxRetries: 0 });
+  const model = () =>
+    new ChatOpenAI({
+      model: 'tiny-llama',
+      apiKey: 'none',
+      configuration: { baseURL },
+      maxTokens: 200,
+      maxRetries: 0,
+    });
 
   it('withStructuredOutput returns a valid object', async () => {
     const structured = model().withStructuredOutput(Weather, { name: 'weather', method: 'jsonSchema' });
@@ -235,9 +313,11 @@ describe('LangChain (@langchain/openai 1)', () => {
     const getWeather = lcTool(async () => 'sunny', {
       name: 'get_weather',
       description: 'Weather by city',
-      schema: z.object({ city: z.string().max(8), days: z.number().int().min(1).max(7) }),
+      schema: z.object({ city: z.string().regex(/^[a-z]{1,8}$/), days: z.number().int().min(1).max(7) }),
     });
-    const message = await model().bindTools([getWeather], { tool_choice: 'required' }).invoke('Weather in Oslo?');
+    const message = await model()
+      .bindTools([getWeather], { tool_choice: 'required' })
+      .invoke('Weather in Oslo?');
     expect(message.tool_calls!.length).toBeGreaterThan(0);
     for (const call of message.tool_calls!) {
       expect(call.name).toBe('get_weather');
