@@ -260,6 +260,23 @@ describe('openai client', () => {
       expect(error).toBeInstanceOf(BadRequestError);
       expect(error.param).toBe(param);
     }
+    // Within every static limit, but seconds of compile: refused at the deadline, the server serves on.
+    const started = performance.now();
+    const slow = await client.chat.completions
+      .create({
+        model: 'tiny-llama',
+        messages,
+        max_tokens: 4,
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'slow', schema: { type: 'string', pattern: '^(a{1,1000}b){1,1000}$' } },
+        },
+      })
+      .catch((e) => e);
+    expect(slow).toBeInstanceOf(BadRequestError);
+    expect(slow.param).toBe('response_format');
+    expect(slow.message).toContain('compiling the grammar took longer than 2000 ms');
+    expect(performance.now() - started).toBeLessThan(15_000);
     const ok = await client.chat.completions.create({ model: 'tiny-llama', messages, max_tokens: 2 });
     expect(ok.choices).toHaveLength(1);
   });

@@ -78,6 +78,13 @@ export const GrammarConstraintCalculator = defineCalculator({
         default: 64,
         description: 'compiled grammars kept per model',
       },
+      compile_timeout_ms: {
+        type: 'integer',
+        minimum: 10,
+        default: 2000,
+        description:
+          'each new grammar is compiled first in a worker; past this deadline the request is refused',
+      },
     },
   },
   create() {
@@ -128,6 +135,7 @@ export const GrammarConstraintCalculator = defineCalculator({
                 keepSpecial: job.options.tools ? FORMAT_TEXT[job.options.tools.format].markers : [],
                 maxWhitespace: ctx.options.max_whitespace,
                 cacheSize: ctx.options.cache_size,
+                compileTimeoutMs: ctx.options.compile_timeout_ms,
               });
               await open(job, engine);
               ok = true;

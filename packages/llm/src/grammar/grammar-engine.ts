@@ -7,6 +7,7 @@ import type {
 } from '@mlc-ai/web-xgrammar';
 import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { CompileGate } from './compile-gate.js';
 import { type ConstraintSpec, specKey } from './constraint-spec.js';
 import { grammarVocab } from './grammar-vocab.js';
 import { xgrammar } from './xgrammar.js';
@@ -22,6 +23,11 @@ export interface GrammarEngineOptions {
   readonly maxWhitespace?: number;
   /** Compiled grammars kept (least recently used dropped first; default 64). */
   readonly cacheSize?: number;
+  /**
+   * Compile each new grammar first in a worker with this deadline (see `CompileGate`); without it
+   * grammars compile on the calling thread unchecked.
+   */
+  readonly compileTimeoutMs?: number;
 }
 
 /**
@@ -38,8 +44,15 @@ export class GrammarEngine {
   /** Logits width: mask bits at or past it are padding. */
   readonly vocabSize: number;
 
-  private constructor(compiler: GrammarCompiler, options: GrammarEngineOptions) {
+  readonly #gate: CompileGate | undefined;
+
+  private constructor(
+    compiler: GrammarCompiler,
+    options: GrammarEngineOptions,
+    gate: CompileGate | undefined,
+  ) {
     this.#compiler = compiler;
+    this.#gate = gate;
     this.vocabSize = options.vocabSize;
     this.#maxWhitespace = options.maxWhitespace ?? 2;
     this.#cacheSize = options.cacheSize ?? 64;
@@ -55,7 +68,12 @@ export class GrammarEngine {
       options.vocabSize,
       [...options.stopIds],
     );
-    return new GrammarEngine(await xg.GrammarCompiler.createGrammarCompiler(info, false), options);
+    const { compileTimeoutMs, ...inWorker } = options;
+    const gate =
+      compileTimeoutMs === undefined
+        ? undefined
+        : new CompileGate(tokenizer.tokenizerFile, inWorker, compileTimeoutMs);
+    return new GrammarEngine(await xg.GrammarCompiler.createGrammarCompiler(info, false), options, gate);
   }
 
   /** Compiles (or finds in the cache) the grammar of a spec. Check JSON schemas first (`checkJsonSchema`). */
@@ -65,7 +83,8 @@ export class GrammarEngine {
     if (compiled) {
       this.#cache.delete(key); // re-inserted: most recently used last
     } else {
-      compiled = this.#compile(spec);
+      const gate = this.#gate;
+      compiled = gate ? gate.check(spec).then(() => this.#compile(spec)) : this.#compile(spec);
       compiled.catch(() => this.#cache.delete(key));
       if (this.#cache.size >= this.#cacheSize) {
         const oldest = this.#cache.keys().next().value!;
