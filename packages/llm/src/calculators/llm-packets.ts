@@ -1,23 +1,11 @@
 import { t } from '@weft/framework';
 import type { RequestOptions } from '../openai/request-params.js';
-import type { ApiEndpoint, Endpoint } from '../openai/request-types.js';
+import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
 import type { TokenBitmask } from '../sampling/token-mask.js';
-import type { ErrorPacket } from '../serving/graph-protocol.js';
+import { graphRequestType, responsePacketType } from '../serving/graph-protocol.js';
 import type { ToolCallDelta } from '../tools/tool-types.js';
-
-/** Graph input (timestamp 0): one OpenAI request. */
-export interface LlmRequest {
-  readonly endpoint: ApiEndpoint;
-  readonly body: unknown;
-}
-
-/** Graph output: a whole response, one SSE event, or an error (see docs/architecture.md). */
-export type LlmResponse =
-  | { readonly status: number; readonly body: object }
-  | { readonly event: object }
-  | ErrorPacket;
 
 /** A prompt before tokenization: text, or token ids given by the client. */
 export type PromptInput = { readonly text: string } | { readonly ids: readonly number[] };
@@ -112,6 +100,8 @@ export interface StepFeedback {
 /** New text of one choice. */
 export interface ChoiceDelta {
   readonly index: number;
+  /** Generated tokens behind this text (those held back earlier included; EOS too). */
+  readonly tokens: number;
   readonly text: string;
   readonly logprobs: readonly LogprobEntry[];
   readonly finishReason: FinishReason | undefined;
@@ -126,8 +116,8 @@ export interface TextDeltas {
 }
 
 export const llmTypes = {
-  request: t.named<LlmRequest>('LlmRequest'),
-  response: t.named<LlmResponse>('LlmResponse'),
+  request: graphRequestType,
+  response: responsePacketType,
   validated: t.named<ValidatedRequest>('LlmValidatedRequest'),
   job: t.named<GenerationJob>('LlmGenerationJob'),
   logits: t.named<StepLogits>('LlmStepLogits'),
