@@ -1,4 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import { type GrammarEngine, grammarEngineFor, type TokenMatcher } from '../grammar/grammar-engine.js';
@@ -9,7 +9,6 @@ import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { FORMAT_TEXT } from '../tools/tool-formats.js';
 import { type GenerationJob, llmTypes, type StepSamples } from './llm-packets.js';
 import { runRequestStage } from './request-stage.js';
-import { withExample } from './with-example.js';
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -33,7 +32,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export const GrammarConstraintCalculator = defineCalculator({
   name: 'GrammarConstraintCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Compiles the request constraint (response_format, tools) with XGrammar and emits the allowed next tokens of each candidate per step, computed while the engine runs the step.',
     `
 - calculator: GrammarConstraintCalculator

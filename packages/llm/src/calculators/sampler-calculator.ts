@@ -1,4 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import { BeamSearch } from '../sampling/beam-search.js';
@@ -13,7 +13,6 @@ import {
   type StepSamples,
 } from './llm-packets.js';
 import type { TextDecoderSource } from './token-text.js';
-import { withExample } from './with-example.js';
 
 /**
  * Turns each step's logits into tokens. With a MASK input (a constraint node), each candidate's
@@ -33,7 +32,7 @@ import { withExample } from './with-example.js';
  */
 export const SamplerCalculator = defineCalculator({
   name: 'SamplerCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Samples the next token of every candidate sequence from the step logits (greedy, temperature, top_k/top_p/min_p, penalties, logit_bias, seeds, n/best_of, beam search, logprobs).',
     `
 - calculator: SamplerCalculator

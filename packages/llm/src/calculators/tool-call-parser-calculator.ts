@@ -1,7 +1,6 @@
-import { defineCalculator } from '@weft/framework';
+import { defineCalculator, describeCalculator } from '@weft/framework';
 import { ToolCallParser } from '../tools/tool-call-parser.js';
 import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
-import { withExample } from './with-example.js';
 
 /**
  * Reads tool calls out of each choice's text (hermes `<tool_call>`, Llama 3 JSON, Mistral
@@ -20,7 +19,7 @@ import { withExample } from './with-example.js';
  */
 export const ToolCallParserCalculator = defineCalculator({
   name: 'ToolCallParserCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Parses tool calls (hermes, llama3_json, mistral) out of the generated text into OpenAI tool_calls deltas; the rest stays content.',
     `
 - calculator: ToolCallParserCalculator
