@@ -4,6 +4,7 @@ import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai
 import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
 import { errorPacketType } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, type LlmResponse, llmTypes } from './llm-packets.js';
+import { ResponsesOutput } from './responses-output.js';
 import { withExample } from './with-example.js';
 
 interface ChoiceState {
@@ -21,7 +22,9 @@ interface ChoiceState {
  * non-streaming request; one `{event}` per chunk when streaming (chat streams open each choice with
  * a `role` delta; a usage chunk closes the stream when `stream_options.include_usage` is set); an
  * error packet of any stage is passed on as it is (the server answers it before or inside the
- * stream) and ends the response. RESPONSE timestamps count 0, 1, 2, ... in emission order.
+ * stream) and ends the response. RESPONSE timestamps count 0, 1, 2, ... in emission order. A
+ * Responses API request (`job.responses`) is answered with the response object or its typed
+ * events instead (see responses-output.ts).
  *
  * Example config:
  * ```yaml
@@ -60,6 +63,7 @@ export const OpenAiResponseCalculator = defineCalculator({
     let next = 0;
     let ended = false;
     const choices = new Map<number, ChoiceState>();
+    let responses: ResponsesOutput | undefined;
 
     return {
       process(ctx) {
@@ -82,6 +86,15 @@ export const OpenAiResponseCalculator = defineCalculator({
         }
         const deltas = ctx.input('DELTAS')?.value;
         if (!deltas || !job || !meta || ended) return;
+        if (job.responses) {
+          responses ??= new ResponsesOutput(job);
+          for (const packet of responses.onDeltas(deltas)) emit(packet);
+          if (deltas.completionTokens !== undefined) {
+            ended = true;
+            out.close();
+          }
+          return;
+        }
         const { endpoint, options } = job;
         const chat = endpoint === 'chat/completions';
         for (const d of deltas.deltas) {

@@ -36,7 +36,11 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   const input = graph.inputStreamName('REQUEST')!;
   const output = graph.outputStreamName('RESPONSE')!;
   const wantStream = options.body.stream === true;
-  const { body, hideUsage } = wantStream ? withUsage(options.body) : { body: options.body, hideUsage: false };
+  // Responses streams carry usage in their last event and name every event.
+  const responses = endpoint === 'responses';
+  const { body, hideUsage } =
+    wantStream && !responses ? withUsage(options.body) : { body: options.body, hideUsage: false };
+  let sequence = 0;
   const stats = new StreamStats(options.startedAt);
   const sse = new SseWriter(res);
   const abort = new AbortController();
@@ -60,7 +64,10 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   const sendError = async (report: ErrorReport) => {
     log.errorCode = report.code;
     const answer = httpErrorAnswer(report);
-    if (sse.isOpen) await sse.data(answer.body);
+    if (sse.isOpen && responses) {
+      const { message, code, param } = answer.body.error;
+      await sse.data({ type: 'error', sequence_number: sequence, code, message, param }, 'error');
+    } else if (sse.isOpen) await sse.data(answer.body);
     else if (!res.headersSent) {
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
       res.status(answer.status).json(answer.body);
@@ -87,7 +94,8 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
         const event = value.event as Record<string, unknown>;
         stats.onEvent(event);
         if (hideUsage && isUsageOnlyChunk(event)) continue;
-        await sse.data(event);
+        if (responses) sequence = Number(event.sequence_number ?? sequence) + 1;
+        await sse.data(event, responses ? String(event.type) : undefined);
         answered = true;
       } else if (value !== null && typeof value === 'object' && typeof value.status === 'number') {
         clearInterval(keepAlive);
@@ -116,7 +124,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   } finally {
     clearInterval(keepAlive);
     res.off('close', onClose);
-    if (sse.isOpen && !res.writableEnded) await sse.done();
+    if (sse.isOpen && !res.writableEnded) await sse.done(!responses);
     if (!completed) run.cancel();
     await run.done().catch(() => {});
     lease.release();

@@ -1,6 +1,10 @@
 import type { Response } from 'express';
 
-/** Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n`, ending with `data: [DONE]`. */
+/**
+ * Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n`, ending with `data: [DONE]`;
+ * Responses API streams name each event (`event: response.output_text.delta`) and end without
+ * `[DONE]`.
+ */
 export class SseWriter {
   #open = false;
 
@@ -23,16 +27,16 @@ export class SseWriter {
   }
 
   /** Resolves once the socket accepted the bytes (or closed), so a slow client slows its own run only. */
-  async data(value: unknown): Promise<void> {
-    await this.#write(`data: ${JSON.stringify(value)}\n\n`);
+  async data(value: unknown, event?: string): Promise<void> {
+    await this.#write(`${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(value)}\n\n`);
   }
 
   async comment(text: string): Promise<void> {
     await this.#write(`: ${text}\n\n`);
   }
 
-  async done(): Promise<void> {
-    await this.#write('data: [DONE]\n\n');
+  async done(sendDone = true): Promise<void> {
+    if (sendDone) await this.#write('data: [DONE]\n\n');
     this.res.end();
   }
 

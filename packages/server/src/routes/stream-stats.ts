@@ -4,6 +4,9 @@ import type { RequestLog } from './request-log.js';
 interface Usage {
   prompt_tokens?: unknown;
   completion_tokens?: unknown;
+  // Responses API names.
+  input_tokens?: unknown;
+  output_tokens?: unknown;
 }
 
 /** Token counts and timings of one response, fed into metrics and the access log. */
@@ -17,6 +20,8 @@ export class StreamStats {
   /** A streamed chunk: the first with generated text sets time to first token. */
   onEvent(event: Record<string, unknown>): void {
     if (event.usage && typeof event.usage === 'object') this.#usage = event.usage as Usage;
+    const response = event.response as { usage?: unknown } | undefined;
+    if (response?.usage && typeof response.usage === 'object') this.#usage = response.usage as Usage;
     if (hasText(event)) {
       const now = performance.now();
       this.#firstTokenAt ??= now;
@@ -30,8 +35,8 @@ export class StreamStats {
   }
 
   record(metrics: ServerMetrics, model: string, log: RequestLog): void {
-    const prompt = this.#usage?.prompt_tokens;
-    const completion = this.#usage?.completion_tokens;
+    const prompt = this.#usage?.prompt_tokens ?? this.#usage?.input_tokens;
+    const completion = this.#usage?.completion_tokens ?? this.#usage?.output_tokens;
     if (typeof prompt === 'number') {
       metrics.promptTokens.inc({ model }, prompt);
       log.promptTokens = prompt;
@@ -53,6 +58,7 @@ export class StreamStats {
 }
 
 function hasText(event: Record<string, unknown>): boolean {
+  if (event.type === 'response.output_text.delta') return true;
   if (!Array.isArray(event.choices)) return false;
   return event.choices.some((c: { text?: unknown; delta?: { content?: unknown } } | null) => {
     if (!c) return false;
