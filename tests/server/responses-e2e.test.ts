@@ -55,7 +55,7 @@ describe('/v1/responses with the official openai client', () => {
     expect(response.instructions).toBe('Answer briefly.');
     expect(response.max_output_tokens).toBe(12);
     expect(response.metadata).toEqual({ run: 'e2e' });
-    expect(response.store).toBe(false);
+    expect((response as unknown as { store: boolean }).store).toBe(false);
     expect(response.usage!.output_tokens).toBeGreaterThan(0);
     expect(response.usage!.output_tokens).toBeLessThanOrEqual(12);
     expect(response.usage!.total_tokens).toBe(response.usage!.input_tokens + response.usage!.output_tokens);
@@ -110,7 +110,7 @@ describe('/v1/responses with the official openai client', () => {
         { role: 'user', content: 'What is the weather?' },
         { type: 'function_call', call_id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
-        { role: 'assistant', content: [{ type: 'output_text', text: 'It is sunny.' }] },
+        { role: 'assistant', content: [{ type: 'output_text', text: 'It is sunny.' }] } as never,
         { role: 'user', content: 'Thanks' },
       ],
       max_output_tokens: 8,
