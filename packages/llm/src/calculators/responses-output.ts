@@ -1,11 +1,13 @@
 import type { FinishReason } from '../openai/response-types.js';
 import { ResponsesWriter } from '../openai/responses-builders.js';
-import type { GenerationJob, LlmResponse, TextDeltas } from './llm-packets.js';
+import type { ResponsePacket } from '../serving/graph-protocol.js';
+import type { GenerationJob, TextDeltas } from './llm-packets.js';
 
 /**
- * The RESPONSE packets of a Responses API request (one choice): when streaming, the opening
- * events before the first text, one `response.output_text.delta` per piece of text and the closing
- * events with the usage; otherwise one `{status: 200, body}` with the response object.
+ * The RESPONSE packets of a Responses API request (one choice), after the head: when streaming,
+ * one named chunk per event (the opening events before the first text, one
+ * `response.output_text.delta` per piece of text, the closing events with the usage); otherwise one
+ * chunk with the response object. Then `usage` and `end`.
  */
 export class ResponsesOutput {
   private readonly writer: ResponsesWriter;
@@ -17,17 +19,19 @@ export class ResponsesOutput {
   }
 
   /** Packets for one step's deltas; the last step (with `completionTokens`) ends the response. */
-  onDeltas(deltas: TextDeltas): LlmResponse[] {
+  onDeltas(deltas: TextDeltas): ResponsePacket[] {
     const stream = this.job.options.stream;
-    const out: LlmResponse[] = [];
+    const out: ResponsePacket[] = [];
+    const chunk = (data: object, tokens = 0) =>
+      out.push({ kind: 'chunk', data, event: (data as { type: string }).type, tokens });
     if (stream && !this.opened) {
       this.opened = true;
-      for (const event of this.writer.opening()) out.push({ event });
+      for (const event of this.writer.opening()) chunk(event);
     }
     for (const d of deltas.deltas) {
       if (stream) {
         const event = this.writer.delta(d.text);
-        if (event) out.push({ event });
+        if (event) chunk(event, d.tokens);
       } else {
         this.writer.append(d.text);
       }
@@ -39,8 +43,10 @@ export class ResponsesOutput {
       output: deltas.completionTokens,
     };
     const finish = this.finish ?? 'length';
-    if (stream) for (const event of this.writer.closing(finish, usage)) out.push({ event });
-    else out.push({ status: 200, body: this.writer.final(finish, usage) });
+    if (stream) for (const event of this.writer.closing(finish, usage)) chunk(event);
+    else out.push({ kind: 'chunk', data: this.writer.final(finish, usage), tokens: usage.output });
+    out.push({ kind: 'usage', promptTokens: usage.input, completionTokens: usage.output });
+    out.push({ kind: 'end' });
     return out;
   }
 }

@@ -7,6 +7,7 @@ import type { ChatBody } from '../openai/request-types.js';
 import { newResponsesId, type ResponsesEcho } from '../openai/responses-builders.js';
 import { responsesMessages } from '../openai/responses-input.js';
 import type { ResponsesBody } from '../openai/responses-schema.js';
+import type { GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import type { ValidatedRequest } from './llm-packets.js';
@@ -22,11 +23,11 @@ const unsupported = (param: string, why: string) =>
  * `previous_response_id` is a 400 asking for the whole conversation in `input`.
  */
 export function validateResponsesRequest(
-  raw: unknown,
+  request: GraphRequest,
   tokenizer: Tokenizer,
   info: ModelInfo,
 ): ValidatedRequest {
-  const body = validateBody('responses', raw);
+  const body = validateBody('responses', request.body);
   if (typeof body.previous_response_id === 'string') {
     throw unsupported(
       'previous_response_id',
@@ -75,7 +76,7 @@ export function validateResponsesRequest(
   return {
     id: newResponsesId(),
     endpoint: 'chat/completions',
-    model: body.model,
+    model: request.model,
     created: Math.floor(Date.now() / 1000),
     prompts: [{ text: renderChatPrompt(messages, tokenizer, info) }],
     options,

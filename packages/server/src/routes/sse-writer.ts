@@ -1,9 +1,8 @@
 import type { Response } from 'express';
 
 /**
- * Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n`, ending with `data: [DONE]`;
- * Responses API streams name each event (`event: response.output_text.delta`) and end without
- * `[DONE]`.
+ * Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n` (with an `event:` line for APIs
+ * that name their events), ending with `data: [DONE]` unless the API has its own last event.
  */
 export class SseWriter {
   #open = false;
@@ -35,8 +34,8 @@ export class SseWriter {
     await this.#write(`: ${text}\n\n`);
   }
 
-  async done(sendDone = true): Promise<void> {
-    if (sendDone) await this.#write('data: [DONE]\n\n');
+  async end(doneMarker: boolean): Promise<void> {
+    if (doneMarker) await this.#write('data: [DONE]\n\n');
     this.res.end();
   }
 
