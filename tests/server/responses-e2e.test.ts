@@ -158,7 +158,7 @@ describe('/v1/responses with the official openai client', () => {
       [
         { input: 'x', max_output_tokens: 100000 },
         'max_output_tokens',
-        /maximum context length is 512 tokens/,
+        /maximum context length is \d+ tokens/,
       ],
       [{ input: 'x', reasoning: { effort: 'low' } }, 'reasoning', /reasoning models are not served here/],
       [
