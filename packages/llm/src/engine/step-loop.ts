@@ -114,7 +114,12 @@ export class StepLoop {
       } else sleep = limit - waited;
     }
     if (this.prefillQueue.length > 0) {
-      await this.prefill(Math.max(1, this.options.maxNumBatchedTokens - decodedRows));
+      // A row-coupled model's numerics depend on every token of a run, so a prompt's chunks must
+      // not depend on how many rows decoded alongside: they always get the whole budget.
+      const budget = this.model.batching.perRowRuns
+        ? this.options.maxNumBatchedTokens
+        : Math.max(1, this.options.maxNumBatchedTokens - decodedRows);
+      await this.prefill(budget);
       worked = true;
     }
     return worked ? undefined : sleep;
@@ -170,7 +175,7 @@ export class StepLoop {
 
   /**
    * What to prefill within `budget` tokens: the next chunk of the oldest prompt, or several whole
-   * fresh prompts (in FIFO order) as one left-padded run when padding wastes little.
+   * fresh prompts (in FIFO order) as one padded run when padding wastes little.
    */
   private pickPrefill(budget: number): WorkerGroup[] {
     const head = this.prefillQueue[0]!;

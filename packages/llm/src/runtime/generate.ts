@@ -71,7 +71,7 @@ async function toIds(model: GenerateModel, prompts: readonly Prompt[]): Promise<
 
 /**
  * Generates continuations for one prompt or a batch (text or token ids), all prompts in one
- * left-padded batch; finished rows leave the batch. Greedy when `temperature` is 0 (the default),
+ * padded batch (laid out as the model's attention op needs); finished rows leave the batch. Greedy when `temperature` is 0 (the default),
  * otherwise the request sampler (`TokenSampler`) with temperature, top_k and top_p.
  *
  * ```ts
