@@ -72,6 +72,19 @@ export const LlmModelCalculator = defineCalculator({
         description: 'KV budget in tokens (default max_num_seqs × context)',
       },
       max_queued: { type: 'integer', minimum: 1, default: 256, description: 'waiting requests before 429' },
+      max_restarts: {
+        type: 'integer',
+        minimum: 0,
+        default: 5,
+        description:
+          'engine worker restarts allowed within restart_window_ms before the engine reports failed',
+      },
+      restart_window_ms: {
+        type: 'integer',
+        minimum: 1,
+        default: 60000,
+        description: 'the window of max_restarts, ms',
+      },
     },
   },
   create() {
@@ -91,6 +104,8 @@ export const LlmModelCalculator = defineCalculator({
           maxNumSeqs: o.max_num_seqs,
           maxNumBatchedTokens: o.max_num_batched_tokens,
           maxQueued: o.max_queued,
+          maxRestarts: o.max_restarts,
+          restartWindowMs: o.restart_window_ms,
         });
         ctx.setOutputSidePacket('ENGINE', engine);
         ctx.setOutputSidePacket('TOKENIZER', tokenizer);

@@ -30,6 +30,17 @@ export class EngineWorkerError extends LlmRuntimeError {
   }
 }
 
+/** The engine cannot serve: its worker kept dying and the restart budget is spent (or a restart failed to load). */
+export class EngineUnavailableError extends LlmRuntimeError {
+  constructor(detail: string) {
+    super(
+      'WEFT_ERR_ENGINE_UNAVAILABLE',
+      `the engine is not serving: ${detail}; reload the graph (or restart the server) once the cause is fixed`,
+      503,
+    );
+  }
+}
+
 /** A group method called out of order (append without next, next twice, use after finish, wrong rows). */
 export class SequenceGroupStateError extends LlmRuntimeError {
   constructor(message: string) {
@@ -58,7 +69,14 @@ export const engineErrorCodes = [
     status: 500,
     title: 'Engine worker failed',
     description:
-      "The engine's worker thread could not open the model or stopped unexpectedly. The message carries the worker's error; pending requests fail with it.",
+      "The engine's worker thread could not open the model or stopped unexpectedly (crash, out of memory). The message carries the worker's error; requests running on it fail with it, queued ones wait for the restarted worker.",
+  },
+  {
+    code: 'WEFT_ERR_ENGINE_UNAVAILABLE',
+    status: 503,
+    title: 'Engine unavailable',
+    description:
+      "The engine's worker died more often than its restart budget allows (`maxRestarts` within `restartWindowMs`), or a restarted worker could not load the model. Readiness reports not-ready and `/v1/config` shows the last error; reload the graph once the cause is fixed.",
   },
   {
     code: 'WEFT_ERR_SEQUENCE_GROUP_STATE',

@@ -11,16 +11,22 @@ export interface SpawnedWorker {
   /** Counter bumped after each command so the sleeping worker wakes. */
   readonly wake: Int32Array;
   readonly model: EngineModelInfo;
+  /** Settles when the worker thread has exited (for any reason). */
+  readonly exited: Promise<void>;
+}
+
+/** What the worker is started with besides the model. */
+export interface WorkerOptions {
+  readonly threads: number | undefined;
+  readonly maxNumBatchedTokens: number;
+  readonly readyWaitMs: number;
 }
 
 /**
  * Starts the engine worker and waits until its session is open. A worker-side failure (e.g. a
  * corrupt ONNX file) rejects with an `EngineWorkerError` carrying the worker error's code.
  */
-export async function spawnEngineWorker(
-  source: ModelSource,
-  options: { threads: number | undefined; maxNumBatchedTokens: number; readyWaitMs: number },
-): Promise<SpawnedWorker> {
+export async function spawnEngineWorker(source: ModelSource, options: WorkerOptions): Promise<SpawnedWorker> {
   const wake = new SharedArrayBuffer(4);
   const channel = new MessageChannel();
   const data: EngineWorkerData & { port: MessagePort } = { source, ...options, wake, port: channel.port2 };
@@ -28,6 +34,7 @@ export async function spawnEngineWorker(
     workerData: data,
     transferList: [channel.port2],
   });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   try {
     const model = await new Promise<EngineModelInfo>((resolve, reject) => {
       const onMessage = (event: EngineEvent) => {
@@ -53,7 +60,7 @@ export async function spawnEngineWorker(
       worker.on('error', onError);
       worker.on('exit', onExit);
     });
-    return { worker, port: channel.port1, wake: new Int32Array(wake), model };
+    return { worker, port: channel.port1, wake: new Int32Array(wake), model, exited };
   } catch (err) {
     await worker.terminate();
     channel.port1.close();

@@ -24,3 +24,24 @@ export function readEngineMetrics(graph: CompiledGraph): EngineMetricsSnapshot |
     kvCacheCapacityTokens: num(m.kvCacheCapacityTokens),
   };
 }
+
+/** What the server reads from an `ENGINE` side packet's `status()` (see `EngineStatus` in @weft/llm). */
+export interface EngineStatusSnapshot {
+  readonly state: string;
+  readonly restarts: number;
+  readonly lastError: { readonly message: string; readonly code: string; readonly at: string } | null;
+}
+
+/** The graph's shared engine status, or undefined for graphs without an engine (or one without `status()`). */
+export function readEngineStatus(graph: CompiledGraph): EngineStatusSnapshot | undefined {
+  const engine = sharedSidePacketByTag(graph, 'ENGINE');
+  const status = (engine as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'function') return undefined;
+  const s = status.call(engine) as Record<string, unknown>;
+  const e = s.lastError as Record<string, unknown> | undefined;
+  return {
+    state: typeof s.state === 'string' ? s.state : 'unknown',
+    restarts: num(s.restarts),
+    lastError: e ? { message: String(e.message), code: String(e.code), at: String(e.at) } : null,
+  };
+}
