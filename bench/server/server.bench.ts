@@ -1,38 +1,39 @@
 /**
- * `pnpm bench:server`: Weft (`weft serve`, graphs/tiny-llama.yaml on the `bench` preset model) against
- * transformers.js `generate` behind a small express handler (transformers-server.ts), same model and
- * threads, each in its own process. Both servers stay up and are measured side by side in alternating
- * rounds (weft c=1, transformers.js c=1, weft c=1, ... then the same at c=8), so a burst of load on
- * the shared machine does not fall on one side only; the load average is printed before and after.
- * At 1 and 8 concurrent streaming clients: generated tokens/s (each round, best, median) and time to
- * first token p50/p99 over all rounds, and their ratios (Weft / transformers.js for tokens/s;
- * transformers.js / Weft for TTFT, so > 1 means Weft is better in both).
- * Goals (best rounds): ≥ 0.95x tokens/s at 1 client, ≥ 3.5x at 8.
+ * `pnpm bench:server`: `weft serve` (graphs/tiny-llama.yaml on the `bench` preset model) through the
+ * official `openai` client, against the bare `session.run` loop (bench/bare-loop.ts) and
+ * transformers.js `generate` behind express (transformers-server.ts, through the same client), each
+ * in its own process with the malloc settings and the same threads. Non-streamed greedy completions
+ * of `--tokens` new tokens from token-id prompts of 64, 512 and 1,536 tokens, at 1 and 8 concurrent
+ * requests; the bare loop runs the same streams as one lockstep batch, timed over prefill plus
+ * decode (what a client waits for). Best and median of `--rounds` alternating rounds, ratios to the
+ * bare loop, and the issue's goals.
  *
- *   pnpm build && pnpm bench:server [--threads 2] [--tokens 64] [--requests 3] [--rounds 3] [--model DIR]
+ *   pnpm build && pnpm bench:server [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
+ *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,weft serve"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ensureModelDir } from '../../packages/llm/dist/index.js';
-import { benchModel, MALLOC, printLoadAverage, repo } from '../bench-setup.js';
+import { ensureModelDir, loadModelInfo } from '../../packages/llm/dist/index.js';
+// The official client is a dev dependency of @weft/server, reached through its node_modules.
+import OpenAI from '../../packages/server/node_modules/openai/index.mjs';
+import {
+  type BenchCase,
+  type BenchSide,
+  benchPrompt,
+  casesOf,
+  matrixArgs,
+  printGoals,
+  printMatrix,
+  runMatrix,
+} from '../bench-matrix.js';
+import { benchModel, forkSide, MALLOC, repo } from '../bench-setup.js';
 
-const { values } = parseArgs({
-  options: {
-    threads: { type: 'string', default: '2' },
-    tokens: { type: 'string', default: '64' },
-    requests: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
-    model: { type: 'string' },
-  },
-});
-const THREADS = Number(values.threads);
-const TOKENS = Number(values.tokens);
-const REQUESTS = Number(values.requests);
-const ROUNDS = Number(values.rounds);
-const PROMPT = 'Once upon a time there was a little girl who lived in a village near the forest.';
+const args = matrixArgs();
+const TOKENS = args.tokens;
+const modelDir = args.model ? resolve(args.model) : await ensureModelDir(benchModel.dir, benchModel.spec);
+const vocab = loadModelInfo(modelDir).vocabSize;
 
 async function listen(child: ChildProcess, name: string): Promise<string> {
   let out = '';
@@ -58,101 +59,64 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-interface Sample {
-  readonly tokens: number;
-  readonly ttftMs: number;
+/** A server process answering `/v1/completions`, measured through the official client. */
+async function serverSide(
+  name: string,
+  child: ChildProcess,
+  model: string,
+  extra: object,
+  cleanup?: () => Promise<void>,
+): Promise<BenchSide> {
+  const url = await listen(child, name);
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'none', maxRetries: 0, timeout: 600_000 });
+  return {
+    name,
+    async run(c: BenchCase) {
+      const start = performance.now();
+      const answers = await Promise.all(
+        Array.from({ length: c.streams }, (_, s) =>
+          client.completions.create({
+            model,
+            prompt: benchPrompt(vocab, c.prompt, s),
+            max_tokens: TOKENS,
+            temperature: 0,
+            ...extra,
+          } as never),
+        ),
+      );
+      const seconds = (performance.now() - start) / 1000;
+      for (const a of answers) {
+        const got = (a as { usage?: { completion_tokens: number } }).usage?.completion_tokens;
+        if (got !== TOKENS) throw new Error(`${name}: expected ${TOKENS} tokens, got ${got}`);
+      }
+      return (c.streams * TOKENS) / seconds;
+    },
+    async close() {
+      await stop(child);
+      await cleanup?.();
+    },
+  };
 }
 
-/** One streaming completion: time to the first text chunk and the usage's completion tokens. */
-async function streamOnce(url: string, body: object): Promise<Sample> {
-  const started = performance.now();
-  const res = await fetch(`${url}/v1/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let ttftMs: number | undefined;
-  let tokens = 0;
-  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(bytes, { stream: true });
-    let cut = buffer.indexOf('\n\n');
-    while (cut >= 0) {
-      const data = buffer.slice(6, cut);
-      buffer = buffer.slice(cut + 2);
-      cut = buffer.indexOf('\n\n');
-      if (data === '[DONE]' || data === '') continue;
-      const event = JSON.parse(data) as {
-        choices: { text?: string }[];
-        usage?: { completion_tokens: number };
-      };
-      if (event.choices[0]?.text) ttftMs ??= performance.now() - started;
-      if (event.usage) tokens = event.usage.completion_tokens;
-    }
-  }
-  if (tokens !== TOKENS) throw new Error(`${url}: expected ${TOKENS} tokens, got ${tokens}`);
-  return { tokens, ttftMs: ttftMs ?? Number.NaN };
-}
-
-interface Round {
-  readonly tokensPerSecond: number;
-  readonly ttftsMs: readonly number[];
-}
-
-/** `clients` concurrent clients, each sending `REQUESTS` requests back to back. */
-async function measure(url: string, clients: number, body: object): Promise<Round> {
-  const samples: Sample[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (let i = 0; i < REQUESTS; i++) samples.push(await streamOnce(url, body));
-    }),
+async function weftSide(): Promise<BenchSide> {
+  const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
+    /model_dir: \.\.\/models\/tiny-llama/,
+    `model_dir: ${JSON.stringify(modelDir)}, threads: ${args.threads}`,
   );
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    tokensPerSecond: samples.reduce((n, s) => n + s.tokens, 0) / seconds,
-    ttftsMs: samples.map((s) => s.ttftMs),
-  };
-}
-
-/** Best and median tokens/s of the rounds; TTFT percentiles over every request of every round. */
-function summarize(rounds: readonly Round[]) {
-  const rates = rounds.map((r) => r.tokensPerSecond).sort((a, b) => a - b);
-  const ttfts = rounds.flatMap((r) => r.ttftsMs).sort((a, b) => a - b);
-  const at = (p: number) => ttfts[Math.min(ttfts.length - 1, Math.floor(p * ttfts.length))]!;
-  const mid = rates.length >> 1;
-  return {
-    rounds: rounds.map((r) => r.tokensPerSecond),
-    best: rates[rates.length - 1]!,
-    median: rates.length % 2 ? rates[mid]! : (rates[mid - 1]! + rates[mid]!) / 2,
-    p50: at(0.5),
-    p99: at(0.99),
-  };
-}
-
-const modelDir = values.model ? resolve(values.model) : await ensureModelDir(benchModel.dir, benchModel.spec);
-const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
-  /model_dir: \.\.\/models\/tiny-llama/,
-  `model_dir: ${JSON.stringify(modelDir)}, threads: ${THREADS}`,
-);
-const dir = await mkdtemp(join(tmpdir(), 'weft-bench-server-'));
-await writeFile(join(dir, 'tiny-llama.yaml'), graph);
-
-const body = { prompt: PROMPT, max_tokens: TOKENS, temperature: 0, stream: true };
-const weftBody = { ...body, model: 'tiny-llama', ignore_eos: true, stream_options: { include_usage: true } };
-const sides = ['weft', 'transformers.js'] as const;
-const rounds = new Map<string, Round[]>();
-const servers: ChildProcess[] = [];
-try {
-  const weft = spawn(
+  const dir = await mkdtemp(join(tmpdir(), 'weft-bench-server-'));
+  await writeFile(join(dir, 'tiny-llama.yaml'), graph);
+  const child = spawn(
     process.execPath,
     ['packages/server/dist/cli/main.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
-  servers.push(weft);
-  const hf = spawn(
+  return serverSide('weft serve', child, 'tiny-llama', { ignore_eos: true }, () =>
+    rm(dir, { recursive: true, force: true }),
+  );
+}
+
+async function transformersSide(): Promise<BenchSide> {
+  const child = spawn(
     process.execPath,
     [
       '--import',
@@ -161,56 +125,34 @@ try {
       '--model',
       modelDir,
       '--threads',
-      String(THREADS),
+      String(args.threads),
     ],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
-  servers.push(hf);
-  const [weftUrl, hfUrl] = await Promise.all([listen(weft, 'weft serve'), listen(hf, 'transformers-server')]);
-  if ((await fetch(`${weftUrl}/v2/health/ready`)).status !== 200) {
-    throw new Error(`the graph did not load: ${await (await fetch(`${weftUrl}/v1/config`)).text()}`);
-  }
-  const target: Record<(typeof sides)[number], { url: string; body: object }> = {
-    weft: { url: weftUrl, body: weftBody },
-    'transformers.js': { url: hfUrl, body },
-  };
-  for (const side of sides) await streamOnce(target[side].url, target[side].body); // warm-up
-  printLoadAverage('before');
-  for (const c of [1, 8]) {
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const side of sides) {
-        const key = `${side} c=${c}`;
-        rounds.set(key, [...(rounds.get(key) ?? []), await measure(target[side].url, c, target[side].body)]);
-      }
-    }
-  }
-  printLoadAverage('after', ' (ratios only mean something when it stays low)');
-} finally {
-  await Promise.all(servers.map(stop));
-  await rm(dir, { recursive: true, force: true });
+  return serverSide('transformers.js', child, 'hf', {});
 }
 
-console.log(
-  `model ${modelDir}; threads ${THREADS}; ${TOKENS} new tokens (greedy); ${REQUESTS} requests per client; ${ROUNDS} alternating rounds`,
-);
-const fmt = (n: number) => n.toFixed(1).padStart(6);
-for (const c of [1, 8]) {
-  const [w, h] = sides.map((side) => summarize(rounds.get(`${side} c=${c}`)!)) as [
-    ReturnType<typeof summarize>,
-    ReturnType<typeof summarize>,
-  ];
-  for (const [side, r] of [
-    [sides[0], w],
-    [sides[1], h],
-  ] as const) {
-    console.log(
-      `${`${side} c=${c}`.padEnd(20)} tokens/s rounds ${r.rounds.map(fmt).join(' ')}  best ${fmt(r.best)}  median ${fmt(r.median)}   TTFT p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms`,
-    );
+const all: Record<string, () => Promise<BenchSide>> = {
+  'bare loop': () => forkSide('bare loop', 'bare', modelDir, args.threads, TOKENS),
+  'weft serve': weftSide,
+  'transformers.js': transformersSide,
+};
+const names = args.sides ?? Object.keys(all);
+const sides: BenchSide[] = [];
+try {
+  for (const name of names) {
+    const open = all[name];
+    if (!open) throw new Error(`--sides: unknown side "${name}" (known: ${Object.keys(all).join(', ')})`);
+    sides.push(await open());
   }
-  const goal = c === 1 ? 0.95 : 3.5;
-  const ratio = w.best / h.best;
+  const cases = casesOf(args);
   console.log(
-    `c=${c}: tokens/s ratio best ${ratio.toFixed(2)}x (goal ≥ ${goal}x ${ratio >= goal ? 'met' : 'NOT met'}), median ${(w.median / h.median).toFixed(2)}x; ` +
-      `TTFT ratio (transformers.js / Weft) p50 ${(h.p50 / w.p50).toFixed(2)}x p99 ${(h.p99 / w.p99).toFixed(2)}x`,
+    `model ${modelDir}; threads ${args.threads}; ${TOKENS} new tokens per request (greedy, non-streamed); best and median of ${args.rounds} rounds`,
   );
+  for (const side of sides) await side.run({ prompt: 16, streams: 2 }); // warm-up
+  const results = await runMatrix(sides, cases, args.rounds);
+  printMatrix(results, cases, 'bare loop');
+  printGoals(results, 'weft serve', 'bare loop');
+} finally {
+  for (const side of sides) await side.close?.();
 }

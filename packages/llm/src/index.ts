@@ -52,7 +52,6 @@ export * from './model/load-model-info.js';
 export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
 export * from './openai/index.js';
-export { bareDecodeRate } from './runtime/bare-decode-loop.js';
 export {
   type GenerateFinishReason,
   type GenerateModel,

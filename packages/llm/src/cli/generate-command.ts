@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '@weft/framework';
 import { renderChat } from '../chat/render-chat.js';
+import { Engine } from '../engine/engine.js';
 import { LlmError } from '../errors/llm-errors.js';
 import { loadModelInfo } from '../model/load-model-info.js';
 import { generate } from '../runtime/generate.js';
-import { ModelSession } from '../runtime/model-session.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 
 const USAGE = `usage: weft generate DIR --prompt TEXT [--chat] [--max-tokens N] [--temperature T]
@@ -56,7 +56,7 @@ function number(
   return value;
 }
 
-/** `weft generate`: one prompt through the KV-cache runtime; exit code 0 ok, 1 failure, 2 usage. */
+/** `weft generate`: one prompt through the engine (the same generation loop as a served request); exit code 0 ok, 1 failure, 2 usage. */
 export async function generateCommand(args: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
@@ -70,7 +70,7 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  let session: ModelSession | undefined;
+  let engine: Engine | undefined;
   try {
     if (positionals.length !== 1) {
       throw new UsageError(
@@ -96,12 +96,12 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     }
     // A rendered chat template already holds its special tokens (BOS included when it wants one).
     const ids = await tokenizer.encode(text, { addSpecialTokens: !values.chat });
-    session = await ModelSession.open(info, { threads });
+    engine = await Engine.start(info, { threads, maxNumSeqs: 1 });
     const codec = {
       encode: (t: string) => tokenizer.encode(t),
       decode: (i: readonly number[]) => tokenizer.decode(i, { skipSpecialTokens: true }),
     };
-    const [result] = await generate({ session, tokenizer: codec }, ids, {
+    const [result] = await generate({ engine, tokenizer: codec }, ids, {
       maxTokens,
       temperature,
       topP,
@@ -130,6 +130,6 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     }
     throw err;
   } finally {
-    await session?.close();
+    await engine?.close();
   }
 }
