@@ -82,7 +82,7 @@ async function leftPadded(session: ModelSession, prompts: number[][]): Promise<n
   let logits = await batch.step(prompts);
   for (let step = 0; step < STEPS; step++) {
     const next = prompts.map((_, r) => argmax(logits.subarray(r * vocab, (r + 1) * vocab)));
-    next.forEach((t, r) => out[r]!.push(t));
+    for (const [r, t] of next.entries()) out[r]!.push(t);
     if (step + 1 < STEPS) logits = await batch.step(next.map((t) => [t]));
   }
   return out;
