@@ -151,7 +151,10 @@ describe('the tiny-llama graph over HTTP with the openai client', () => {
     let chunks = 0;
     for await (const _ of stream as unknown as AsyncIterable<unknown>) {
       if (++chunks === 3) {
-        expect((await engineGauges(server.url, model)).running).toBe(1);
+        const busy = await engineGauges(server.url, model);
+        expect(busy).toMatchObject({ running: 1, requestsRunning: 1, queued: 0 });
+        // One sequence of prompt + a few tokens over the default budget of 16 × context tokens.
+        expect(busy.kvRatio).toBeCloseTo(busy.kv / (16 * 512), 9);
         (stream as unknown as { controller: AbortController }).controller.abort();
         break;
       }

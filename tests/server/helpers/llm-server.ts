@@ -47,13 +47,15 @@ export async function startLlmServer(
 export async function engineGauges(
   url: string,
   model: string,
-): Promise<{ running: number; queued: number; kv: number }> {
+): Promise<{ running: number; requestsRunning: number; queued: number; kv: number; kvRatio: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string) =>
     Number(new RegExp(`${name}\\{model="${model}"\\} ([0-9.e+-]+)`).exec(text)?.[1]);
   return {
     running: read('weft_running_sequences'),
+    requestsRunning: read('weft_requests_running'),
     queued: read('weft_queue_length'),
     kv: read('weft_kv_cache_used_tokens'),
+    kvRatio: read('weft_kv_cache_usage_ratio'),
   };
 }

@@ -5,6 +5,7 @@ import { sharedSidePacketByTag } from '../registry/shared-side-packet.js';
 export interface EngineMetricsSnapshot {
   readonly queued: number;
   readonly running: number;
+  readonly runningGroups: number;
   readonly kvCacheUsedTokens: number;
   readonly kvCacheCapacityTokens: number;
 }
@@ -20,6 +21,7 @@ export function readEngineMetrics(graph: CompiledGraph): EngineMetricsSnapshot |
   return {
     queued: num(m.queued),
     running: num(m.running),
+    runningGroups: num(m.runningGroups),
     kvCacheUsedTokens: num(m.kvCacheUsedTokens),
     kvCacheCapacityTokens: num(m.kvCacheCapacityTokens),
   };
