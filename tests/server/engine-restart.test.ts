@@ -64,10 +64,10 @@ describe('a dead engine worker', () => {
     const error = JSON.parse(events.at(-2)!);
     expect(error).toEqual({
       error: {
-        message: 'engine worker failed: worker exited with code 1',
+        message: 'engine worker failed: worker exited with code 1 (WEFT_ERR_ENGINE_WORKER)',
         type: 'server_error',
         param: null,
-        code: 'WEFT_ERR_ENGINE_WORKER',
+        code: 'engine_failed',
       },
     });
     expect(readyDuringRestart).toEqual({
