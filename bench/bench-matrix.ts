@@ -155,3 +155,14 @@ export function casesOf(args: MatrixArgs): BenchCase[] {
 export function benchPrompt(vocab: number, length: number, stream: number): number[] {
   return Array.from({ length }, (_, i) => (i * 7919 + stream * 104729 + 13) % vocab);
 }
+
+/** Runs `stream(s)` for every stream at once; generated tokens/s of all of them, first start to last end. */
+export async function timedStreams(
+  c: BenchCase,
+  tokens: number,
+  stream: (s: number) => Promise<void>,
+): Promise<number> {
+  const start = performance.now();
+  await Promise.all(Array.from({ length: c.streams }, (_, s) => stream(s)));
+  return (c.streams * tokens) / ((performance.now() - start) / 1000);
+}

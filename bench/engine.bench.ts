@@ -31,6 +31,7 @@ import {
   printGoals,
   printMatrix,
   runMatrix,
+  timedStreams,
 } from './bench-matrix.js';
 import { benchModel, forkSide, repo } from './bench-setup.js';
 
@@ -43,21 +44,16 @@ async function engineSide(): Promise<BenchSide> {
   const vocab = engine.model.vocabSize;
   return {
     name: 'engine API',
-    async run(c: BenchCase) {
-      const start = performance.now();
-      await Promise.all(
-        Array.from({ length: c.streams }, async (_, s) => {
-          const group = engine.submit(benchPrompt(vocab, c.prompt, s), { maxTokens: TOKENS });
-          for (let n = 1; ; n++) {
-            const { logits } = await group.next();
-            if (n === TOKENS) break;
-            group.append([argmax(logits.subarray(0, vocab))]);
-          }
-          group.finish();
-        }),
-      );
-      return (c.streams * TOKENS) / ((performance.now() - start) / 1000);
-    },
+    run: (c: BenchCase) =>
+      timedStreams(c, TOKENS, async (s) => {
+        const group = engine.submit(benchPrompt(vocab, c.prompt, s), { maxTokens: TOKENS });
+        for (let n = 1; ; n++) {
+          const { logits } = await group.next();
+          if (n === TOKENS) break;
+          group.append([argmax(logits.subarray(0, vocab))]);
+        }
+        group.finish();
+      }),
     close: () => engine.close(),
   };
 }
@@ -77,33 +73,28 @@ async function graphSide(): Promise<BenchSide> {
   const vocab = (graph.sharedSidePacket('engine') as Engine).model.vocabSize;
   return {
     name: 'graph runs',
-    async run(c: BenchCase) {
-      const start = performance.now();
-      await Promise.all(
-        Array.from({ length: c.streams }, async (_, s) => {
-          const run = graph.start();
-          const body = {
-            model: 'tiny-llama',
-            prompt: benchPrompt(vocab, c.prompt, s),
-            max_tokens: TOKENS,
-            temperature: 0,
-            ignore_eos: true,
-            stream: true,
-            stream_options: { include_usage: true },
-          };
-          await run.addPacket('request', { endpoint: 'completions', body }, 0);
-          run.closeInput('request');
-          let generated = 0;
-          for await (const p of run.output<any>('response')) {
-            if (p.value.event?.usage) generated = p.value.event.usage.completion_tokens;
-            if (p.value.status) throw new Error(JSON.stringify(p.value.body));
-          }
-          await run.done();
-          if (generated !== TOKENS) throw new Error(`run ${s} generated ${generated} tokens, not ${TOKENS}`);
-        }),
-      );
-      return (c.streams * TOKENS) / ((performance.now() - start) / 1000);
-    },
+    run: (c: BenchCase) =>
+      timedStreams(c, TOKENS, async (s) => {
+        const run = graph.start();
+        const body = {
+          model: 'tiny-llama',
+          prompt: benchPrompt(vocab, c.prompt, s),
+          max_tokens: TOKENS,
+          temperature: 0,
+          ignore_eos: true,
+          stream: true,
+          stream_options: { include_usage: true },
+        };
+        await run.addPacket('request', { endpoint: 'completions', body }, 0);
+        run.closeInput('request');
+        let generated = 0;
+        for await (const p of run.output<any>('response')) {
+          if (p.value.event?.usage) generated = p.value.event.usage.completion_tokens;
+          if (p.value.status) throw new Error(JSON.stringify(p.value.body));
+        }
+        await run.done();
+        if (generated !== TOKENS) throw new Error(`run ${s} generated ${generated} tokens, not ${TOKENS}`);
+      }),
     close: () => graph.dispose(),
   };
 }

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ModelSession } from '../packages/llm/dist/index.js';
 import { bareLoopRate } from './bare-loop.js';
-import { type BenchCase, benchPrompt } from './bench-matrix.js';
+import { type BenchCase, benchPrompt, timedStreams } from './bench-matrix.js';
 import { repo } from './bench-setup.js';
 
 const { values } = parseArgs({
@@ -43,25 +43,17 @@ async function openTransformers(): Promise<(c: BenchCase, tokens: number) => Pro
     session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
   });
   const vocab: number = model.config.vocab_size;
-  return async (c, tokens) => {
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: c.streams }, (_, s) => {
-        const prompt = benchPrompt(vocab, c.prompt, s);
-        return model.generate({
-          input_ids: new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, prompt.length]),
-          attention_mask: new tf.Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [
-            1,
-            prompt.length,
-          ]),
-          max_new_tokens: tokens,
-          min_new_tokens: tokens,
-          do_sample: false,
-        });
-      }),
-    );
-    return (c.streams * tokens) / ((performance.now() - start) / 1000);
-  };
+  return (c, tokens) =>
+    timedStreams(c, tokens, async (s) => {
+      const prompt = benchPrompt(vocab, c.prompt, s);
+      await model.generate({
+        input_ids: new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, prompt.length]),
+        attention_mask: new tf.Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]),
+        max_new_tokens: tokens,
+        min_new_tokens: tokens,
+        do_sample: false,
+      });
+    });
 }
 
 const rate = values.side === 'bare' ? await openBare() : await openTransformers();

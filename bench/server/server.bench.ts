@@ -27,6 +27,7 @@ import {
   printGoals,
   printMatrix,
   runMatrix,
+  timedStreams,
 } from '../bench-matrix.js';
 import { benchModel, forkSide, MALLOC, repo } from '../bench-setup.js';
 
@@ -71,26 +72,18 @@ async function serverSide(
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'none', maxRetries: 0, timeout: 600_000 });
   return {
     name,
-    async run(c: BenchCase) {
-      const start = performance.now();
-      const answers = await Promise.all(
-        Array.from({ length: c.streams }, (_, s) =>
-          client.completions.create({
-            model,
-            prompt: benchPrompt(vocab, c.prompt, s),
-            max_tokens: TOKENS,
-            temperature: 0,
-            ...extra,
-          } as never),
-        ),
-      );
-      const seconds = (performance.now() - start) / 1000;
-      for (const a of answers) {
-        const got = (a as { usage?: { completion_tokens: number } }).usage?.completion_tokens;
+    run: (c: BenchCase) =>
+      timedStreams(c, TOKENS, async (s) => {
+        const answer = await client.completions.create({
+          model,
+          prompt: benchPrompt(vocab, c.prompt, s),
+          max_tokens: TOKENS,
+          temperature: 0,
+          ...extra,
+        } as never);
+        const got = (answer as { usage?: { completion_tokens: number } }).usage?.completion_tokens;
         if (got !== TOKENS) throw new Error(`${name}: expected ${TOKENS} tokens, got ${got}`);
-      }
-      return (c.streams * TOKENS) / seconds;
-    },
+      }),
     async close() {
       await stop(child);
       await cleanup?.();
