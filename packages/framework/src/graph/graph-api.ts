@@ -31,6 +31,12 @@ export interface StartOptions {
    * (across streams). Cheaper than `output()` iterables and keeps the global order (the CLI uses it).
    */
   readonly onOutput?: (stream: string, packet: Packet) => void;
+  /**
+   * Called synchronously, in the same global order as `onOutput`, whenever the next timestamp bound
+   * of a graph output stream advances without a packet (a packet's own bound is implied by it);
+   * `Timestamp.Done` when the stream ends. MediaPipe's output observers with timestamp bounds.
+   */
+  readonly onOutputBound?: (stream: string, bound: Timestamp) => void;
 }
 
 export interface NodeStats {

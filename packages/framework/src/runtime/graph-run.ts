@@ -81,7 +81,7 @@ export class GraphRunImpl implements GraphRun {
       if (problem !== undefined) throw problem;
     }
     this.#inputs = new GraphInputs(this);
-    this.#outputs = new RunOutputs(plan, options.onOutput);
+    this.#outputs = new RunOutputs(plan, options.onOutput, options.onOutputBound);
     const signal = options.signal;
     if (signal !== undefined) {
       this.#startSignal = signal;
@@ -262,6 +262,7 @@ export class GraphRunImpl implements GraphRun {
       }
       // Everything upstream is closed; only back edges (loops) can keep this node open.
       let forced = false;
+      node.inputs.runEnding = true;
       node.plan.backEdge.forEach((isBack, local) => {
         if (isBack && node.inputs.bounds[local] !== Timestamp.Done) {
           node.raiseBound(local, Timestamp.Done);

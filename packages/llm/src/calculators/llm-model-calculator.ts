@@ -85,6 +85,18 @@ export const LlmModelCalculator = defineCalculator({
         default: 60000,
         description: 'the window of max_restarts, ms',
       },
+      coupled_rows: {
+        type: 'string',
+        enum: ['per-row', 'batched'],
+        default: 'per-row',
+        description:
+          'models whose numerics couple rows (q8 dynamic quantization): per-row keeps every answer independent of the batch, batched trades that for throughput',
+      },
+      share_buffer: {
+        type: 'boolean',
+        default: true,
+        description: 'GroupQueryAttention models: past and present KV as one buffer written in place',
+      },
     },
   },
   create() {
@@ -106,6 +118,8 @@ export const LlmModelCalculator = defineCalculator({
           maxQueued: o.max_queued,
           maxRestarts: o.max_restarts,
           restartWindowMs: o.restart_window_ms,
+          coupledRows: o.coupled_rows,
+          shareBuffer: o.share_buffer,
         });
         ctx.setOutputSidePacket('ENGINE', engine);
         ctx.setOutputSidePacket('TOKENIZER', tokenizer);

@@ -1,3 +1,4 @@
+import type { CoupledRowsMode, RowAlignment } from '../runtime/batching-plan.js';
 import { type ModelRef, type ModelSource, resolveModelSource } from '../runtime/model-source.js';
 import {
   ContextLengthExceededError,
@@ -36,6 +37,19 @@ export interface EngineOptions {
   readonly maxRestarts?: number;
   /** The window of `maxRestarts`, ms (default 60,000). */
   readonly restartWindowMs?: number;
+  /**
+   * Models whose numerics couple rows (dynamic quantization, `engine.model.batching.rowCouplingOps`):
+   * `per-row` (default) runs each row alone so answers never depend on the batch; `batched` trades
+   * that for throughput. Ignored for other models.
+   */
+  readonly coupledRows?: CoupledRowsMode;
+  /** GroupQueryAttention models: past and present KV as one buffer written in place (default true). */
+  readonly shareBuffer?: boolean;
+  /**
+   * Diagnostics only: lay rows out this way instead of the way the model's attention op needs.
+   * `left` on a GroupQueryAttention model gives wrong batched answers (the tests' negative control).
+   */
+  readonly forceRowAlignment?: RowAlignment;
 }
 
 export interface SubmitOptions {
@@ -141,11 +155,21 @@ export class Engine implements GroupHost {
     positive('kvCacheTokens', options.kvCacheTokens);
     positive('maxRestarts', options.maxRestarts, 0);
     positive('restartWindowMs', options.restartWindowMs);
+    if (options.coupledRows !== undefined && !['per-row', 'batched'].includes(options.coupledRows)) {
+      throw new InvalidGenerateArgumentError(
+        `engine option coupledRows = ${JSON.stringify(options.coupledRows)} must be "per-row" or "batched"`,
+      );
+    }
     const source = resolveModelSource(model, { dtype: options.dtype });
     const workerOptions: WorkerOptions = {
       threads: options.threads,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
+      batching: {
+        ...(options.coupledRows === undefined ? {} : { coupledRows: options.coupledRows }),
+        ...(options.shareBuffer === undefined ? {} : { shareBuffer: options.shareBuffer }),
+        ...(options.forceRowAlignment === undefined ? {} : { forceRowAlignment: options.forceRowAlignment }),
+      },
     };
     const spawned = await spawnEngineWorker(source, workerOptions);
     return new Engine(spawned, options, source, workerOptions);

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { BatchingOptions } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 import { EngineWorkerError } from './engine-errors.js';
 import { startModuleWorker } from './module-worker.js';
@@ -20,6 +21,7 @@ export interface WorkerOptions {
   readonly threads: number | undefined;
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
+  readonly batching: BatchingOptions;
 }
 
 /**
