@@ -30,6 +30,8 @@ export interface MatrixArgs {
   readonly rounds: number;
   /** Side names to run (default all). */
   readonly sides: readonly string[] | undefined;
+  /** Attention of the built bench model (ignored with `--model`). */
+  readonly attention: 'standard' | 'gqa';
 }
 
 const list = (text: string) => text.split(',').map((s) => s.trim());
@@ -40,7 +42,7 @@ const ints = (text: string, flag: string) =>
     return n;
   });
 
-/** `--model DIR --threads 2 --tokens 64 --prompts 64,512,1536 --streams 1,8 --rounds 3 --sides a,b` */
+/** `--model DIR --threads 2 --tokens 64 --prompts 64,512,1536 --streams 1,8 --rounds 3 --sides a,b --attention gqa` */
 export function matrixArgs(): MatrixArgs {
   const { values } = parseArgs({
     options: {
@@ -51,8 +53,12 @@ export function matrixArgs(): MatrixArgs {
       streams: { type: 'string', default: '1,8' },
       rounds: { type: 'string', default: '3' },
       sides: { type: 'string' },
+      attention: { type: 'string', default: 'standard' },
     },
   });
+  if (values.attention !== 'standard' && values.attention !== 'gqa') {
+    throw new Error(`--attention: "${values.attention}" is not one of standard, gqa`);
+  }
   return {
     model: values.model,
     threads: ints(values.threads, 'threads')[0]!,
@@ -61,6 +67,7 @@ export function matrixArgs(): MatrixArgs {
     streams: ints(values.streams, 'streams'),
     rounds: ints(values.rounds, 'rounds')[0]!,
     sides: values.sides === undefined ? undefined : list(values.sides),
+    attention: values.attention,
   };
 }
 

@@ -10,11 +10,18 @@ export const repo = fileURLToPath(new URL('../', import.meta.url));
 // the pnpm scripts set them for the bench process and every side process gets them here.
 export const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
 
-/** The model every bench uses unless `--model` is given (built on first use by `ensureModelDir`). */
-export const benchModel = {
-  dir: join(repo, '.weft', 'models', 'llama-bench-0'),
-  spec: { arch: 'llama', preset: 'bench', seed: 0 },
-} as const;
+/**
+ * The model every bench uses unless `--model` is given (built on first use by `ensureModelDir`):
+ * the `bench` preset llama, with opset-23 `Attention` or (`gqa`) onnxruntime's GroupQueryAttention,
+ * which the engine runs with share-buffer KV.
+ */
+export function benchModel(attention: 'standard' | 'gqa' = 'standard') {
+  const suffix = attention === 'gqa' ? '-gqa' : '';
+  return {
+    dir: join(repo, '.weft', 'models', `llama-bench-0${suffix}`),
+    spec: { arch: 'llama', preset: 'bench', seed: 0, kind: { attention } },
+  } as const;
+}
 
 /** `load average before: 0.4 0.3 0.2`: a burst on the shared machine shows here. */
 export function printLoadAverage(when: 'before' | 'after', note = ''): void {

@@ -10,7 +10,7 @@
  * Best and median of `--rounds` alternating rounds, ratios to the bare loop, and the issue's goals.
  *
  *   pnpm build && pnpm bench:engine [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
- *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,graph runs"]
+ *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,graph runs"] [--attention gqa]
  *
  * Runs the built packages (`dist/`, as `pnpm install` or `pnpm build` leave them), like production.
  */
@@ -36,7 +36,8 @@ import {
 import { benchModel, forkSide, repo } from './bench-setup.js';
 
 const args = matrixArgs();
-const dir = args.model ? resolve(args.model) : await ensureModelDir(benchModel.dir, benchModel.spec);
+const built = benchModel(args.attention);
+const dir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
 const TOKENS = args.tokens;
 
 async function engineSide(): Promise<BenchSide> {

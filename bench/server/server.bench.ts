@@ -9,7 +9,7 @@
  * bare loop, and the issue's goals.
  *
  *   pnpm build && pnpm bench:server [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
- *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,weft serve"]
+ *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,weft serve"] [--attention gqa]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,7 +33,8 @@ import { benchModel, forkSide, MALLOC, repo } from '../bench-setup.js';
 
 const args = matrixArgs();
 const TOKENS = args.tokens;
-const modelDir = args.model ? resolve(args.model) : await ensureModelDir(benchModel.dir, benchModel.spec);
+const built = benchModel(args.attention);
+const modelDir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
 const vocab = loadModelInfo(modelDir).vocabSize;
 
 async function listen(child: ChildProcess, name: string): Promise<string> {
