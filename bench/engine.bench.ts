@@ -3,7 +3,8 @@
  * 1,536 tokens and 1 and 8 concurrent streams (greedy, `--tokens` new tokens each, timed over
  * prefill plus decode). Sides:
  *   - bare loop: `session.run` in a loop (bare-loop.ts) in its own process, malloc settings on;
- *   - engine API: `Engine.submit` / `next` / argmax / `append` per stream, in this process;
+ *   - engine API: `Engine.submit` / `next` / argmax / `append` per stream, in this process (and the
+ *     same with onnxruntime's intra-op threads spin-waiting between runs, its default);
  *   - graph runs: concurrent runs of graphs/tiny-llama.yaml (request → tokenizer → executor ⇄
  *     sampler → detokenizer → response), streaming, as the server runs them minus HTTP;
  *   - transformers.js: `generate` per stream in its own process.
@@ -40,11 +41,11 @@ const built = benchModel(args.attention);
 const dir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
 const TOKENS = args.tokens;
 
-async function engineSide(): Promise<BenchSide> {
-  const engine = await Engine.start(dir, { threads: args.threads, maxNumSeqs: 16 });
+async function engineSide(name: string, spinning: boolean): Promise<BenchSide> {
+  const engine = await Engine.start(dir, { threads: args.threads, maxNumSeqs: 16, spinning });
   const vocab = engine.model.vocabSize;
   return {
-    name: 'engine API',
+    name,
     run: (c: BenchCase) =>
       timedStreams(c, TOKENS, async (s) => {
         const group = engine.submit(benchPrompt(vocab, c.prompt, s), { maxTokens: TOKENS });
@@ -102,7 +103,8 @@ async function graphSide(): Promise<BenchSide> {
 
 const all: Record<string, () => Promise<BenchSide>> = {
   'bare loop': () => forkSide('bare loop', 'bare', dir, args.threads, TOKENS),
-  'engine API': engineSide,
+  'engine API': () => engineSide('engine API', false),
+  'engine API spinning': () => engineSide('engine API spinning', true),
   'graph runs': graphSide,
   'transformers.js': () => forkSide('transformers.js', 'transformers.js', dir, args.threads, TOKENS),
 };

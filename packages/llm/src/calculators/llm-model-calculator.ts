@@ -92,6 +92,12 @@ export const LlmModelCalculator = defineCalculator({
         description:
           'models whose numerics couple rows (q8 dynamic quantization): per-row keeps every answer independent of the batch, batched trades that for throughput',
       },
+      spinning: {
+        type: 'boolean',
+        default: false,
+        description:
+          "onnxruntime's intra-op threads spin-wait between engine steps (off: they leave the cores to the main thread's sampling)",
+      },
       share_buffer: {
         type: 'boolean',
         default: true,
@@ -120,6 +126,7 @@ export const LlmModelCalculator = defineCalculator({
           restartWindowMs: o.restart_window_ms,
           coupledRows: o.coupled_rows,
           shareBuffer: o.share_buffer,
+          spinning: o.spinning,
         });
         ctx.setOutputSidePacket('ENGINE', engine);
         ctx.setOutputSidePacket('TOKENIZER', tokenizer);

@@ -33,6 +33,11 @@ export interface EngineOptions {
   readonly maxQueued?: number;
   /** How long a decode step waits for a slow caller's tokens before leaving it out (default 20 ms). */
   readonly readyWaitMs?: number;
+  /**
+   * onnxruntime's intra-op threads spin-wait between runs (default false here: on a machine with
+   * few cores the spinning threads compete with the main thread's sampling between steps).
+   */
+  readonly spinning?: boolean;
   /** Worker restarts allowed within `restartWindowMs` before the engine reports itself failed (default 5; 0 = never restart). */
   readonly maxRestarts?: number;
   /** The window of `maxRestarts`, ms (default 60,000). */
@@ -165,6 +170,7 @@ export class Engine implements GroupHost {
       threads: options.threads,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
+      spinning: options.spinning ?? false,
       batching: {
         ...(options.coupledRows === undefined ? {} : { coupledRows: options.coupledRows }),
         ...(options.shareBuffer === undefined ? {} : { shareBuffer: options.shareBuffer }),
