@@ -24,7 +24,7 @@ export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--
   --api-key KEY           require "Authorization: Bearer KEY" (also WEFT_API_KEY)
   --grace-ms MS           on SIGTERM, let running requests finish this long (default 10000)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
-  --ensure-default-model  build the default tiny model into models/tiny-llama when missing
+  --ensure-default-model  build the default tiny models (models/tiny-llama, models/tiny-embed) when missing
 `;
 
 export class ServeUsageError extends ServerError {

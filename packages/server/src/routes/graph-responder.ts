@@ -1,5 +1,5 @@
 import type { Packet } from '@weft/framework';
-import type { Endpoint } from '@weft/llm';
+import type { ApiEndpoint } from '@weft/llm';
 import type { Request, Response } from 'express';
 import { type ErrorReport, httpErrorAnswer } from '../errors/http-shapes.js';
 import { ServerError, serverErrors } from '../errors/server-error.js';
@@ -12,7 +12,7 @@ import { StreamStats } from './stream-stats.js';
 
 export interface RespondOptions {
   readonly lease: GraphLease;
-  readonly endpoint: Endpoint;
+  readonly endpoint: ApiEndpoint;
   readonly body: Record<string, unknown>;
   readonly keepAliveMs: number;
   readonly metrics: ServerMetrics;
