@@ -34,7 +34,7 @@ export function printLoadAverage(when: 'before' | 'after', note = ''): void {
 /** A side of `side-process.ts` in a child process with the malloc settings, as a bench side. */
 export async function forkSide(
   name: string,
-  side: 'bare' | 'transformers.js',
+  side: 'bare' | 'bare-no-spin' | 'transformers.js',
   model: string,
   threads: number,
   tokens: number,

@@ -2,7 +2,8 @@
  * `pnpm bench:engine`: the engine without HTTP against the bare loop, at prompts of 64, 512 and
  * 1,536 tokens and 1 and 8 concurrent streams (greedy, `--tokens` new tokens each, timed over
  * prefill plus decode). Sides:
- *   - bare loop: `session.run` in a loop (bare-loop.ts) in its own process, malloc settings on;
+ *   - bare loop: `session.run` in a loop (bare-loop.ts) in its own process, malloc settings on
+ *     (and the same with onnxruntime's intra-op spin-waiting off, as the engine runs it);
  *   - engine API: `Engine.submit` / `next` / argmax / `append` per stream, in this process (and the
  *     same with onnxruntime's intra-op threads spin-waiting between runs, its default);
  *   - graph runs: concurrent runs of graphs/tiny-llama.yaml (request → tokenizer → executor ⇄
@@ -103,12 +104,14 @@ async function graphSide(): Promise<BenchSide> {
 
 const all: Record<string, () => Promise<BenchSide>> = {
   'bare loop': () => forkSide('bare loop', 'bare', dir, args.threads, TOKENS),
+  'bare loop no spin': () => forkSide('bare loop no spin', 'bare-no-spin', dir, args.threads, TOKENS),
   'engine API': () => engineSide('engine API', false),
   'engine API spinning': () => engineSide('engine API spinning', true),
   'graph runs': graphSide,
   'transformers.js': () => forkSide('transformers.js', 'transformers.js', dir, args.threads, TOKENS),
 };
-const names = args.sides ?? Object.keys(all);
+// The spin-wait variants answer one question (what spinning costs); name them in --sides to run them.
+const names = args.sides ?? ['bare loop', 'engine API', 'graph runs', 'transformers.js'];
 const sides: BenchSide[] = [];
 for (const name of names) {
   const open = all[name];

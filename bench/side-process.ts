@@ -1,6 +1,7 @@
 /**
  * A bench side in its own process (started with the malloc settings, like `weft serve`), so it
- * competes with nothing of the bench's own isolate: `--side bare` is the bare `session.run` loop,
+ * competes with nothing of the bench's own isolate: `--side bare` is the bare `session.run` loop
+ * (onnxruntime's defaults; `bare-no-spin` the same without intra-op spin-waiting),
  * `--side transformers.js` is transformers.js `generate` (one call per stream, concurrently, as a
  * Node.js user without Weft would write it). Answers `{prompt, streams, tokens}` messages over IPC
  * with generated tokens/s, timed over prefill plus decode.
@@ -22,8 +23,8 @@ const { values } = parseArgs({
 const dir = values.model!;
 const threads = Number(values.threads);
 
-async function openBare(): Promise<(c: BenchCase, tokens: number) => Promise<number>> {
-  const session = await ModelSession.open(dir, { threads });
+async function openBare(spinning: boolean): Promise<(c: BenchCase, tokens: number) => Promise<number>> {
+  const session = await ModelSession.open(dir, { threads, spinning });
   return (c, tokens) =>
     bareLoopRate(
       session,
@@ -56,7 +57,10 @@ async function openTransformers(): Promise<(c: BenchCase, tokens: number) => Pro
     });
 }
 
-const rate = values.side === 'bare' ? await openBare() : await openTransformers();
+const rate =
+  values.side === 'transformers.js'
+    ? await openTransformers()
+    : await openBare(values.side !== 'bare-no-spin');
 process.on('message', async (job: BenchCase & { tokens: number }) => {
   process.send!(await rate(job, job.tokens));
 });
