@@ -1,6 +1,9 @@
 import type { Response } from 'express';
 
-/** Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n`, ending with `data: [DONE]`. */
+/**
+ * Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n` (with an `event:` line for APIs
+ * that name their events), ending with `data: [DONE]` unless the API has its own last event.
+ */
 export class SseWriter {
   #open = false;
 
@@ -23,16 +26,16 @@ export class SseWriter {
   }
 
   /** Resolves once the socket accepted the bytes (or closed), so a slow client slows its own run only. */
-  async data(value: unknown): Promise<void> {
-    await this.#write(`data: ${JSON.stringify(value)}\n\n`);
+  async data(value: unknown, event?: string): Promise<void> {
+    await this.#write(`${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(value)}\n\n`);
   }
 
   async comment(text: string): Promise<void> {
     await this.#write(`: ${text}\n\n`);
   }
 
-  async done(): Promise<void> {
-    await this.#write('data: [DONE]\n\n');
+  async end(doneMarker: boolean): Promise<void> {
+    if (doneMarker) await this.#write('data: [DONE]\n\n');
     this.res.end();
   }
 
