@@ -33,7 +33,7 @@ describe('checks against the model', () => {
   it('prompt + max_tokens over the context: refused with the numbers', async () => {
     const long = await errorOf('completions', {
       model: 'tiny-llama',
-      prompt: 'hello '.repeat(300),
+      prompt: 'hello '.repeat(1100),
       max_tokens: 16,
     });
     expect(long).toMatchObject({
@@ -42,15 +42,15 @@ describe('checks against the model', () => {
       code: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
     });
     expect(long.message).toMatch(
-      /^This model's maximum context length is 512 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
+      /^This model's maximum context length is 2048 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
     );
     const chat = await errorOf('chat/completions', {
       model: 'tiny-llama',
       messages: [{ role: 'user', content: 'x' }],
-      max_completion_tokens: 600,
+      max_completion_tokens: 2100,
     });
     expect(chat.param).toBe('max_tokens');
-    expect(chat.message).toContain('600 in the completion');
+    expect(chat.message).toContain('2100 in the completion');
   });
 
   it('token ids outside the vocabulary: refused naming the id, its position and the vocabulary', async () => {

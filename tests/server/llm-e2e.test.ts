@@ -121,13 +121,13 @@ describe('the tiny-llama graph over HTTP with the openai client', () => {
     await expect(anon.completions.create({ model, prompt: 'x' })).rejects.toBeInstanceOf(AuthenticationError);
     const tooLong = await postJson(
       `${server.url}/v3/completions`,
-      { model, prompt: 'word '.repeat(1200) },
+      { model, prompt: 'word '.repeat(4000) },
       auth,
     );
     expect(tooLong.status).toBe(400);
     // Completions default to max_tokens 16, so the graph names max_tokens (prompt + max_tokens is what overflows).
     expect(tooLong.body.error).toMatchObject({ param: 'max_tokens', code: 'context_length_exceeded' });
-    expect(tooLong.body.error.message).toContain('maximum context length is 512 tokens');
+    expect(tooLong.body.error.message).toContain('maximum context length is 2048 tokens');
     const badIds = await postJson(`${server.url}/v3/completions`, { model, prompt: [1, 99999999] }, auth);
     expect(badIds.status).toBe(400);
     expect(badIds.body.error.param).toBe('prompt');

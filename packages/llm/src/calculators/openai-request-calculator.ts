@@ -4,11 +4,18 @@ import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { validateBody } from '../openai/body-validator.js';
 import { toTemplateMessages } from '../openai/chat-messages.js';
-import { requestOptions } from '../openai/request-params.js';
+import { type RequestOptions, requestOptions } from '../openai/request-params.js';
 import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
+import {
+  chatStructuredOptions,
+  checkConstraintConflicts,
+  responseFormatConstraint,
+} from '../openai/structured-params.js';
 import { errorPacketType, type GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
+import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { runRequestStage } from './request-stage.js';
@@ -53,25 +60,46 @@ export const OpenAiRequestCalculator = defineCalculator({
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
     MODEL_INFO: { type: t.named<ModelInfo>('LlmModelInfo') },
   },
-  options: { type: 'object', additionalProperties: false, properties: {} },
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      tool_parser: {
+        enum: ['auto', ...TOOL_CALL_FORMATS],
+        default: 'auto',
+        description:
+          'Tool-call format of the model: auto (read from the chat template), hermes, llama3_json or mistral.',
+      },
+    },
+  },
   create() {
     return {
       async process(ctx) {
         const request = ctx.input('REQUEST')?.value;
         if (!request) return;
+        const info = ctx.sidePacket('MODEL_INFO');
+        const tokenizer = ctx.sidePacket('TOKENIZER');
+        const option = ctx.options.tool_parser;
+        const format =
+          option === 'auto' ? detectToolFormat(info.chatTemplate ?? tokenizer.chatTemplate) : option;
         await runRequestStage(
           {
             result: ctx.output('REQUEST'),
             error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
           },
-          () => validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO')),
+          () => validate(request, tokenizer, info, format),
         );
       },
     };
   },
 });
 
-function validate(request: GraphRequest, tokenizer: Tokenizer, info: ModelInfo): ValidatedRequest {
+function validate(
+  request: GraphRequest,
+  tokenizer: Tokenizer,
+  info: ModelInfo,
+  format: ToolCallFormat | undefined,
+): ValidatedRequest {
   const endpoint = request.endpoint;
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
     throw new RequestError(
@@ -81,7 +109,7 @@ function validate(request: GraphRequest, tokenizer: Tokenizer, info: ModelInfo):
     );
   }
   const body = validateBody(endpoint, request.body);
-  const options = requestOptions(endpoint, body);
+  let options: RequestOptions = requestOptions(endpoint, body);
   let prompts: PromptInput[];
   if (endpoint === 'completions') {
     const prompt = (body as CompletionsBody).prompt;
@@ -90,10 +118,18 @@ function validate(request: GraphRequest, tokenizer: Tokenizer, info: ModelInfo):
       prompts = (prompt as string[]).map((text) => ({ text }));
     else if (prompt.every((p) => typeof p === 'number')) prompts = [{ ids: prompt as number[] }];
     else prompts = (prompt as number[][]).map((ids) => ({ ids }));
+    const constraint = responseFormatConstraint(body.response_format, 'response_format');
+    if (constraint) options = { ...options, constraint };
   } else {
-    const messages = toTemplateMessages((body as ChatBody).messages);
-    prompts = [{ text: renderChatPrompt(messages, tokenizer, info) }];
+    const chat = body as ChatBody;
+    const { constraint, tools } = chatStructuredOptions(chat, format);
+    const messages = toTemplateMessages(chat.messages);
+    prompts = [{ text: renderChatPrompt(messages, tokenizer, info, tools?.tools) }];
+    if (constraint) options = { ...options, constraint };
+    if (tools)
+      options = { ...options, tools, params: { ...options.params, ...keepMarkers(tools.format, tokenizer) } };
   }
+  checkConstraintConflicts(body, options.constraint !== undefined);
   return {
     id: newResponseId(endpoint),
     endpoint,
@@ -103,4 +139,10 @@ function validate(request: GraphRequest, tokenizer: Tokenizer, info: ModelInfo):
     options,
     addSpecialTokens: endpoint === 'completions',
   };
+}
+
+// A format whose marker is a special token (Mistral's [TOOL_CALLS]) needs it in the text, as vLLM does.
+function keepMarkers(format: ToolCallFormat, tokenizer: Tokenizer): { skipSpecialTokens?: false } {
+  const special = new Set(tokenizer.addedTokens.filter((t) => t.special).map((t) => t.content));
+  return FORMAT_TEXT[format].markers.some((m) => special.has(m)) ? { skipSpecialTokens: false } : {};
 }

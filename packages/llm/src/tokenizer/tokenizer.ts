@@ -8,7 +8,7 @@ import {
   type StreamDecoder,
   type StreamDecoderTables,
 } from './stream-decoder.js';
-import { detectScheme, tokenBytes } from './token-bytes.js';
+import { detectScheme, type TokenByteScheme, tokenBytes } from './token-bytes.js';
 
 export interface AddedToken {
   id: number;
@@ -142,6 +142,11 @@ export class Tokenizer {
 
   tokenToId(token: string): number | undefined {
     return this.native.tokenToId(token) ?? undefined;
+  }
+
+  /** How token strings map to bytes (byte-level BPE, SentencePiece metaspace, plain text). */
+  byteScheme(): TokenByteScheme {
+    return detectScheme(this.decoderSpec);
   }
 
   /** A synchronous, UTF-8-safe incremental decoder (one per generated sequence). */
