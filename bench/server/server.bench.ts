@@ -6,7 +6,9 @@
  * of `--tokens` new tokens from token-id prompts of 64, 512 and 1,536 tokens, at 1 and 8 concurrent
  * requests; the bare loop runs the same streams as one lockstep batch, timed over prefill plus
  * decode (what a client waits for). Best and median of `--rounds` alternating rounds, ratios to the
- * bare loop, and the issue's goals.
+ * bare loop, and the issue's goals. A `weft json_schema` side sends the same requests with a
+ * `response_format` JSON schema to the same server: its ratio to `weft serve` is the cost of
+ * constrained decoding (goal ≥ 0.90 at 8 streams).
  *
  *   pnpm build && pnpm bench:server [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
  *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,weft serve"] [--attention gqa]
@@ -22,6 +24,8 @@ import {
   type BenchCase,
   type BenchSide,
   benchPrompt,
+  bestAndMedian,
+  caseKey,
   casesOf,
   matrixArgs,
   printGoals,
@@ -62,14 +66,10 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** A server process answering `/v1/completions`, measured through the official client. */
-async function serverSide(
-  name: string,
-  child: ChildProcess,
-  model: string,
-  extra: object,
-  cleanup?: () => Promise<void>,
-): Promise<BenchSide> {
-  const url = await listen(child, name);
+/** Server processes to stop at the end (a server may serve several sides). */
+const cleanups: (() => Promise<void>)[] = [];
+
+async function serverSide(name: string, url: string, model: string, extra: object): Promise<BenchSide> {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'none', maxRetries: 0, timeout: 600_000 });
   return {
     name,
@@ -85,14 +85,17 @@ async function serverSide(
         const got = (answer as { usage?: { completion_tokens: number } }).usage?.completion_tokens;
         if (got !== TOKENS) throw new Error(`${name}: expected ${TOKENS} tokens, got ${got}`);
       }),
-    async close() {
-      await stop(child);
-      await cleanup?.();
-    },
   };
 }
 
-async function weftSide(): Promise<BenchSide> {
+/** One `weft serve` process for the Weft sides, started on first use. */
+let weft: Promise<string> | undefined;
+function weftUrl(): Promise<string> {
+  weft ??= startWeft();
+  return weft;
+}
+
+async function startWeft(): Promise<string> {
   const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
     /model_dir: \.\.\/models\/tiny-llama/,
     `model_dir: ${JSON.stringify(modelDir)}, threads: ${args.threads}`,
@@ -104,10 +107,32 @@ async function weftSide(): Promise<BenchSide> {
     ['packages/server/dist/cli/main.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
-  return serverSide('weft serve', child, 'tiny-llama', { ignore_eos: true }, () =>
-    rm(dir, { recursive: true, force: true }),
-  );
+  cleanups.push(async () => {
+    await stop(child);
+    await rm(dir, { recursive: true, force: true });
+  });
+  return listen(child, 'weft serve');
 }
+
+// The cost of constrained decoding: a JSON schema (an array of small objects that cannot close within
+// the token budget, so every request still makes exactly `--tokens` tokens, each under the grammar's
+// mask) against the same requests unconstrained. Goal at 8 streams: ≥ 0.90 of plain `weft serve`.
+const ITEMS_SCHEMA = {
+  type: 'array',
+  minItems: 200,
+  maxItems: 200,
+  items: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', maxLength: 12 },
+      age: { type: 'integer', minimum: 0, maximum: 120 },
+      role: { enum: ['admin', 'user', 'guest'] },
+    },
+    required: ['name', 'age', 'role'],
+    additionalProperties: false,
+  },
+};
+const JSON_SCHEMA_FORMAT = { type: 'json_schema', json_schema: { name: 'items', schema: ITEMS_SCHEMA } };
 
 async function transformersSide(): Promise<BenchSide> {
   const child = spawn(
@@ -123,12 +148,15 @@ async function transformersSide(): Promise<BenchSide> {
     ],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
-  return serverSide('transformers.js', child, 'hf', {});
+  cleanups.push(() => stop(child));
+  return serverSide('transformers.js', await listen(child, 'transformers-server'), 'hf', {});
 }
 
 const all: Record<string, () => Promise<BenchSide>> = {
   'bare loop': () => forkSide('bare loop', 'bare', modelDir, args.threads, TOKENS),
-  'weft serve': weftSide,
+  'weft serve': async () => serverSide('weft serve', await weftUrl(), 'tiny-llama', { ignore_eos: true }),
+  'weft json_schema': async () =>
+    serverSide('weft json_schema', await weftUrl(), 'tiny-llama', { response_format: JSON_SCHEMA_FORMAT }),
   'transformers.js': transformersSide,
 };
 const names = args.sides ?? Object.keys(all);
@@ -147,6 +175,16 @@ try {
   const results = await runMatrix(sides, cases, args.rounds);
   printMatrix(results, cases, 'bare loop');
   printGoals(results, 'weft serve', 'bare loop');
+  const plain = results.get('weft serve')?.get(caseKey({ prompt: 64, streams: 8 }));
+  const constrained = results.get('weft json_schema')?.get(caseKey({ prompt: 64, streams: 8 }));
+  if (plain && constrained) {
+    const p = bestAndMedian(plain);
+    const j = bestAndMedian(constrained);
+    console.log(
+      `goal weft json_schema / weft serve, prompt 64, 8 streams: best ${(j.best / p.best).toFixed(3)}, median ${(j.median / p.median).toFixed(3)} (goal ≥ 0.9: ${j.best / p.best >= 0.9 ? 'met' : 'NOT met'})`,
+    );
+  }
 } finally {
   for (const side of sides) await side.close?.();
+  for (const cleanup of cleanups) await cleanup();
 }
