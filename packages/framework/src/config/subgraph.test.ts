@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatPort, formatProblem, renderGraph, validateGraphFile } from '@weft/framework';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testRegistry } from './validation-helpers.js';
+import { formatPort, formatProblem, renderGraph, validateGraphFile } from '../index.js';
+import { testRegistry } from './validation.test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-subgraphs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import {
   type Packet,
   Stop,
   t,
-} from '@weft/framework';
+} from '../index.js';
 
 /** Test-only calculators, registered fresh per test file. */
 

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatProblem, validateGraphFile } from '@weft/framework';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testRegistry } from './validation-helpers.js';
+import { formatProblem, validateGraphFile } from '../index.js';
+import { testRegistry } from './validation.test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-modules-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ANY_TAG,
   CalculatorRegistry,
@@ -6,8 +7,7 @@ import {
   formatProblem,
   t,
   validateGraphString,
-} from '@weft/framework';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+} from '../index.js';
 
 /** Declares TEXT (required) plus `'*'` numbers; the rule rejects a tag named BAD. */
 const AnyTagSink = defineCalculator({

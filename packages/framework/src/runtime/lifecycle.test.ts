@@ -1,13 +1,6 @@
-import {
-  DeadlockError,
-  defineCalculator,
-  GraphCancelledError,
-  GraphRunError,
-  Stop,
-  t,
-} from '@weft/framework';
 import { describe, expect, it } from 'vitest';
-import { collect, load, registry } from './runtime-helpers.js';
+import { DeadlockError, defineCalculator, GraphCancelledError, GraphRunError, Stop, t } from '../index.js';
+import { collect, load, registry } from './runtime.test-helpers.js';
 
 type Log = string[];
 

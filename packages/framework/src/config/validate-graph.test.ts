@@ -1,12 +1,12 @@
+import { describe, expect, it } from 'vitest';
 import {
   CalculatorRegistry,
   defineCalculator,
   GraphValidationError,
   t,
   validateGraphString,
-} from '@weft/framework';
-import { describe, expect, it } from 'vitest';
-import { testRegistry } from './validation-helpers.js';
+} from '../index.js';
+import { testRegistry } from './validation.test-helpers.js';
 
 describe('validateGraphString: the ValidatedGraph of a valid file', () => {
   it('parses graph ports, names unnamed nodes, applies options defaults, and orders nodes topologically', async () => {

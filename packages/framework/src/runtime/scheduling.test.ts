@@ -1,6 +1,6 @@
-import { GraphRunError, Timestamp } from '@weft/framework';
 import { describe, expect, it } from 'vitest';
-import { collect, load } from './runtime-helpers.js';
+import { GraphRunError, Timestamp } from '../index.js';
+import { collect, load } from './runtime.test-helpers.js';
 
 describe('graph runs: packets flow through a chain', () => {
   it('passes packets through two nodes in order, then finishes', async () => {

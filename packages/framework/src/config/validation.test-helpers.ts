@@ -1,4 +1,4 @@
-import { CalculatorRegistry, defineCalculator, t } from '@weft/framework';
+import { CalculatorRegistry, defineCalculator, t } from '../index.js';
 
 /** Test-only calculators in a fresh registry (never the default one). */
 export function testRegistry(): CalculatorRegistry {

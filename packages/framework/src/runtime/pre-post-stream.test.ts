@@ -1,6 +1,6 @@
-import { defineCalculator, GraphRunError, Stop, Timestamp, t } from '@weft/framework';
 import { describe, expect, it } from 'vitest';
-import { collect, load, registry } from './runtime-helpers.js';
+import { defineCalculator, GraphRunError, Stop, Timestamp, t } from '../index.js';
+import { collect, load, registry } from './runtime.test-helpers.js';
 
 const special = { pre: Timestamp.PreStream, post: Timestamp.PostStream } as const;
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CalculatorRegistry, formatProblem, renderGraph, validateGraphFile } from '@weft/framework';
 import { registerAllBuiltins } from '@weft/server';
 import { describe, expect, it } from 'vitest';
-import { xmlProblem } from './xml-check.js';
+import { xmlProblem } from '../../packages/framework/src/render/xml-check.test-helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,6 +1,6 @@
-import { defineCalculator, type Graph, Stop, t } from '@weft/framework';
 import { describe, expect, it } from 'vitest';
-import { collect, load, registry } from './runtime-helpers.js';
+import { defineCalculator, type Graph, Stop, t } from '../index.js';
+import { collect, load, registry } from './runtime.test-helpers.js';
 
 /** A graph-scoped "engine": opened once per compiled graph, shared by every run. */
 function sharedEngine() {

@@ -1,10 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CliIo, graphCommand } from '@weft/framework';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testRegistry } from './validation-helpers.js';
-import { xmlProblem } from './xml-check.js';
+import { testRegistry } from '../config/validation.test-helpers.js';
+import { type CliIo, graphCommand } from '../index.js';
+import { xmlProblem } from '../render/xml-check.test-helpers.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'weft-cli-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));

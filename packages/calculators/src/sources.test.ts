@@ -1,6 +1,6 @@
-import { registerBuiltinCalculators } from '@weft/calculators';
 import { CalculatorRegistry, loadGraphFromString, type Packet } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
+import { registerBuiltinCalculators } from './index.js';
 
 // Sources and side packets across nodes: SequenceSource feeding Map and PacketCloner,
 // SidePacketToStream turning a run's side packet into a stream, and back-pressure on a source.

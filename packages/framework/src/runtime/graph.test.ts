@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import {
   defineCalculator,
   GraphCancelledError,
@@ -8,9 +9,8 @@ import {
   GraphValidationError,
   loadGraph,
   t,
-} from '@weft/framework';
-import { describe, expect, it } from 'vitest';
-import { load, registry } from './runtime-helpers.js';
+} from '../index.js';
+import { load, registry } from './runtime.test-helpers.js';
 
 const WhereAmI = defineCalculator({
   name: 'TestWhereAmI',

@@ -1,4 +1,3 @@
-import { registerBuiltinCalculators } from '@weft/calculators';
 import {
   type AnyCalculatorDefinition,
   CalculatorRegistry,
@@ -8,6 +7,7 @@ import {
   t,
 } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
+import { registerBuiltinCalculators } from './index.js';
 
 // Cross-node semantics of the general calculators, on whole graphs: bounds through PassThrough,
 // Gate, a PreviousLoopback running sum, FlowLimiter under load, BeginLoop/EndLoop, Mux.

@@ -1,6 +1,6 @@
-import { registerBuiltinCalculators } from '@weft/calculators';
 import { CalculatorRegistry, defineCalculator, loadGraphFromString, t } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
+import { registerBuiltinCalculators } from './index.js';
 
 /**
  * Loop body that skips odd numbers: A + (B or 0) for even A, nothing for odd A. Offset 0, so at an

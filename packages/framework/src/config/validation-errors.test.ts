@@ -1,6 +1,6 @@
-import { formatProblem, validateGraphString } from '@weft/framework';
 import { describe, expect, it } from 'vitest';
-import { testRegistry } from './validation-helpers.js';
+import { formatProblem, validateGraphString } from '../index.js';
+import { testRegistry } from './validation.test-helpers.js';
 
 /** Validates YAML given as lines and returns the problems formatted as the CLI prints them. */
 async function problems(...lines: string[]): Promise<string[]> {
