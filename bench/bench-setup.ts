@@ -1,5 +1,5 @@
 /** What every bench shares: glibc malloc settings, the common flags, the bench model, load average. */
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,16 @@ export const repo = fileURLToPath(new URL('../', import.meta.url));
 // DESIGN.md: large ONNX runs are ~10x faster with these; glibc reads them at process start only, so
 // the pnpm scripts set them for the bench process and every side process gets them here.
 export const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
+
+/** Re-runs this process with `MALLOC` set unless it already is (then returns); exits with the child's status. */
+export function rerunWithMalloc(): void {
+  if (process.env.MALLOC_MMAP_THRESHOLD_ !== undefined) return;
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...MALLOC },
+  });
+  process.exit(child.status ?? 1);
+}
 
 /**
  * The model every bench uses unless `--model` is given (built on first use by `ensureModelDir`):

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelKind } from '@weft/llm';
 import { createLogger, defaultLoader, type RunningServer, startServer } from '@weft/server';
 import { ensureTinyModel, repoRoot } from '../../helpers/models.js';
 
@@ -9,9 +10,15 @@ import { ensureTinyModel, repoRoot } from '../../helpers/models.js';
  * built by the product's builder, served by a real server on 127.0.0.1:0.
  */
 export async function startLlmServer(
-  options: { preset?: 'tiny' | 'small' | 'bench'; engine?: Record<string, number>; apiKey?: string } = {},
+  options: {
+    preset?: 'tiny' | 'small' | 'bench';
+    /** Export kind of the built model (GroupQueryAttention, q4, q8, genai layout, merged...). */
+    kind?: Partial<ModelKind>;
+    engine?: Record<string, number | string>;
+    apiKey?: string;
+  } = {},
 ): Promise<RunningServer & { stop(): Promise<void>; logs: Record<string, unknown>[] }> {
-  const model = await ensureTinyModel('llama', options.preset ?? 'tiny');
+  const model = await ensureTinyModel('llama', options.preset ?? 'tiny', undefined, options.kind);
   const original = await readFile(join(repoRoot, 'graphs', 'tiny-llama.yaml'), 'utf8');
   // Engine options replace the graph's own value of the same key, or are added after model_dir.
   let text = original;

@@ -45,6 +45,11 @@ export interface ScheduleView {
 export interface ScheduleOptions {
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
+  /**
+   * Row-coupled models (per-row runs): a prompt's chunks must not depend on how many rows decoded
+   * alongside, so prefill always gets the whole budget.
+   */
+  readonly perRowRuns?: boolean;
 }
 
 export interface SchedulePlan {
@@ -81,7 +86,12 @@ export function schedule(view: ScheduleView, options: ScheduleOptions): Schedule
   const decodedRows = decode.reduce((n, id) => n + view.groups.get(id)!.readyRows, 0);
   const prefill =
     view.prefillQueue.length > 0
-      ? pickPrefill(view, Math.max(1, options.maxNumBatchedTokens - decodedRows))
+      ? pickPrefill(
+          view,
+          options.perRowRuns
+            ? options.maxNumBatchedTokens
+            : Math.max(1, options.maxNumBatchedTokens - decodedRows),
+        )
       : undefined;
   const idle = decode.length === 0 && prefill === undefined;
   return { decode, leftOut, prefill, sleepMs: idle ? sleep : undefined };

@@ -112,7 +112,10 @@ export class StepLoop {
    * did some work, otherwise how long the caller may sleep (ms).
    */
   async iterate(): Promise<number | undefined> {
-    const plan: SchedulePlan = schedule(this.view(), this.options);
+    const plan: SchedulePlan = schedule(this.view(), {
+      ...this.options,
+      perRowRuns: this.model.batching.perRowRuns,
+    });
     if (plan.decode.length > 0) await this.decode(plan.decode.map((id) => this.groups.get(id)!));
     if (plan.prefill) {
       await this.prefill(
