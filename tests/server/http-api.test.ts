@@ -213,6 +213,7 @@ describe('models, tokenize, health, config, metrics', () => {
     expect(text).toMatch(/weft_time_per_output_token_seconds_count\{model="echo"\} [1-9]/);
     expect(text).toContain('weft_running_sequences{model="echo"} 0');
     expect(text).toContain('weft_queue_length{model="echo"} 0');
+    expect(text).toContain('weft_requests_running{model="echo"} 0');
     expect(text).toContain('weft_kv_cache_used_tokens{model="echo"} 0');
   });
 

@@ -53,10 +53,12 @@ export {
 export {
   EngineClosedError,
   EngineQueueFullError,
+  EngineUnavailableError,
   EngineWorkerError,
   SequenceGroupStateError,
 } from './engine/engine-errors.js';
 export type { EngineMetrics, MetricSum } from './engine/engine-metrics.js';
+export type { EngineFailure, EngineStatus } from './engine/engine-status.js';
 export type { EngineModelInfo } from './engine/protocol.js';
 export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';
 export * from './errors/llm-error-codes.js';

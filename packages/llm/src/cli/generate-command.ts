@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { type CliIo, parseCommandArgs } from '@weft/framework';
 import { renderChat } from '../chat/render-chat.js';
+import { Engine } from '../engine/engine.js';
 import { LlmError } from '../errors/llm-errors.js';
 import { loadModelInfo } from '../model/load-model-info.js';
 import { generate } from '../runtime/generate.js';
-import { ModelSession } from '../runtime/model-session.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 
 const USAGE = `usage: weft generate DIR --prompt TEXT [--chat] [--max-tokens N] [--temperature T]
@@ -59,12 +59,12 @@ function number(
   return value;
 }
 
-/** `weft generate`: one prompt through the KV-cache runtime; exit code 0 ok, 1 failure, 2 usage. */
+/** `weft generate`: one prompt through the engine (the same generation loop as a served request); exit code 0 ok, 1 failure, 2 usage. */
 export async function generateCommand(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, GENERATE, io);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  let session: ModelSession | undefined;
+  let engine: Engine | undefined;
   try {
     if (values.prompt === undefined) throw new UsageError('missing --prompt TEXT');
     const maxTokens = number(values, 'max-tokens', { min: 1, integer: true }, 64)!;
@@ -85,12 +85,12 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     }
     // A rendered chat template already holds its special tokens (BOS included when it wants one).
     const ids = await tokenizer.encode(text, { addSpecialTokens: !values.chat });
-    session = await ModelSession.open(info, { threads });
+    engine = await Engine.start(info, { threads, maxNumSeqs: 1 });
     const codec = {
       encode: (t: string) => tokenizer.encode(t),
       decode: (i: readonly number[]) => tokenizer.decode(i, { skipSpecialTokens: true }),
     };
-    const [result] = await generate({ session, tokenizer: codec }, ids, {
+    const [result] = await generate({ engine, tokenizer: codec }, ids, {
       maxTokens,
       temperature,
       topP,
@@ -119,6 +119,6 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     }
     throw err;
   } finally {
-    await session?.close();
+    await engine?.close();
   }
 }

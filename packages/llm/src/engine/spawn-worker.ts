@@ -12,21 +12,24 @@ export interface SpawnedWorker {
   /** Counter bumped after each command so the sleeping worker wakes. */
   readonly wake: Int32Array;
   readonly model: EngineModelInfo;
+  /** Settles when the worker thread has exited (for any reason). */
+  readonly exited: Promise<void>;
+}
+
+/** What the worker is started with besides the model. */
+export interface WorkerOptions {
+  readonly threads: number | undefined;
+  readonly maxNumBatchedTokens: number;
+  readonly readyWaitMs: number;
+  readonly batching: BatchingOptions;
+  readonly spinning: boolean;
 }
 
 /**
  * Starts the engine worker and waits until its session is open. A worker-side failure (e.g. a
  * corrupt ONNX file) rejects with an `EngineWorkerError` carrying the worker error's code.
  */
-export async function spawnEngineWorker(
-  source: ModelSource,
-  options: {
-    threads: number | undefined;
-    maxNumBatchedTokens: number;
-    readyWaitMs: number;
-    batching: BatchingOptions;
-  },
-): Promise<SpawnedWorker> {
+export async function spawnEngineWorker(source: ModelSource, options: WorkerOptions): Promise<SpawnedWorker> {
   const wake = new SharedArrayBuffer(4);
   const channel = new MessageChannel();
   const data: EngineWorkerData & { port: MessagePort } = { source, ...options, wake, port: channel.port2 };
@@ -34,6 +37,7 @@ export async function spawnEngineWorker(
     workerData: data,
     transferList: [channel.port2],
   });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   try {
     const model = await new Promise<EngineModelInfo>((resolve, reject) => {
       const onMessage = (event: EngineEvent) => {
@@ -59,7 +63,7 @@ export async function spawnEngineWorker(
       worker.on('error', onError);
       worker.on('exit', onExit);
     });
-    return { worker, port: channel.port1, wake: new Int32Array(wake), model };
+    return { worker, port: channel.port1, wake: new Int32Array(wake), model, exited };
   } catch (err) {
     await worker.terminate();
     channel.port1.close();
