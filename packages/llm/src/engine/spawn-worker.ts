@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { startModuleWorker } from '@weft/framework';
+import { awaitWorkerMessage, startModuleWorker } from '@weft/framework';
 import type { BatchingOptions } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 import { EngineWorkerError } from './engine-errors.js';
@@ -39,29 +39,14 @@ export async function spawnEngineWorker(source: ModelSource, options: WorkerOpti
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   try {
-    const model = await new Promise<EngineModelInfo>((resolve, reject) => {
-      const onMessage = (event: EngineEvent) => {
-        if (event.type === 'ready') resolve(event.model);
-        else if (event.type === 'fatal') reject(new EngineWorkerError(event.message, event));
-        else return;
-        cleanup();
-      };
-      const onError = (err: Error) => {
-        cleanup();
-        reject(new EngineWorkerError(err.message));
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        reject(new EngineWorkerError(`worker exited with code ${code} before the model was ready`));
-      };
-      const cleanup = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
+    const model = await awaitWorkerMessage(worker, {
+      settle: (event: EngineEvent): EngineModelInfo | Error | undefined => {
+        if (event.type === 'ready') return event.model;
+        if (event.type === 'fatal') return new EngineWorkerError(event.message, event);
+        return undefined;
+      },
+      onError: (err) => new EngineWorkerError(err.message),
+      onExit: (code) => new EngineWorkerError(`worker exited with code ${code} before the model was ready`),
     });
     return { worker, port: channel.port1, wake: new Int32Array(wake), model, exited };
   } catch (err) {
