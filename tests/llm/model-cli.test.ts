@@ -64,6 +64,7 @@ describe('weft model create / inspect', () => {
       batchInvariance: 'batched',
       shareBuffer: false,
       mergedDecoder: false,
+      logitsToKeep: 'num_logits_to_keep',
     });
   });
 
@@ -77,8 +78,11 @@ describe('weft model create / inspect', () => {
         rowAlignment: 'right',
         batchInvariance: 'batched',
         shareBuffer: true,
+        logitsToKeep: null,
       },
     ],
+    [['--no-logits-to-keep'], { logitsToKeep: null }],
+    [['--layout', 'genai', '--logits-to-keep'], { layout: 'genai', logitsToKeep: 'num_logits_to_keep' }],
     [
       ['--quant', 'q8'],
       {

@@ -54,6 +54,10 @@ async function greedyBatch(loop: Loop, prompts: number[][], steps: number): Prom
       attention_mask: i64(mask),
       position_ids: i64(positions),
     };
+    // 0 = logits for every position (the export's own default in transformers).
+    if (loop.session.inputNames.includes('num_logits_to_keep')) {
+      feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.of(0n), []);
+    }
     for (let l = 0; l < loop.layers; l++) {
       feeds[`past_key_values.${l}.key`] = past[2 * l]!;
       feeds[`past_key_values.${l}.value`] = past[2 * l + 1]!;

@@ -3,14 +3,14 @@ import { basename, dirname, join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
 import { createTinyEmbeddingModel, type EmbeddingPooling } from './create-embedding-model.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
-import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
+import { type ModelKind, withKindDefaults } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
 
 /**
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 4;
+export const BUILDER_VERSION = 5;
 
 // Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
 let buildCounter = 0;
@@ -35,7 +35,7 @@ export interface EnsureModelDirOptions {
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
   const { arch, preset = 'tiny', seed = 0 } = options;
-  const kind = { ...DEFAULT_MODEL_KIND, ...options.kind };
+  const kind = withKindDefaults(options.kind);
   // Callers in one process share one build; other processes are handled by the rename below.
   return buildOnce(
     dir,

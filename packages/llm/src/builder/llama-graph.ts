@@ -2,6 +2,7 @@ import {
   type BodyOutputs,
   buildAttentionMask,
   type DecoderSpec,
+  lmHead,
   type PastNames,
   successorHead,
   weights,
@@ -116,8 +117,7 @@ export function buildLlamaBody(
     ]);
   }
   const final = norm(x, 'model.norm.weight');
-  const head = successorHead(spec, embedding, 0.1);
-  g.op('Identity', [linear(g, final, 'lm_head.weight', head, hidden, vocab, quant)], {}, out.logits);
+  lmHead(g, spec, final, successorHead(spec, embedding, 0.1), out);
 }
 
 /**

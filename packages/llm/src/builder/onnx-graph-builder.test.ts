@@ -69,6 +69,7 @@ describe('OnnxGraphBuilder', () => {
         'RotaryEmbedding',
         'Shape',
         'Sigmoid',
+        'Slice',
         'Sub',
         'Unsqueeze',
         'Add',
@@ -113,6 +114,8 @@ describe('OnnxGraphBuilder', () => {
     expect(q8).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
     expect(q8).not.toContain('MatMul');
     const merged = opsOf({ merged: true });
-    expect(merged).toEqual(expect.arrayContaining(['If', 'Attention', 'RotaryEmbedding']));
+    expect(merged).toEqual(expect.arrayContaining(['If', 'Attention', 'RotaryEmbedding', 'Slice']));
+    // The only Slice is the one before the LM head.
+    expect(opsOf({ logitsToKeep: false })).not.toContain('Slice');
   });
 });

@@ -10,7 +10,7 @@ import { inspectModel } from '../model/inspect-model.js';
 const USAGE = `usage: weft model <create|inspect> ... (each takes --help)
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
-                        [--external-data] [--merged]
+                        [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
   weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
 
@@ -18,13 +18,16 @@ const CREATE = {
   command: 'weft model create',
   usage: `usage: weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
-                        [--external-data] [--merged]
+                        [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
        weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   Writes a model directory with random weights (Optimum layout unless --layout genai).
   --arch      llama or gpt2 (text generation)
   --task      text-generation (default) or embedding (a BERT-style Sentence-Transformers encoder)
   --preset    tiny (default), small or bench
-  --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)`,
+  --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)
+  --logits-to-keep, --no-logits-to-keep
+              whether the model has a num_logits_to_keep input, so a prefill computes the last
+              position's logits only (default: with it for --layout optimum, without for genai)`,
   options: {
     arch: { type: 'string' },
     preset: { type: 'string' },
@@ -36,6 +39,8 @@ const CREATE = {
     layout: { type: 'string' },
     'external-data': { type: 'boolean' },
     merged: { type: 'boolean' },
+    'logits-to-keep': { type: 'boolean' },
+    'no-logits-to-keep': { type: 'boolean' },
   },
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
@@ -114,6 +119,11 @@ async function create(args: string[], io: CliIo): Promise<number> {
   }
   if (values['external-data']) kind.externalData = true;
   if (values.merged) kind.merged = true;
+  if (values['logits-to-keep'] && values['no-logits-to-keep']) {
+    return usage('give one of --logits-to-keep and --no-logits-to-keep');
+  }
+  if (values['logits-to-keep']) kind.logitsToKeep = true;
+  if (values['no-logits-to-keep']) kind.logitsToKeep = false;
   const { arch, preset = 'tiny', seed: seedText = '0' } = values;
   if (arch === undefined) return usage('missing --arch (llama or gpt2)');
   if (!TINY_ARCHS.includes(arch as TinyArch)) {

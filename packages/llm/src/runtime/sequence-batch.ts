@@ -216,6 +216,16 @@ async function runBlock(
   if (io.useCacheBranch) {
     feeds[io.useCacheBranch] = new ort.Tensor('bool', Uint8Array.of(block.width > 0 ? 1 : 0), [1]);
   }
+  // Each row's last token: at the chunk's end when left-aligned, after its own tokens when right-aligned.
+  const lastAt = tokens.map((t) => (align === 'left' ? chunk - 1 : t.length - 1));
+  if (io.logitsToKeep) {
+    // The trailing positions that hold every row's last token (1 unless right-aligned rows differ).
+    const keep = chunk - Math.min(...lastAt);
+    const { name, dtype, dims } = io.logitsToKeep;
+    const value = idArray(dtype, 1);
+    setId(value, 0, keep);
+    feeds[name] = idTensor(dtype, value, dims);
+  }
   for (let k = 0; k < io.kv.length; k++) feeds[io.kv[k]!.input] = block.kv[k]!;
   let out: Record<string, ort.Tensor>;
   if (inPlace) {
@@ -230,11 +240,13 @@ async function runBlock(
   }
   block.width = total;
   for (let i = 0; i < batch; i++) block.lens[i]! += tokens[i]!.length;
-  const lastAt = tokens.map((t) => (align === 'left' ? chunk - 1 : t.length - 1));
   return lastPositionLogits(out[io.logits]!, lastAt, chunk, vocabSize);
 }
 
-/** `[batch, chunk, vocab]` logits → row i's position `lastAt[i]` as float32 `[batch, vocab]`. */
+/**
+ * `[batch, kept, vocab]` logits of the last `kept` of `chunk` positions (all of them unless the
+ * model has `num_logits_to_keep`) → row i's position `lastAt[i]` as float32 `[batch, vocab]`.
+ */
 function lastPositionLogits(
   tensor: ort.Tensor,
   lastAt: readonly number[],
@@ -242,14 +254,16 @@ function lastPositionLogits(
   vocab: number,
 ): Float32Array {
   const data = tensor.data as Float32Array | Uint16Array;
+  const kept = tensor.dims[1] ?? chunk;
   const width = (tensor.dims[2] as number | undefined) ?? vocab;
-  if (chunk === 1 && width === vocab) {
+  if (kept === 1 && width === vocab) {
     return data instanceof Float32Array ? data : float16ToFloat32(data);
   }
   const batch = lastAt.length;
+  const first = chunk - kept;
   const out = new Float32Array(batch * vocab);
   for (let i = 0; i < batch; i++) {
-    const from = (i * chunk + lastAt[i]!) * width;
+    const from = (i * kept + lastAt[i]! - first) * width;
     const slice = data.subarray(from, from + vocab);
     if (slice instanceof Float32Array) out.set(slice, i * vocab);
     else float16ToFloat32(slice, out.subarray(i * vocab, (i + 1) * vocab));
