@@ -6,13 +6,15 @@ import type { ModelKind } from '../builder/model-kind.js';
 import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../builder/presets.js';
 import { LlmError } from '../errors/llm-errors.js';
 import { inspectModel } from '../model/inspect-model.js';
+import { optimizeModel } from '../model/optimize-model.js';
 
-const USAGE = `usage: weft model <create|inspect> ... (each takes --help)
+const USAGE = `usage: weft model <create|inspect|optimize> ... (each takes --help)
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
   weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
-  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
+  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]
+  weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]`;
 
 const CREATE = {
   command: 'weft model create',
@@ -55,6 +57,20 @@ const INSPECT = {
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
 
+const OPTIMIZE = {
+  command: 'weft model optimize',
+  usage: `usage: weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]
+  Gives the decoder a num_logits_to_keep input, so a prefill runs the LM head on the last position
+  only instead of every prompt position. Finds the LM head (MatMul, Gemm, MatMulNBits or
+  MatMulInteger feeding the logits), slices its input on the sequence axis, checks with
+  onnxruntime that the new model's logits equal the old one's, then replaces the ONNX file.
+  Nothing is written when the model already has the input or the check fails.
+  --dtype   which onnx/model_<dtype>.onnx variant to rewrite
+  --output  write the new model here instead (next to the original when weights are external)`,
+  options: { dtype: { type: 'string' }, output: { type: 'string' } },
+  positionals: { name: 'DIR', min: 1, max: 1 },
+} as const;
+
 /** Value options of `create` that choose the export kind, with their accepted values. */
 const KIND_CHOICES = {
   attention: ['standard', 'gqa'],
@@ -62,12 +78,16 @@ const KIND_CHOICES = {
   layout: ['optimum', 'genai'],
 } as const;
 
-/** `weft model create|inspect`; returns the process exit code (0 ok, 1 failure, 2 usage). */
+/** `weft model create|inspect|optimize`; returns the process exit code (0 ok, 1 failure, 2 usage). */
 export function modelCommand(args: string[], io: CliIo): Promise<number> {
   return runSubcommand(
     'weft model',
     USAGE,
-    { create: withLlmErrors('create', create), inspect: withLlmErrors('inspect', inspect) },
+    {
+      create: withLlmErrors('create', create),
+      inspect: withLlmErrors('inspect', inspect),
+      optimize: withLlmErrors('optimize', optimize),
+    },
     args,
     io,
   );
@@ -162,5 +182,24 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
     ...(coupledRows === undefined ? {} : { batching: { coupledRows } }),
   });
   io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}
+
+async function optimize(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, OPTIMIZE, io);
+  if (typeof parsed === 'number') return parsed;
+  const { dtype, output } = parsed.values;
+  const report = await optimizeModel(resolve(io.cwd, parsed.positionals[0]!), {
+    ...(dtype === undefined ? {} : { dtype }),
+    ...(output === undefined ? {} : { output: resolve(io.cwd, output) }),
+  });
+  if (report.output === undefined) {
+    io.stdout(`${report.file} already has ${report.input}; nothing to do\n`);
+    return 0;
+  }
+  const heads = report.heads.map((h) => `${h.op} on "${h.sliced}" (${h.graph} graph)`).join(', ');
+  io.stdout(
+    `wrote ${report.output}: ${report.input} slices the input of ${heads}; largest logit difference on the probe ${report.maxLogitDifference.toExponential(1)}\n`,
+  );
   return 0;
 }

@@ -2,12 +2,9 @@ import * as ort from 'onnxruntime-node';
 import { float16ToFloat32 } from './float16.js';
 import { emptyKv, gatherKv, type KvRowRef } from './kv-gather.js';
 import type { Feeds, ModelSession } from './model-session.js';
-import {
-  ContextLengthExceededError,
-  InvalidGenerateArgumentError,
-  TokenIdOutOfRangeError,
-} from './runtime-errors.js';
+import { InvalidGenerateArgumentError } from './runtime-errors.js';
 import { fillIds, idArray, idTensor, setId } from './step-inputs.js';
+import { checkSequenceLength, checkTokenIds } from './token-limits.js';
 
 /** A row of some batch, used to assemble a new batch (`SequenceBatch.gather`). */
 export interface BatchRowRef {
@@ -126,13 +123,8 @@ export class SequenceBatch {
           `row ${i} got ${row.length} tokens; every row needs ${chunk} (uneven counts only on an empty batch)`,
         );
       }
-      for (let j = 0; j < row.length; j++) {
-        const id = row[j]!;
-        if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
-          throw new TokenIdOutOfRangeError(id, j, vocabSize);
-      }
-      const total = lens[i]! + row.length;
-      if (total > contextLength) throw new ContextLengthExceededError(total, contextLength);
+      checkTokenIds(row, vocabSize);
+      checkSequenceLength(lens[i]! + row.length, contextLength);
     }
     const out = new Float32Array(tokens.length * vocabSize);
     let first = 0;
