@@ -40,6 +40,7 @@ export {
   EngineWorkerError,
   SequenceGroupStateError,
 } from './engine/engine-errors.js';
+export type { EngineHealth, EngineHealthListener, EngineState } from './engine/engine-health.js';
 export type { EngineMetrics, MetricSum } from './engine/engine-metrics.js';
 export type { EngineModelInfo } from './engine/protocol.js';
 export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';

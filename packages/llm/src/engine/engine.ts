@@ -6,6 +6,7 @@ import {
   TokenIdOutOfRangeError,
 } from '../runtime/runtime-errors.js';
 import { EngineClosedError, EngineQueueFullError, EngineWorkerError } from './engine-errors.js';
+import { type EngineHealth, type EngineHealthListener, HealthState } from './engine-health.js';
 import type { EngineMetrics } from './engine-metrics.js';
 import type { EngineCommand, EngineEvent, EngineModelInfo } from './protocol.js';
 import { type GroupHost, SequenceGroup } from './sequence-group.js';
@@ -84,6 +85,7 @@ export class Engine implements GroupHost {
   private readonly outbox: EngineCommand[] = [];
   private closed = false;
   private failure: EngineWorkerError | undefined;
+  private readonly healthState = new HealthState();
   private exited: Promise<void>;
 
   private constructor(spawned: SpawnedWorker, options: EngineOptions) {
@@ -185,10 +187,21 @@ export class Engine implements GroupHost {
     };
   }
 
+  /** Whether a request submitted now would be served (readiness reads it; see engine-health.ts). */
+  health(): EngineHealth {
+    return this.healthState.current;
+  }
+
+  /** Calls `listener` on every health change; returns the unsubscribe function. */
+  onHealthChange(listener: EngineHealthListener): () => void {
+    return this.healthState.subscribe(listener);
+  }
+
   /** Fails every group with `EngineClosedError` and stops the worker. */
   async close(): Promise<void> {
     if (this.closed) return this.exited;
     this.closed = true;
+    this.healthState.set('closed');
     for (const g of [...this.groups.values()]) g.fail(new EngineClosedError());
     this.command({ type: 'close' });
     const timer = setTimeout(() => void this.worker.terminate(), 5000);
@@ -295,6 +308,7 @@ export class Engine implements GroupHost {
   private onFatal(err: EngineWorkerError): void {
     if (this.failure) return;
     this.failure = err;
+    this.healthState.set('failed', err.message);
     for (const g of [...this.groups.values()]) g.fail(err);
   }
 }

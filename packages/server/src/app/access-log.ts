@@ -42,7 +42,8 @@ export function accessLog(
         ...(log.errorDetail && { errorDetail: log.errorDetail }),
         ...(log.clientClosed && { clientClosed: true }),
       };
-      if (status >= 500) logger.error(line, 'request failed');
+      // A 503 readiness probe is an answer, not a failure: Kubernetes asks every few seconds.
+      if (status >= 500 && endpoint !== 'health') logger.error(line, 'request failed');
       else logger.info(line, 'request');
     });
     next();

@@ -2,11 +2,13 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { CompiledGraph } from '@weft/framework';
 import type { Logger } from 'pino';
+import { unservableReason } from './graph-health.js';
 import { GraphWatcher } from './graph-watcher.js';
 import { listGraphFiles } from './list-graph-files.js';
 import { type GraphLease, LoadedGraph } from './loaded-graph.js';
 
-export type GraphState = 'loading' | 'available' | 'failed';
+/** `unhealthy`: loaded, but a shared resource cannot serve (e.g. its engine worker died). */
+export type GraphState = 'loading' | 'available' | 'unhealthy' | 'failed';
 /** Validates and compiles one graph file (the server passes the framework's `loadGraph`). */
 export type GraphLoader = (file: string) => Promise<CompiledGraph>;
 
@@ -107,8 +109,9 @@ export class GraphRegistry {
     let unavailable: GraphState | undefined;
     for (const slot of this.#slots.values()) {
       if (this.#nameOf(slot) !== model) continue;
-      if (slot.current) return { kind: 'available', lease: slot.current.acquire() };
-      unavailable = stateOf(slot);
+      const state = stateOf(slot);
+      if (state === 'available') return { kind: 'available', lease: slot.current!.acquire() };
+      unavailable = state;
     }
     return unavailable === undefined ? { kind: 'unknown' } : { kind: 'unavailable', state: unavailable };
   }
@@ -128,15 +131,15 @@ export class GraphRegistry {
         name: this.#nameOf(s),
         file: s.file,
         state: stateOf(s),
-        lastError: s.lastError,
+        lastError: (s.current && unservableReason(s.current.graph)) ?? s.lastError,
         loadedAt: s.current ? s.current.loadedAt : null,
       }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
   }
 
-  /** True when every known graph has a servable version. */
+  /** True when every known graph has a version that can serve now (Kubernetes: ready means able to serve). */
   isReady(): boolean {
-    for (const slot of this.#slots.values()) if (!slot.current) return false;
+    for (const slot of this.#slots.values()) if (stateOf(slot) !== 'available') return false;
     return true;
   }
 
@@ -191,8 +194,15 @@ export class GraphRegistry {
     } catch {
       return this.#removed(slot);
     }
-    // Editors and `touch` fire events without changing anything; keep the running engine then.
-    if (slot.current && slot.current.text === text && slot.lastError === null) return;
+    // Editors and `touch` fire events without changing anything; keep the running engine then
+    // (unless it cannot serve: then a touch is how an operator asks for a fresh one).
+    if (
+      slot.current &&
+      slot.current.text === text &&
+      slot.lastError === null &&
+      stateOf(slot) === 'available'
+    )
+      return;
     slot.loading = true;
     const guessed = /^name:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
     if (guessed && !slot.configName) slot.guessedName = guessed;
@@ -266,7 +276,7 @@ export class GraphRegistry {
 }
 
 function stateOf(slot: Slot): GraphState {
-  if (slot.current) return 'available';
+  if (slot.current) return unservableReason(slot.current.graph) === undefined ? 'available' : 'unhealthy';
   return slot.loading ? 'loading' : 'failed';
 }
 
