@@ -31,6 +31,14 @@ export interface StartOptions {
    * (across streams). Cheaper than `output()` iterables and keeps the global order (the CLI uses it).
    */
   readonly onOutput?: (stream: string, packet: Packet) => void;
+  /**
+   * Back-pressure from the reader of `output()`: when a graph output stream holds this many
+   * packets not yet read, no node of the run is scheduled until the reader takes one (calls in
+   * flight finish). Packets read are dropped, so a run's output memory stays bounded; each stream
+   * then has one reader, and `outputPackets()` shows only the unread packets. A stream nobody reads
+   * pauses the run for good (cancel it). Default: unbounded, every packet kept.
+   */
+  readonly maxBufferedOutput?: number;
 }
 
 export interface NodeStats {

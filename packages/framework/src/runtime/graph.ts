@@ -57,6 +57,12 @@ export class Graph implements CompiledGraph {
         `graph "${this.#plan.name}" was disposed; load it again to start runs`,
       );
     }
+    const limit = options.maxBufferedOutput;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+      throw new RangeError(
+        `start(): maxBufferedOutput = ${limit} must be an integer ≥ 1 (packets waiting unread per graph output stream)`,
+      );
+    }
     const run = new GraphRunImpl(this.#plan, this.#shared, options, this.#hooks);
     if (!run.finished) this.#runs.add(run);
     return run;
