@@ -1,7 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, defaultLoader, type RunningServer, startServer } from '@weft/server';
+import {
+  createLogger,
+  defaultLoader,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from '@weft/server';
 import { ensureTinyModel, repoRoot } from '../../helpers/models.js';
 
 /**
@@ -9,7 +15,12 @@ import { ensureTinyModel, repoRoot } from '../../helpers/models.js';
  * built by the product's builder, served by a real server on 127.0.0.1:0.
  */
 export async function startLlmServer(
-  options: { preset?: 'tiny' | 'small' | 'bench'; engine?: Record<string, number>; apiKey?: string } = {},
+  options: {
+    preset?: 'tiny' | 'small' | 'bench';
+    engine?: Record<string, number>;
+    apiKey?: string;
+    limits?: ServerOptions['limits'];
+  } = {},
 ): Promise<RunningServer & { stop(): Promise<void>; logs: Record<string, unknown>[] }> {
   const model = await ensureTinyModel('llama', options.preset ?? 'tiny');
   const original = await readFile(join(repoRoot, 'graphs', 'tiny-llama.yaml'), 'utf8');
@@ -31,6 +42,7 @@ export async function startLlmServer(
     watch: false,
     logger: createLogger({ write: (line) => void logs.push(JSON.parse(line)) }),
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+    ...(options.limits !== undefined && { limits: options.limits }),
   });
   return Object.assign(server, {
     logs,

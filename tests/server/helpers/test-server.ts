@@ -1,7 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, defaultLoader, type RunningServer, startServer } from '@weft/server';
+import {
+  createLogger,
+  defaultLoader,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from '@weft/server';
 import { type ResponderGraphOptions, responderGraphYaml } from '../fixtures/responder.js';
 
 export interface TestServer extends RunningServer {
@@ -14,7 +20,13 @@ export interface TestServer extends RunningServer {
 /** A real server on 127.0.0.1:0 serving responder graphs written into a fresh temp folder. */
 export async function startTestServer(
   graphs: readonly ResponderGraphOptions[] = [{ name: 'echo' }],
-  options: { apiKey?: string; bodyLimit?: string; keepAliveMs?: number; watch?: boolean } = {},
+  options: {
+    apiKey?: string;
+    bodyLimit?: string;
+    keepAliveMs?: number;
+    watch?: boolean;
+    limits?: ServerOptions['limits'];
+  } = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-server-'));
   for (const g of graphs) await writeFile(join(dir, `${g.name}.yaml`), responderGraphYaml(g));
@@ -29,6 +41,7 @@ export async function startTestServer(
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+    ...(options.limits !== undefined && { limits: options.limits }),
   });
   return Object.assign(server, {
     dir,

@@ -87,7 +87,7 @@ export interface CompiledGraph {
   /** Graph input/output stream name for a tag (`REQUEST` → `request`), undefined when absent. */
   inputStreamName(tag: string, index?: number): string | undefined;
   outputStreamName(tag: string, index?: number): string | undefined;
-  /** Closes graph-scoped nodes (shared resources). Runs in flight are cancelled. */
+  /** Closes graph-scoped nodes (shared resources). Runs in flight are cancelled (and waited for up to 1 s). */
   dispose(): Promise<void>;
 }
 

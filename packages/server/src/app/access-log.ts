@@ -21,9 +21,10 @@ export function accessLog(
       inFlight.count--;
       metrics.inFlight.dec();
       const log = requestLog(res);
-      // 'close' before 'finish' means the client went away first (nginx's 499).
+      // 'close' before 'finish' means the connection ended first (nginx's 499): the client went
+      // away, unless the server cut it (a write timeout logs its own errorCode).
       const closedEarly = !res.writableFinished;
-      if (closedEarly) log.clientClosed = true;
+      if (closedEarly && log.errorCode === undefined) log.clientClosed = true;
       const status = closedEarly ? 499 : res.statusCode;
       const endpoint = log.endpoint ?? 'unknown';
       // Label with served names only: client-chosen strings would make the label set unbounded.

@@ -13,6 +13,7 @@ import { accessLog } from './access-log.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { errorHandler } from './error-handler.js';
 import { bodyParserErrors, jsonBody } from './json-body.js';
+import { resolveLimits, type ServerLimits } from './server-limits.js';
 
 export interface AppOptions {
   /** The served graphs (already started). */
@@ -25,6 +26,8 @@ export interface AppOptions {
   readonly keepAliveMs?: number;
   /** JSON log lines go here; default pino at `info` on stderr. */
   readonly logger?: Logger;
+  /** Bounds on requests (see server-limits.ts); unset fields take the defaults. */
+  readonly limits?: Partial<ServerLimits>;
 }
 
 /** Control over a running app, for graceful shutdown and tests. */
@@ -32,6 +35,7 @@ export interface AppHandle {
   readonly metrics: ServerMetrics;
   readonly registry: GraphRegistry;
   readonly logger: Logger;
+  readonly limits: ServerLimits;
   /** Refuse new API requests with 503 (health/ready turns 503 too); running ones continue. */
   drain(): void;
   readonly draining: boolean;
@@ -47,6 +51,7 @@ export function createApp(options: AppOptions): WeftApp {
   const bodyLimit = options.bodyLimit ?? '1mb';
   const keepAliveMs = options.keepAliveMs ?? 5000;
   const graphs = options.registry;
+  const limits = resolveLimits(options.limits);
   const metrics = new ServerMetrics(graphs);
   const inFlight = { count: 0 };
   let draining = false;
@@ -71,7 +76,7 @@ export function createApp(options: AppOptions): WeftApp {
   // Only the POST endpoints parse bodies, so an unknown route is a 404 whatever its content type.
   api.post(['/completions', '/chat/completions', '/tokenize'], ...jsonBody(bodyLimit));
   api.use(bodyParserErrors(bodyLimit));
-  addLlmRoutes(api, { graphs, metrics, keepAliveMs });
+  addLlmRoutes(api, { graphs, metrics, keepAliveMs, limits });
   addModelRoutes(api, graphs);
   addTokenizeRoute(api, graphs);
   addConfigRoute(api, graphs);
@@ -84,6 +89,7 @@ export function createApp(options: AppOptions): WeftApp {
     metrics,
     registry: graphs,
     logger,
+    limits,
     drain: () => {
       draining = true;
     },

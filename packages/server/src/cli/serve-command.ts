@@ -65,6 +65,7 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
     ...(apiKey !== undefined && apiKey !== '' && { apiKey }),
     ...(config?.bodyLimit !== undefined && { bodyLimit: config.bodyLimit }),
     ...(config?.keepAliveMs !== undefined && { keepAliveMs: config.keepAliveMs }),
+    ...(config && { limits: config.limits }),
   });
   if (server.registry.status().length === 0) {
     logger.warn(

@@ -147,6 +147,11 @@ export const httpErrors = {
       type: 'server_error',
       code: 'graph_failed',
     }),
+  deadlineExceeded: (model: string, ms: number) =>
+    new HttpError(
+      `the request to model "${model}" did not finish within the request deadline of ${ms} ms (request_deadline_ms) and was cancelled; ask for fewer tokens or retry`,
+      { status: 504, weftCode: 'WEFT_ERR_SERVER_DEADLINE_EXCEEDED', type: 'server_error', code: 'timeout' },
+    ),
   shuttingDown: () =>
     new HttpError('the server is shutting down and accepts no new requests; retry on another instance', {
       status: 503,

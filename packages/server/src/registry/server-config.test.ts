@@ -28,6 +28,7 @@ describe('loadServerConfig', () => {
       apiKey: 'k',
       bodyLimit: '2mb',
       shutdownGraceMs: 100,
+      limits: {},
     });
   });
 
@@ -39,9 +40,24 @@ describe('loadServerConfig', () => {
     expect((error as ServerConfigError).problems).toEqual([
       `${file}:2:5 /graphs/0: must have required property 'path'`,
       `${file}:3:5 /graphs/0: unknown key "pth"; did you mean "path"? (known keys: name, path)`,
-      `${file}:4:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level)`,
+      `${file}:4:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms)`,
       `${file}:5:7 /port: must be integer`,
     ]);
+  });
+
+  it('reads the limits, and refuses a headers timeout longer than the body timeout', async () => {
+    const file = await write('write_timeout_ms: 500\nmax_connections: 8\nrequest_deadline_ms: 60000\n');
+    expect((await loadServerConfig(file)).limits).toEqual({
+      writeTimeoutMs: 500,
+      maxConnections: 8,
+      requestDeadlineMs: 60000,
+    });
+    const zero = await write('output_buffer_packets: 0\n');
+    await expect(loadServerConfig(zero)).rejects.toThrow(`${zero}:1:24 /output_buffer_packets: must be >= 1`);
+    const order = await write('headers_timeout_ms: 40000\n');
+    await expect(loadServerConfig(order)).rejects.toThrow(
+      `${order}: /headers_timeout_ms: 40000 must not exceed body_timeout_ms (30000): the headers are part of the request`,
+    );
   });
 
   it('reports YAML syntax errors and duplicate model names', async () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { defaultLimits, limitConfigKey, type ServerLimits } from '../app/server-limits.js';
 import { didYouMean } from './did-you-mean.js';
 
 /** The `--config` file after validation, paths resolved against the file's folder. */
@@ -16,7 +17,15 @@ export interface ServerConfig {
   readonly keepAliveMs?: number;
   readonly shutdownGraceMs?: number;
   readonly logLevel?: string;
+  /** `headers_timeout_ms`, `max_connections`, ... as given (defaults are applied by the server). */
+  readonly limits: Partial<ServerLimits>;
 }
+
+const limitFields = Object.keys(defaultLimits) as (keyof ServerLimits)[];
+// Each limit is a positive integer; the server's time-outs and counts never accept 0 ("none").
+const limitSchemas = Object.fromEntries(
+  limitFields.map((field) => [limitConfigKey(field), { type: 'integer', minimum: 1 }]),
+);
 
 const schema = {
   type: 'object',
@@ -42,6 +51,7 @@ const schema = {
     keep_alive_ms: { type: 'integer', minimum: 10 },
     shutdown_grace_ms: { type: 'integer', minimum: 0 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    ...limitSchemas,
   },
 } as const;
 
@@ -112,11 +122,24 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     names.add(g.name);
     return { name: g.name, path: resolve(base, g.path) };
   });
+  const limits: Partial<Record<keyof ServerLimits, number>> = {};
+  for (const field of limitFields) {
+    const given = value[limitConfigKey(field)];
+    if (typeof given === 'number') limits[field] = given;
+  }
+  const headers = limits.headersTimeoutMs ?? defaultLimits.headersTimeoutMs;
+  const body = limits.bodyTimeoutMs ?? defaultLimits.bodyTimeoutMs;
+  if (headers > body) {
+    problems.push(
+      `${absolute}: /headers_timeout_ms: ${headers} must not exceed body_timeout_ms (${body}): the headers are part of the request`,
+    );
+  }
   if (problems.length > 0) throw new ServerConfigError(problems);
   const opt = <T>(key: string) => value[key] as T | undefined;
   return {
     file: absolute,
     graphs,
+    limits,
     ...(opt<string>('graphs_dir') !== undefined && { graphsDir: resolve(base, opt<string>('graphs_dir')!) }),
     ...(opt('host') !== undefined && { host: opt<string>('host')! }),
     ...(opt('port') !== undefined && { port: opt<number>('port')! }),

@@ -1,6 +1,7 @@
 import type { Packet } from '@weft/framework';
 import type { Endpoint } from '@weft/llm';
 import type { Request, Response } from 'express';
+import type { ServerLimits } from '../app/server-limits.js';
 import { type HttpError, httpErrors } from '../errors/http-error.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphLease } from '../registry/loaded-graph.js';
@@ -8,12 +9,15 @@ import { graphFailure } from './graph-failure.js';
 import { requestLog } from './request-log.js';
 import { SseWriter } from './sse-writer.js';
 import { StreamStats } from './stream-stats.js';
+import { awaitWritable, WriteTimeoutError } from './write-deadline.js';
 
 export interface RespondOptions {
   readonly lease: GraphLease;
   readonly endpoint: Endpoint;
   readonly body: Record<string, unknown>;
   readonly keepAliveMs: number;
+  /** writeTimeoutMs, outputBufferPackets and requestDeadlineMs apply to each run. */
+  readonly limits: ServerLimits;
   readonly metrics: ServerMetrics;
   readonly startedAt: number;
 }
@@ -21,6 +25,9 @@ export interface RespondOptions {
 class ClientClosed extends Error {
   override readonly name = 'ClientClosed';
 }
+
+/** How long a cancelled run may take to settle before its request lets go of it anyway. */
+const SETTLE_AFTER_CANCEL_MS = 1000;
 
 /**
  * Runs the request through one graph run (REQUEST packet at timestamp 0, inputs closed) and maps
@@ -36,7 +43,8 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   const wantStream = options.body.stream === true;
   const { body, hideUsage } = wantStream ? withUsage(options.body) : { body: options.body, hideUsage: false };
   const stats = new StreamStats(options.startedAt);
-  const sse = new SseWriter(res);
+  const { writeTimeoutMs, outputBufferPackets, requestDeadlineMs } = options.limits;
+  const sse = new SseWriter(res, writeTimeoutMs);
   const abort = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) {
@@ -45,8 +53,12 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
     }
   };
   res.on('close', onClose);
-  const run = graph.start({ signal: abort.signal });
+  // A bounded output: a client that stops reading stops its run (and its engine sequences) within
+  // a few packets, instead of the run buffering everything it generates.
+  const run = graph.start({ signal: abort.signal, maxBufferedOutput: outputBufferPackets });
   abort.signal.addEventListener('abort', () => run.cancel(abort.signal.reason), { once: true });
+  const deadline = httpErrors.deadlineExceeded(lease.name, requestDeadlineMs);
+  const deadlineTimer = setTimeout(() => abort.abort(deadline), requestDeadlineMs);
   let keepAlive: NodeJS.Timeout | undefined;
   if (wantStream) {
     keepAlive = setInterval(() => sse.comment('keep-alive').catch(() => {}), options.keepAliveMs);
@@ -80,6 +92,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
         } else {
           sendGraphJson(res, value.status, value.body);
           log.errorCode = value.status >= 400 ? weftCodeForStatus(value.status) : undefined;
+          await awaitWritable(res, 'finish', writeTimeoutMs);
         }
       } else {
         throw httpErrors.noResponse(
@@ -87,6 +100,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
         );
       }
     }
+    if (abort.signal.reason === deadline) throw deadline;
     if (!abort.signal.aborted) {
       await run.done();
       completed = true;
@@ -95,22 +109,32 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
       throw httpErrors.noResponse(`graph "${lease.name}" finished without a RESPONSE packet`);
     }
   } catch (error) {
-    if (!abort.signal.aborted) {
+    if (error instanceof WriteTimeoutError) {
+      // Nothing more can reach this client: cancel the run, free its memory, drop the connection.
+      log.errorCode = error.code;
+      log.errorDetail = error.message;
+      abort.abort(error);
+      res.destroy();
+    } else if (!abort.signal.aborted || abort.signal.reason === deadline) {
       const failure: HttpError =
-        error instanceof Error && error.name === 'HttpError'
-          ? (error as HttpError)
-          : graphFailure(lease.name, error);
+        abort.signal.reason === deadline
+          ? deadline
+          : error instanceof Error && error.name === 'HttpError'
+            ? (error as HttpError)
+            : graphFailure(lease.name, error);
       log.errorCode = failure.weftCode;
       log.errorDetail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      if (sse.isOpen) await sse.data(failure.toBody());
+      if (sse.isOpen) await sse.data(failure.toBody()).catch(() => res.destroy());
       else if (!res.headersSent) res.status(failure.status).json(failure.toBody());
     }
   } finally {
+    clearTimeout(deadlineTimer);
     clearInterval(keepAlive);
     res.off('close', onClose);
-    if (sse.isOpen && !res.writableEnded) await sse.done();
+    if (sse.isOpen && !res.writableEnded && !res.destroyed) await sse.done().catch(() => res.destroy());
     if (!completed) run.cancel();
-    await run.done().catch(() => {});
+    // A calculator that ignores cancellation must not hold the request (and its connection) forever.
+    await settledWithin(run.done(), SETTLE_AFTER_CANCEL_MS);
     lease.release();
     stats.record(metrics, lease.name, log);
   }
@@ -145,4 +169,16 @@ function weftCodeForStatus(status: number): string {
   if (status === 429) return 'WEFT_ERR_SERVER_QUEUE_FULL';
   if (status >= 500) return 'WEFT_ERR_SERVER_GRAPH_FAILED';
   return 'WEFT_ERR_SERVER_INVALID_PARAMETER';
+}
+
+/** Waits for `promise` to settle, at most `ms`; never rejects. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }

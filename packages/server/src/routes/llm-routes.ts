@@ -1,5 +1,6 @@
 import type { Endpoint } from '@weft/llm';
 import type { Request, Response, Router } from 'express';
+import type { ServerLimits } from '../app/server-limits.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { respondWithGraph } from './graph-responder.js';
@@ -10,6 +11,7 @@ export interface LlmRouteOptions {
   readonly graphs: GraphRegistry;
   readonly metrics: ServerMetrics;
   readonly keepAliveMs: number;
+  readonly limits: ServerLimits;
 }
 
 /** `POST /completions` and `POST /chat/completions`: one graph run per request. */
@@ -26,6 +28,7 @@ export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
       endpoint,
       body,
       keepAliveMs: options.keepAliveMs,
+      limits: options.limits,
       metrics: options.metrics,
       startedAt,
     });
