@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildEditorSchema, CalculatorRegistry, renderErrorsDoc, renderGraphFormatDoc } from '@weft/framework';
-import { registerAllBuiltins } from '@weft/server';
+import { httpShapeOf, httpShapes, registerAllBuiltins } from '@weft/server';
 import { loadErrorTables } from '../../tests/docs/error-tables.js';
 
 /** Every generated file (path relative to the repo root) with its expected content. */
@@ -15,7 +15,9 @@ export async function generatedDocs(): Promise<Record<string, string>> {
   return {
     'docs/schema/graph.schema.json': `${JSON.stringify(buildEditorSchema(registry), null, 2)}\n`,
     'docs/graph-format.md': renderGraphFormatDoc(),
-    'docs/errors.md': renderErrorsDoc(await loadErrorTables()),
+    'docs/errors.md': renderErrorsDoc(await loadErrorTables(), (code) =>
+      code in httpShapes ? httpShapeOf(code) : undefined,
+    ),
   };
 }
 

@@ -20,7 +20,7 @@ const read = (path: string): string => {
 describe('generated docs match the code', async () => {
   const docs = await generatedDocs();
 
-  for (const path of ['docs/schema/graph.schema.json', 'docs/graph-format.md']) {
+  for (const path of ['docs/schema/graph.schema.json', 'docs/graph-format.md', 'docs/errors.md']) {
     it(`${path} is up to date (run \`pnpm docs:schema\` when this fails)`, () => {
       expect(read(path) === docs[path], `${path} is stale: run \`pnpm docs:schema\``).toBe(true);
     });

@@ -50,7 +50,7 @@ describe('cancellation and back-pressure', () => {
     await idle();
   });
 
-  it('more rows per prompt than the engine runs at once: 400 on n or best_of', async () => {
+  it('more rows per prompt than the engine runs at once: refused on n or best_of', async () => {
     const tooMany = await runRequest(graph, 'completions', {
       model: 'tiny-llama',
       prompt: 'x',
@@ -59,16 +59,11 @@ describe('cancellation and back-pressure', () => {
     });
     expect(tooMany).toEqual([
       {
-        status: 400,
-        body: {
-          error: {
-            message:
-              "Invalid value for 'n': 3 sequences per prompt exceed what this model runs at once (max_num_seqs = 2); ask for at most 2.",
-            type: 'invalid_request_error',
-            param: 'n',
-            code: 'invalid_value',
-          },
-        },
+        kind: 'error',
+        message:
+          "Invalid value for 'n': 3 sequences per prompt exceed what this model runs at once (max_num_seqs = 2); ask for at most 2.",
+        param: 'n',
+        code: 'WEFT_ERR_REQUEST_INVALID_VALUE',
       },
     ]);
     const bestOf = await runRequest(graph, 'completions', {
@@ -77,11 +72,11 @@ describe('cancellation and back-pressure', () => {
       best_of: 4,
       max_tokens: 2,
     });
-    expect((bestOf[0] as any).body.error.param).toBe('best_of');
+    expect((bestOf[0] as any).param).toBe('best_of');
     await idle();
   });
 
-  it('a full engine queue answers 429, and the engine drains afterwards', async () => {
+  it('a full engine queue is refused with its own code, and the engine drains afterwards', async () => {
     const controller = new AbortController();
     const busy = [1, 2, 3].map(() =>
       runRequest(graph, 'completions', long, { signal: controller.signal }).catch(() => 'cancelled'),
@@ -91,11 +86,8 @@ describe('cancellation and back-pressure', () => {
     while (engine.metrics().queued < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     const refused = await runRequest(graph, 'completions', { ...long, stream: false, max_tokens: 2 });
     expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({
-      status: 429,
-      body: { error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } },
-    });
-    expect((refused[0] as any).body.error.message).toContain('the engine queue is full');
+    expect(refused[0]).toMatchObject({ kind: 'error', code: 'WEFT_ERR_ENGINE_QUEUE_FULL', param: null });
+    expect((refused[0] as any).message).toContain('the engine queue is full');
     controller.abort();
     expect(await Promise.all(busy)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     await idle();

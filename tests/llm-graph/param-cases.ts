@@ -10,6 +10,27 @@ export interface ParamCase {
   readonly error?: { param: string | null; code: string; message: string };
 }
 
+/**
+ * The Weft code a graph reports for each OpenAI code of these cases; the server's edge maps it
+ * back to the OpenAI code the client sees (`httpShapes` of `@weft/server`).
+ */
+export const weftCodeOf: Readonly<Record<string, string>> = {
+  invalid_value: 'WEFT_ERR_REQUEST_INVALID_VALUE',
+  invalid_type: 'WEFT_ERR_REQUEST_INVALID_TYPE',
+  missing_required_parameter: 'WEFT_ERR_REQUEST_MISSING_PARAMETER',
+  unknown_parameter: 'WEFT_ERR_REQUEST_UNKNOWN_PARAMETER',
+  unsupported_parameter: 'WEFT_ERR_REQUEST_UNSUPPORTED_PARAMETER',
+  context_length_exceeded: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
+};
+
+/** The error packet the graph emits for a case. */
+export const errorPacketOf = (error: NonNullable<ParamCase['error']>) => ({
+  kind: 'error',
+  code: weftCodeOf[error.code],
+  message: error.message,
+  param: error.param,
+});
+
 const C = 'completions' as const;
 const CH = 'chat/completions' as const;
 export const completionsBase = { model: 'tiny-llama', prompt: 'Once upon a time', max_tokens: 2 };

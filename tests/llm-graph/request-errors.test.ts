@@ -1,7 +1,7 @@
 import type { CompiledGraph } from '@weft/framework';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTinyLlamaGraph, runRequest } from './graph-helpers.js';
-import { bodyFor, paramCases, ruleCases } from './param-cases.js';
+import { bodyFor, errorPacketOf, paramCases, ruleCases } from './param-cases.js';
 
 let graph: CompiledGraph;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ afterAll(async () => {
 const errorOf = async (endpoint: 'completions' | 'chat/completions', body: unknown) => {
   const packets = await runRequest(graph, endpoint, body);
   expect(packets).toHaveLength(1);
-  return packets[0] as { status: number; body: { error: Record<string, unknown> } };
+  return packets[0] as { kind: 'error'; code: string; message: string; param: string | null };
 };
 
 describe('every request parameter through the graph', () => {
@@ -27,27 +27,24 @@ describe('every request parameter through the graph', () => {
         expect(first.status === 200 || first.event !== undefined).toBe(true);
         return;
       }
-      expect(packets).toEqual([
-        { status: 400, body: { error: { ...c.error, type: 'invalid_request_error' } } },
-      ]);
+      expect(packets).toEqual([errorPacketOf(c.error)]);
     },
   );
 });
 
 describe('checks against the model', () => {
-  it('prompt + max_tokens over the context: 400 with the numbers', async () => {
+  it('prompt + max_tokens over the context: refused with the numbers', async () => {
     const long = await errorOf('completions', {
       model: 'tiny-llama',
       prompt: 'hello '.repeat(300),
       max_tokens: 16,
     });
-    expect(long.status).toBe(400);
-    expect(long.body.error).toMatchObject({
+    expect(long).toMatchObject({
+      kind: 'error',
       param: 'max_tokens',
-      code: 'context_length_exceeded',
-      type: 'invalid_request_error',
+      code: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
     });
-    expect(long.body.error.message).toMatch(
+    expect(long.message).toMatch(
       /^This model's maximum context length is 512 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
     );
     const chat = await errorOf('chat/completions', {
@@ -55,26 +52,21 @@ describe('checks against the model', () => {
       messages: [{ role: 'user', content: 'x' }],
       max_completion_tokens: 600,
     });
-    expect(chat.body.error.param).toBe('max_tokens');
-    expect(chat.body.error.message).toContain('600 in the completion');
+    expect(chat.param).toBe('max_tokens');
+    expect(chat.message).toContain('600 in the completion');
   });
 
-  it('token ids outside the vocabulary: 400 naming the id, its position and the vocabulary', async () => {
+  it('token ids outside the vocabulary: refused naming the id, its position and the vocabulary', async () => {
     const e = await errorOf('completions', { model: 'tiny-llama', prompt: [1, 2, 5000], max_tokens: 2 });
     expect(e).toEqual({
-      status: 400,
-      body: {
-        error: {
-          message:
-            "Invalid value for 'prompt': token id 5000 at position 2 is outside the model's vocabulary [0, 838).",
-          type: 'invalid_request_error',
-          param: 'prompt',
-          code: 'invalid_value',
-        },
-      },
+      kind: 'error',
+      message:
+        "Invalid value for 'prompt': token id 5000 at position 2 is outside the model's vocabulary [0, 838).",
+      param: 'prompt',
+      code: 'WEFT_ERR_REQUEST_INVALID_VALUE',
     });
     const bias = await errorOf('completions', { model: 'tiny-llama', prompt: 'x', logit_bias: { '900': 5 } });
-    expect(bias.body.error.message).toBe(
+    expect(bias.message).toBe(
       "Invalid value for 'logit_bias': token id 900 is outside the model's vocabulary [0, 838).",
     );
   });
@@ -114,8 +106,6 @@ describe('checks against the model', () => {
 
   it('the request body must be a JSON object', async () => {
     const e = await errorOf('completions', 'hello');
-    expect(e.body.error.message).toBe(
-      'Invalid request body: expected a JSON object, but got a string ("hello").',
-    );
+    expect(e.message).toBe('Invalid request body: expected a JSON object, but got a string ("hello").');
   });
 });

@@ -26,7 +26,7 @@ describe('engine admission and cancellation', () => {
     try {
       engine.submit([8]);
     } catch (err) {
-      expect(err).toMatchObject({ code: 'WEFT_ERR_ENGINE_QUEUE_FULL', status: 429 });
+      expect(err).toMatchObject({ code: 'WEFT_ERR_ENGINE_QUEUE_FULL', maxQueued: 2 });
       expect((err as Error).message).toContain('maxQueued = 2');
     }
     await a.next();

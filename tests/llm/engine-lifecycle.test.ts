@@ -27,7 +27,7 @@ describe('engine lifecycle', () => {
     await engine.close();
     const [a, b] = await outcomes;
     expect(a).toBeInstanceOf(EngineClosedError);
-    expect(b).toMatchObject({ code: 'WEFT_ERR_ENGINE_CLOSED', status: 503 });
+    expect(b).toMatchObject({ code: 'WEFT_ERR_ENGINE_CLOSED', name: 'EngineClosedError' });
     expect(() => engine.submit([1])).toThrow(EngineClosedError);
     expect(engine.metrics()).toMatchObject({ queued: 0, running: 0, runningGroups: 0, kvCacheUsedTokens: 0 });
     await engine.close();

@@ -35,7 +35,6 @@ describe('bad input to the runtime gives specific errors', () => {
       code: 'WEFT_ERR_TOKEN_ID_OUT_OF_RANGE',
       tokenId: vocab,
       vocabSize: vocab,
-      status: 400,
     });
     expect((err as Error).message).toContain(
       `token id ${vocab} at position 2 is outside the model's vocabulary [0, ${vocab})`,

@@ -96,7 +96,7 @@ describe('POST /v3/completions and /v3/chat/completions', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error: {
-        message: 'n must be an integer from 1 to 4',
+        message: 'n must be an integer from 1 to 4 (WEFT_ERR_REQUEST_INVALID_VALUE)',
         type: 'invalid_request_error',
         param: 'n',
         code: 'invalid_value',
@@ -110,7 +110,7 @@ describe('POST /v3/completions and /v3/chat/completions', () => {
     expect(res.body.error.type).toBe('server_error');
     expect(res.body.error.code).toBe('graph_failed');
     expect(res.body.error.message).toBe(
-      'node "responder" (TestResponderCalculator) failed in process in graph "echo": the prompt asked the responder to fail (WEFT_ERR_SERVER_GRAPH_FAILED)',
+      'node "responder" (TestResponderCalculator) failed in process in graph "echo": the prompt asked the responder to fail (WEFT_ERR_NODE_FAILED)',
     );
     expect(res.body.error.message).not.toMatch(/\n\s+at /);
   });
@@ -141,12 +141,17 @@ describe('queue full', () => {
     const second = await postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'b' });
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toBe('1');
-    expect(second.body.error.code).toBe('queue_full');
+    expect(second.body.error).toEqual({
+      message: 'queue is full (WEFT_ERR_ENGINE_QUEUE_FULL)',
+      type: 'rate_limit_error',
+      param: null,
+      code: 'rate_limit_exceeded',
+    });
     expect((await first).status).toBe(200);
     const again = await postJson(`${server.url}/v3/completions`, { model: 'tight', prompt: 'c' });
     expect(again.body.choices[0].text).toBe('you said: c');
     expect(server.logs.find((l) => l.status === 429)).toMatchObject({
-      errorCode: 'WEFT_ERR_SERVER_QUEUE_FULL',
+      errorCode: 'WEFT_ERR_ENGINE_QUEUE_FULL',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyFor, paramCases, ruleCases } from '../llm-graph/param-cases.js';
+import { bodyFor, paramCases, ruleCases, weftCodeOf } from '../llm-graph/param-cases.js';
 import { startLlmServer } from './helpers/llm-server.js';
 import { postJson } from './helpers/test-server.js';
 
@@ -21,11 +21,10 @@ describe('every request parameter of the tiny-llama graph over HTTP', () => {
         return;
       }
       expect(res.status).toBe(400);
-      // `model` is checked by the server before any graph runs: same words, plus the server's Weft code.
-      const message =
-        c.error.param === 'model'
-          ? `${c.error.message} (WEFT_ERR_SERVER_INVALID_PARAMETER)`
-          : c.error.message;
+      // The message ends with the Weft code of the cause; `model` is checked by the server itself.
+      const code =
+        c.error.param === 'model' ? 'WEFT_ERR_SERVER_INVALID_PARAMETER_TYPE' : weftCodeOf[c.error.code];
+      const message = `${c.error.message} (${code})`;
       expect(res.body).toEqual({ error: { ...c.error, message, type: 'invalid_request_error' } });
       const ok = await postJson(`${server.url}/v1/completions`, {
         model: 'tiny-llama',

@@ -1,12 +1,11 @@
-import type { ErrorCodeEntry } from '@weft/framework';
+import { defineErrorCodes, WeftError } from '@weft/framework';
 
 /**
  * Run-time error codes of the general calculators. Options and ports are checked by the validator
  * before a run; these cover what only the data, the node's wiring counts or the map-function
- * registry can reveal. Same shape as the framework's `ErrorCodeEntry`; docs/errors.md lists each
- * entry and a test keeps the two in step.
+ * registry can reveal. docs/errors.md lists each entry and a test keeps the two in step.
  */
-const table = {
+const defined = defineErrorCodes({
   PORT_COUNT_MISMATCH: {
     title: 'Input and output counts differ',
     description:
@@ -46,25 +45,12 @@ const table = {
     description:
       'The function applied by a MapCalculator threw; the cause is attached. Fix the function or its input.',
   },
-} as const;
+});
 
-export type CalculatorErrorCode = `WEFT_ERR_${keyof typeof table}`;
+export type CalculatorErrorCode = (typeof defined.entries)[number]['code'];
 
-/** Every error code of `@weft/calculators`, in the framework's `ErrorCodeEntry` shape. */
-export const calculatorsErrorCodes: readonly (ErrorCodeEntry & { readonly code: CalculatorErrorCode })[] =
-  Object.entries(table).map(([key, info]) => ({
-    code: `WEFT_ERR_${key}` as CalculatorErrorCode,
-    ...info,
-  }));
+/** Every error code of `@weft/calculators`. */
+export const calculatorsErrorCodes = defined.entries;
 
 /** Raised by a built-in calculator; the runtime adds the node name and calculator. */
-export class CalculatorError extends Error {
-  override readonly name = 'CalculatorError';
-  constructor(
-    readonly code: CalculatorErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class CalculatorError extends WeftError<CalculatorErrorCode> {}

@@ -13,6 +13,7 @@ export * from './errors/errors-doc.js';
 export * from './errors/framework-codes.js';
 export * from './errors/runtime-codes.js';
 export * from './errors/validation-codes.js';
+export * from './errors/weft-error.js';
 export * from './graph/graph-api.js';
 export * from './graph/validated-graph.js';
 export * from './packet/packet.js';

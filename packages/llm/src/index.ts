@@ -77,5 +77,6 @@ export {
 } from './runtime/runtime-errors.js';
 export { type BatchRowRef, SequenceBatch } from './runtime/sequence-batch.js';
 export * from './sampling/index.js';
+export * from './serving/graph-protocol.js';
 export type { StreamDecoder } from './tokenizer/stream-decoder.js';
 export * from './tokenizer/tokenizer.js';

@@ -2,12 +2,19 @@ export { type AppHandle, type AppOptions, createApp, type WeftApp } from './app/
 export { registerAllBuiltins } from './bootstrap.js';
 export { main } from './cli/main.js';
 export { type ServeControl, serveCommand } from './cli/serve-command.js';
-export { HttpError, type OpenAiErrorBody } from './errors/http-error.js';
 export {
-  type ServerErrorCode,
-  type ServerErrorCodeEntry,
-  serverErrorCodes,
-} from './errors/server-error-codes.js';
+  type ErrorReport,
+  type HttpErrorAnswer,
+  type HttpShape,
+  httpErrorAnswer,
+  httpShapeOf,
+  httpShapes,
+  type OpenAiErrorBody,
+  type OpenAiErrorObject,
+  type WeftErrorCode,
+} from './errors/http-shapes.js';
+export { ServerError, serverErrors } from './errors/server-error.js';
+export { S, type ServerErrorCode, serverErrorCodes } from './errors/server-error-codes.js';
 export { type EngineMetricsSnapshot, readEngineMetrics } from './metrics/engine-metrics.js';
 export {
   type GraphLoader,

@@ -1,8 +1,11 @@
+import { V } from '../errors/validation-codes.js';
+import { WeftError } from '../errors/weft-error.js';
 import type { AnyCalculatorDefinition } from './contract.js';
 
-export class DuplicateCalculatorError extends Error {
-  override readonly name = 'DuplicateCalculatorError';
-  readonly code = 'WEFT_ERR_DUPLICATE_CALCULATOR';
+export class DuplicateCalculatorError extends WeftError<typeof V.DUPLICATE_CALCULATOR> {
+  constructor(message: string) {
+    super(V.DUPLICATE_CALCULATOR, message);
+  }
 }
 
 /** Name → calculator definition. Refuses a second definition under a name already taken. */

@@ -1,12 +1,7 @@
-import type { ErrorCodeEntry } from './error-codes.js';
-
-interface Info {
-  readonly title: string;
-  readonly description: string;
-}
+import { defineErrorCodes } from './error-codes.js';
 
 /** Graph run errors, by short key; the code is `WEFT_ERR_` + key. */
-const table = {
+const defined = defineErrorCodes({
   NODE_FAILED: {
     title: 'A node failed',
     description:
@@ -80,19 +75,12 @@ const table = {
     title: 'Graph disposed',
     description: 'A run was started on a compiled graph after `dispose()`; load the graph again.',
   },
-} as const satisfies Record<string, Info>;
+});
 
-type Key = keyof typeof table;
-export type RuntimeErrorCode = `WEFT_ERR_${Key}`;
+export type RuntimeErrorCode = (typeof defined.entries)[number]['code'];
 
-/** Runtime codes by short key: `R.DEADLOCK === 'WEFT_ERR_DEADLOCK'`. */
-export const R = Object.fromEntries(Object.keys(table).map((k) => [k, `WEFT_ERR_${k}`])) as {
-  readonly [K in Key]: `WEFT_ERR_${K}`;
-};
+/** Codes by short key: `R.DEADLOCK === 'WEFT_ERR_DEADLOCK'`. */
+export const R = defined.codes;
 
 /** Graph run error codes (documented in docs/errors.md). */
-export const runtimeErrorCodes: readonly ErrorCodeEntry[] = Object.entries(table).map(([key, info]) => ({
-  code: `WEFT_ERR_${key}`,
-  title: info.title,
-  description: info.description,
-}));
+export const runtimeErrorCodes = defined.entries;

@@ -1,12 +1,7 @@
-import type { ErrorCodeEntry } from './error-codes.js';
-
-interface Info {
-  readonly title: string;
-  readonly description: string;
-}
+import { defineErrorCodes } from './error-codes.js';
 
 /** Graph validation problems, by short key; the code is `WEFT_ERR_` + key. */
-const table = {
+const defined = defineErrorCodes({
   FILE_READ: {
     title: 'Graph file cannot be read',
     description: 'The graph (or an included subgraph) file does not exist or cannot be read. Check the path.',
@@ -137,18 +132,12 @@ const table = {
     description:
       'Thrown by `loadGraph` and friends when validation found problems; `error.problems` lists every one with its location.',
   },
-} as const satisfies Record<string, Info>;
+});
 
-type Key = keyof typeof table;
+export type ValidationErrorCode = (typeof defined.entries)[number]['code'];
 
-/** Validation codes by short key: `V.CYCLE === 'WEFT_ERR_CYCLE'`. */
-export const V = Object.fromEntries(Object.keys(table).map((k) => [k, `WEFT_ERR_${k}`])) as {
-  readonly [K in Key]: `WEFT_ERR_${K}`;
-};
+/** Codes by short key: `V.CYCLE === 'WEFT_ERR_CYCLE'`. */
+export const V = defined.codes;
 
 /** The graph validation error codes (documented in docs/errors.md). */
-export const validationErrorCodes: readonly ErrorCodeEntry[] = Object.entries(table).map(([key, info]) => ({
-  code: `WEFT_ERR_${key}`,
-  title: info.title,
-  description: info.description,
-}));
+export const validationErrorCodes = defined.entries;

@@ -1,4 +1,6 @@
 import type { AnyCalculatorDefinition, InputStreamHandlerConfig } from '../calculator/contract.js';
+import { V } from '../errors/validation-codes.js';
+import { WeftError } from '../errors/weft-error.js';
 
 /** Where something was written: 1-based line and column in a YAML file. */
 export interface SourceLocation {
@@ -65,11 +67,11 @@ export function formatProblem(p: Problem): string {
   return `${p.location.file}:${p.location.line}:${p.location.col} error ${p.code} ${p.message}`;
 }
 
-export class GraphValidationError extends Error {
-  override readonly name = 'GraphValidationError';
-  readonly code = 'WEFT_ERR_GRAPH_INVALID';
+/** Validation found problems; `problems` lists every one with its location. */
+export class GraphValidationError extends WeftError<typeof V.GRAPH_INVALID> {
   constructor(readonly problems: readonly Problem[]) {
     super(
+      V.GRAPH_INVALID,
       `graph is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`,
     );
   }

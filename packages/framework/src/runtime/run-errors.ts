@@ -1,16 +1,8 @@
 import { R, type RuntimeErrorCode } from '../errors/runtime-codes.js';
+import { WeftError } from '../errors/weft-error.js';
 
 /** Base class of every error a graph run raises; `code` is a stable `WEFT_ERR_...` code. */
-export class RunError extends Error {
-  override readonly name: string = 'RunError';
-  constructor(
-    readonly code: RuntimeErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+export class RunError extends WeftError<RuntimeErrorCode> {}
 
 /** Where in a graph an error happened (a node, or its context). */
 export interface NodeRef {
@@ -24,7 +16,6 @@ export interface NodeRef {
  * runtime code when it has one (e.g. `WEFT_ERR_TIMESTAMP_NOT_INCREASING`), else `WEFT_ERR_NODE_FAILED`.
  */
 export class GraphRunError extends RunError {
-  override readonly name = 'GraphRunError';
   readonly node: string;
   readonly calculator: string;
   constructor(
@@ -45,13 +36,10 @@ export class GraphRunError extends RunError {
 }
 
 /** A packet broke a stream's timestamp order; thrown from `add` and it also fails the run. */
-export class TimestampOrderError extends RunError {
-  override readonly name = 'TimestampOrderError';
-}
+export class TimestampOrderError extends RunError {}
 
 /** The run was cancelled (`cancel()` or the start signal aborted). */
 export class GraphCancelledError extends RunError {
-  override readonly name = 'GraphCancelledError';
   constructor(
     readonly graph: string,
     readonly reason?: unknown,
@@ -70,7 +58,6 @@ export interface FullStream {
 
 /** Nothing could run while a source or graph input waited for a full queue. */
 export class DeadlockError extends RunError {
-  override readonly name = 'DeadlockError';
   constructor(
     readonly graph: string,
     readonly fullStreams: readonly FullStream[],

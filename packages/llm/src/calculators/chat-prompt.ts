@@ -1,13 +1,14 @@
 import { renderChat } from '../chat/render-chat.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
 import type { TemplateMessage } from '../openai/chat-messages.js';
-import { OpenAiError } from '../openai/openai-error.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 
 /**
  * Renders chat messages into the prompt text with the model's chat template (generation prompt
- * added). A model without a template, or a template that rejects the messages, is a 400 on
- * `messages` quoting the template's error.
+ * added). A model without a template, or a template that rejects the messages, is a request error
+ * on `messages` quoting the template's error.
  */
 export function renderChatPrompt(
   messages: readonly TemplateMessage[],
@@ -21,10 +22,10 @@ export function renderChatPrompt(
       eosToken: tokenizer.eosToken ?? '',
     });
   } catch (error) {
-    throw OpenAiError.invalid(
+    throw new RequestError(
+      L.CHAT_TEMPLATE,
       'messages',
       `Invalid value for 'messages': ${(error as Error).message}.`,
-      'invalid_value',
     );
   }
 }

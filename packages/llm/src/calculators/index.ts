@@ -3,7 +3,6 @@ export * from './detokenizer-calculator.js';
 export * from './llm-executor-calculator.js';
 export * from './llm-model-calculator.js';
 export * from './llm-packets.js';
-export * from './llm-request-error.js';
 export * from './openai-request-calculator.js';
 export * from './openai-response-calculator.js';
 export * from './sampler-calculator.js';

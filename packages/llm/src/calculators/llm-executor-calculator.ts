@@ -1,10 +1,9 @@
 import { defineCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
 import type { SequenceGroup } from '../engine/sequence-group.js';
-import { OpenAiError } from '../openai/openai-error.js';
-import { engineErrorResponse } from './engine-error-response.js';
+import { RequestError } from '../errors/llm-errors.js';
+import { errorPacket, errorPacketType } from '../serving/graph-protocol.js';
 import { type GenerationJob, llmTypes } from './llm-packets.js';
-import { LlmRequestError } from './llm-request-error.js';
 import { withExample } from './with-example.js';
 
 /**
@@ -27,7 +26,7 @@ import { withExample } from './with-example.js';
 export const LlmExecutorCalculator = defineCalculator({
   name: 'LlmExecutorCalculator',
   description: withExample(
-    'Submits a tokenized request to the shared engine and emits one LOGITS packet per step; sampled tokens come back through the FEEDBACK back edge. Engine errors (429 for a full queue) go to ERROR.',
+    'Submits a tokenized request to the shared engine and emits one LOGITS packet per step; sampled tokens come back through the FEEDBACK back edge. Engine errors (a full queue, a closed engine...) go to ERROR.',
     `
 - calculator: LlmExecutorCalculator
   input_stream: [JOB:job, FEEDBACK:feedback]
@@ -46,9 +45,9 @@ export const LlmExecutorCalculator = defineCalculator({
   outputs: {
     LOGITS: { type: llmTypes.logits, description: 'one packet per engine step (timestamps 1, 2, ...)' },
     ERROR: {
-      type: llmTypes.response,
+      type: errorPacketType,
       optional: true,
-      description: 'an error response when the engine refuses or fails',
+      description: 'an error packet when the engine refuses or fails (a full queue, the context exceeded...)',
     },
   },
   inputSidePackets: { ENGINE: { type: t.named<Engine>('LlmEngine', (v) => v instanceof Engine) } },
@@ -71,12 +70,11 @@ export const LlmExecutorCalculator = defineCalculator({
         const fail = (error: unknown, at: number) => {
           group?.finish();
           group = undefined;
-          // Without an ERROR stream the run itself fails, so the error is never silently lost.
-          if (ctx.signal.aborted) throw error;
-          if (ctx.outputCount('ERROR') === 0) {
-            throw error instanceof OpenAiError ? new LlmRequestError(error.message, error.status) : error;
-          }
-          ctx.output('ERROR').add(engineErrorResponse(error), at);
+          // Without an ERROR stream the run itself fails, so the error is never silently lost; an
+          // error without a Weft code is a bug and fails the run too.
+          const packet = errorPacket(error);
+          if (ctx.signal.aborted || ctx.outputCount('ERROR') === 0 || !packet) throw error;
+          ctx.output('ERROR').add(packet, at);
           ctx.output('LOGITS').close();
         };
         const submitNext = (): boolean => {
@@ -86,7 +84,7 @@ export const LlmExecutorCalculator = defineCalculator({
           const engine = ctx.sidePacket('ENGINE');
           if (rows > engine.maxNumSeqs) {
             const param = job.options.params.bestOf > job.options.params.n ? 'best_of' : 'n';
-            throw OpenAiError.invalid(
+            throw RequestError.invalid(
               param,
               `Invalid value for '${param}': ${rows} sequences per prompt exceed what this model runs at once (max_num_seqs = ${engine.maxNumSeqs}); ask for at most ${engine.maxNumSeqs}.`,
             );

@@ -1,9 +1,9 @@
 import { t } from '@weft/framework';
-import type { OpenAiErrorBody } from '../openai/openai-error.js';
 import type { RequestOptions } from '../openai/request-params.js';
 import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
+import type { ErrorPacket } from '../serving/graph-protocol.js';
 
 /** Graph input (timestamp 0): one OpenAI request. */
 export interface LlmRequest {
@@ -13,8 +13,9 @@ export interface LlmRequest {
 
 /** Graph output: a whole response, one SSE event, or an error (see docs/architecture.md). */
 export type LlmResponse =
-  | { readonly status: number; readonly body: object | OpenAiErrorBody }
-  | { readonly event: object };
+  | { readonly status: number; readonly body: object }
+  | { readonly event: object }
+  | ErrorPacket;
 
 /** A prompt before tokenization: text, or token ids given by the client. */
 export type PromptInput = { readonly text: string } | { readonly ids: readonly number[] };

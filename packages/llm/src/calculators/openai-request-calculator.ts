@@ -1,11 +1,13 @@
 import { defineCalculator, t } from '@weft/framework';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { validateBody } from '../openai/body-validator.js';
 import { toTemplateMessages } from '../openai/chat-messages.js';
-import { OpenAiError } from '../openai/openai-error.js';
 import { requestOptions } from '../openai/request-params.js';
 import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { type LlmRequest, llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
@@ -30,7 +32,7 @@ import { withExample } from './with-example.js';
 export const OpenAiRequestCalculator = defineCalculator({
   name: 'OpenAiRequestCalculator',
   description: withExample(
-    'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become a 400 error response.',
+    'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become an error packet.',
     `
 - calculator: OpenAiRequestCalculator
   input_stream: [REQUEST:request]
@@ -41,7 +43,7 @@ export const OpenAiRequestCalculator = defineCalculator({
   inputs: { REQUEST: { type: llmTypes.request, description: '{endpoint, body} at timestamp 0' } },
   outputs: {
     REQUEST: { type: llmTypes.validated, description: 'the validated request with its prompts' },
-    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+    ERROR: { type: errorPacketType, optional: true, description: 'an error packet for a refused request' },
   },
   inputSidePackets: {
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
@@ -68,11 +70,10 @@ export const OpenAiRequestCalculator = defineCalculator({
 function validate(request: LlmRequest, tokenizer: Tokenizer, info: ModelInfo): ValidatedRequest {
   const endpoint = request?.endpoint;
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
-    throw new OpenAiError(
-      404,
-      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions" and "chat/completions".`,
+    throw new RequestError(
+      L.REQUEST_UNKNOWN_ENDPOINT,
       null,
-      'unknown_url',
+      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions" and "chat/completions".`,
     );
   }
   const body = validateBody(endpoint, request.body);

@@ -89,21 +89,15 @@ describe('OpenAiResponseCalculator', () => {
     ]);
   });
 
-  it('an error before anything was sent is a status response', async () => {
-    const error = {
-      status: 400,
-      body: { error: { message: 'bad', type: 'invalid_request_error', param: 'n', code: 'invalid_value' } },
-    };
+  it('an error before anything was sent is passed on as the only packet', async () => {
+    const error = { kind: 'error', code: 'WEFT_ERR_REQUEST_INVALID_VALUE', message: 'bad', param: 'n' };
     expect(await run(undefined, [], [['request_error', error, 0]])).toEqual([error]);
   });
 
-  it('an error after streaming started is an error event, and ends the response', async () => {
-    const error = {
-      status: 500,
-      body: { error: { message: 'worker died', type: 'server_error', param: null, code: null } },
-    };
+  it('an error after streaming started is passed on, and ends the response', async () => {
+    const error = { kind: 'error', code: 'WEFT_ERR_ENGINE_WORKER', message: 'worker died', param: null };
     const out = await run(job('completions', { stream: true }), [step1], [['engine_error', error, 2]]);
     expect(out).toHaveLength(2);
-    expect(out[1]).toEqual({ event: error.body });
+    expect(out[1]).toEqual(error);
   });
 });

@@ -2,6 +2,7 @@ import { defineCalculator } from '@weft/framework';
 import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
 import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, type LlmResponse, llmTypes } from './llm-packets.js';
 import { withExample } from './with-example.js';
 
@@ -19,8 +20,8 @@ interface ChoiceState {
  * Builds the RESPONSE packets of the LLM graph contract: one `{status: 200, body}` for a
  * non-streaming request; one `{event}` per chunk when streaming (chat streams open each choice with
  * a `role` delta; a usage chunk closes the stream when `stream_options.include_usage` is set); an
- * error before anything was sent becomes `{status: 4xx/5xx, body: {error}}`, after that
- * `{event: {error}}`. RESPONSE timestamps count 0, 1, 2, ... in emission order.
+ * error packet of any stage is passed on as it is (the server answers it before or inside the
+ * stream) and ends the response. RESPONSE timestamps count 0, 1, 2, ... in emission order.
  *
  * Example config:
  * ```yaml
@@ -43,10 +44,10 @@ export const OpenAiResponseCalculator = defineCalculator({
     JOB: { type: llmTypes.job, optional: true, description: 'the tokenized request (timestamp 0)' },
     DELTAS: { type: llmTypes.deltas, optional: true, description: 'new text per step' },
     ERROR: {
-      type: llmTypes.response,
+      type: errorPacketType,
       optional: true,
       multiple: true,
-      description: 'error responses from earlier nodes',
+      description: 'error packets from earlier nodes',
     },
   },
   outputs: { RESPONSE: { type: llmTypes.response, description: 'the graph contract response packets' } },
@@ -57,7 +58,6 @@ export const OpenAiResponseCalculator = defineCalculator({
     let job: GenerationJob | undefined;
     let meta: ResponseMeta | undefined;
     let next = 0;
-    let started = false;
     let ended = false;
     const choices = new Map<number, ChoiceState>();
 
@@ -71,7 +71,7 @@ export const OpenAiResponseCalculator = defineCalculator({
           const err = ctx.input('ERROR', i)?.value;
           if (!err || ended) continue;
           ended = true;
-          emit(started && 'body' in err ? { event: err.body } : err);
+          emit(err);
           out.close();
           return;
         }
@@ -87,7 +87,6 @@ export const OpenAiResponseCalculator = defineCalculator({
         for (const d of deltas.deltas) {
           const c = choice(choices, job, d.index);
           if (options.stream) {
-            started = true;
             emitChunk(d, c, (body) => emit({ event: body }));
           } else {
             c.text += d.text;

@@ -1,6 +1,8 @@
 import { defineCalculator, t } from '@weft/framework';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
-import { OpenAiError } from '../openai/openai-error.js';
+import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type GenerationJob, llmTypes, type ValidatedRequest } from './llm-packets.js';
 import { runRequestStage } from './request-stage.js';
@@ -26,7 +28,7 @@ const tokenizerType = t.named<Tokenizer>('LlmTokenizer');
 export const TokenizerCalculator = defineCalculator({
   name: 'TokenizerCalculator',
   description: withExample(
-    'Text prompts → token ids; checks ids against the vocabulary and prompt + max_tokens against the context (400 with the numbers).',
+    'Text prompts → token ids; checks ids against the vocabulary and prompt + max_tokens against the context (a refusal with the numbers).',
     `
 - calculator: TokenizerCalculator
   input_stream: [REQUEST:validated]
@@ -37,7 +39,7 @@ export const TokenizerCalculator = defineCalculator({
   inputs: { REQUEST: { type: llmTypes.validated, description: 'a validated request' } },
   outputs: {
     JOB: { type: llmTypes.job, description: 'the tokenized request, same timestamp' },
-    ERROR: { type: llmTypes.response, optional: true, description: 'a 400 error response' },
+    ERROR: { type: errorPacketType, optional: true, description: 'an error packet for a refused request' },
   },
   inputSidePackets: { TOKENIZER: { type: tokenizerType }, MODEL_INFO: { type: modelInfoType } },
   options: { type: 'object', additionalProperties: false, properties: {} },
@@ -68,7 +70,7 @@ async function tokenize(
   const params = req.options.params;
   for (const id of params.logitBias.keys()) {
     if (id >= vocab) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'logit_bias',
         `Invalid value for 'logit_bias': token id ${id} is outside the model's vocabulary [0, ${vocab}).`,
       );
@@ -85,14 +87,14 @@ async function tokenize(
         : await tokenizer.encode(prompt.text, { addSpecialTokens: req.addSpecialTokens });
     const param = req.prompts.length > 1 ? `prompt[${p}]` : what;
     if (ids.length === 0) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         param,
         `Invalid value for '${param}': the prompt is empty (0 tokens); give at least one token.`,
       );
     }
     for (const [i, id] of ids.entries()) {
       if (id >= vocab) {
-        throw OpenAiError.invalid(
+        throw RequestError.invalid(
           param,
           `Invalid value for '${param}': token id ${id} at position ${i} is outside the model's vocabulary [0, ${vocab}).`,
         );
@@ -101,11 +103,10 @@ async function tokenize(
     const room = context - ids.length;
     const want = params.maxTokens ?? Math.max(room, 1);
     if (ids.length + want > context) {
-      throw new OpenAiError(
-        400,
-        `This model's maximum context length is ${context} tokens. However, you requested ${ids.length + want} tokens (${ids.length} in the ${what}, ${want} in the completion). Please reduce the length of the ${what} or completion.`,
+      throw new RequestError(
+        L.CONTEXT_LENGTH_EXCEEDED,
         params.maxTokens === undefined ? what : 'max_tokens',
-        'context_length_exceeded',
+        `This model's maximum context length is ${context} tokens. However, you requested ${ids.length + want} tokens (${ids.length} in the ${what}, ${want} in the completion). Please reduce the length of the ${what} or completion.`,
       );
     }
     promptIds.push(ids);

@@ -1,13 +1,13 @@
+import { isLlmErrorCode, L } from '../errors/llm-error-codes.js';
 import { LlmRuntimeError } from '../runtime/runtime-errors.js';
 
-/** The engine's wait queue is at `maxQueued`; the server answers 429. */
+/** The engine's wait queue is at `maxQueued`; a client is told to retry later. */
 export class EngineQueueFullError extends LlmRuntimeError {
   readonly maxQueued: number;
   constructor(maxQueued: number) {
     super(
-      'WEFT_ERR_ENGINE_QUEUE_FULL',
+      L.ENGINE_QUEUE_FULL,
       `the engine queue is full (${maxQueued} requests waiting, maxQueued = ${maxQueued}); retry later or raise maxQueued`,
-      429,
     );
     this.maxQueued = maxQueued;
   }
@@ -16,7 +16,7 @@ export class EngineQueueFullError extends LlmRuntimeError {
 /** `submit` after `close()`, or a group used after its engine closed. */
 export class EngineClosedError extends LlmRuntimeError {
   constructor() {
-    super('WEFT_ERR_ENGINE_CLOSED', 'the engine is closed; start a new one with Engine.start()', 503);
+    super(L.ENGINE_CLOSED, 'the engine is closed; start a new one with Engine.start()');
   }
 }
 
@@ -25,7 +25,7 @@ export class EngineWorkerError extends LlmRuntimeError {
   /** Name of the worker-side error class (e.g. `ModelLoadError`); its code becomes this error's code. */
   readonly workerErrorName: string | undefined;
   constructor(message: string, origin?: { name: string; code: string | undefined }) {
-    super(origin?.code ?? 'WEFT_ERR_ENGINE_WORKER', `engine worker failed: ${message}`, 500);
+    super(isLlmErrorCode(origin?.code) ? origin.code : L.ENGINE_WORKER, `engine worker failed: ${message}`);
     this.workerErrorName = origin?.name;
   }
 }
@@ -33,38 +33,6 @@ export class EngineWorkerError extends LlmRuntimeError {
 /** A group method called out of order (append without next, next twice, use after finish, wrong rows). */
 export class SequenceGroupStateError extends LlmRuntimeError {
   constructor(message: string) {
-    super('WEFT_ERR_SEQUENCE_GROUP_STATE', message, 500);
+    super(L.SEQUENCE_GROUP_STATE, message);
   }
 }
-
-/** Entries for the llm package's error-code table (shape of the framework's `ErrorCodeEntry`). */
-export const engineErrorCodes = [
-  {
-    code: 'WEFT_ERR_ENGINE_QUEUE_FULL',
-    status: 429,
-    title: 'Engine queue full',
-    description:
-      'More requests are waiting for a seat in the running batch than `maxQueued` allows. Retry later, or raise maxQueued / maxNumSeqs / kvCacheTokens.',
-  },
-  {
-    code: 'WEFT_ERR_ENGINE_CLOSED',
-    status: 503,
-    title: 'Engine closed',
-    description:
-      'A request reached an engine after `close()` (e.g. during a graph reload). Retry; a new engine serves it.',
-  },
-  {
-    code: 'WEFT_ERR_ENGINE_WORKER',
-    status: 500,
-    title: 'Engine worker failed',
-    description:
-      "The engine's worker thread could not open the model or stopped unexpectedly. The message carries the worker's error; pending requests fail with it.",
-  },
-  {
-    code: 'WEFT_ERR_SEQUENCE_GROUP_STATE',
-    status: 500,
-    title: 'Sequence group used out of order',
-    description:
-      'A caller broke the next() → append() → next() rhythm of a sequence group, used it after finish(), or appended a wrong number of tokens or parents. A bug in the caller (e.g. the LLM executor), not in the request.',
-  },
-] as const;

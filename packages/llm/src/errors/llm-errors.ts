@@ -1,12 +1,25 @@
-/** Base class of the errors of this package: each carries a stable `WEFT_ERR_...` code. */
-export class LlmError extends Error {
+import { WeftError } from '@weft/framework';
+import { L, type LlmErrorCode } from './llm-error-codes.js';
+
+/** Base class of the errors of this package: each carries a stable code of `llmErrorCodes`. */
+export class LlmError extends WeftError<LlmErrorCode> {}
+
+/**
+ * A request the LLM graph refuses: `param` names the request field at fault (`messages[0].content`,
+ * or null for the body as a whole). The server turns it into the client's HTTP error.
+ */
+export class RequestError extends LlmError {
   constructor(
-    readonly code: string,
+    code: LlmErrorCode,
+    readonly param: string | null,
     message: string,
-    options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = new.target.name;
+    super(code, message);
+  }
+
+  /** A parameter with a bad value (`code` defaults to `WEFT_ERR_REQUEST_INVALID_VALUE`). */
+  static invalid(param: string | null, message: string, code: LlmErrorCode = L.REQUEST_INVALID_VALUE) {
+    return new RequestError(code, param, message);
   }
 }
 
@@ -16,7 +29,7 @@ export class ModelDirError extends LlmError {
     message: string,
     readonly file: string,
   ) {
-    super('WEFT_ERR_MODEL_DIR', message);
+    super(L.MODEL_DIR, message);
   }
 }
 
@@ -27,14 +40,14 @@ export class ModelConfigError extends LlmError {
     readonly file: string,
     options?: { cause?: unknown },
   ) {
-    super('WEFT_ERR_MODEL_CONFIG', message, options);
+    super(L.MODEL_CONFIG, message, options);
   }
 }
 
 /** The requested ONNX variant (`dtype`) is not in the directory. */
 export class ModelDtypeError extends LlmError {
   constructor(message: string) {
-    super('WEFT_ERR_MODEL_DTYPE', message);
+    super(L.MODEL_DTYPE, message);
   }
 }
 
@@ -45,7 +58,7 @@ export class ModelOnnxError extends LlmError {
     readonly file: string,
     options?: { cause?: unknown },
   ) {
-    super('WEFT_ERR_MODEL_ONNX', message, options);
+    super(L.MODEL_ONNX, message, options);
   }
 }
 
@@ -56,20 +69,20 @@ export class TokenizerLoadError extends LlmError {
     readonly file: string,
     options?: { cause?: unknown },
   ) {
-    super('WEFT_ERR_TOKENIZER_LOAD', message, options);
+    super(L.TOKENIZER_LOAD, message, options);
   }
 }
 
 /** The chat template is missing, does not parse, or fails while rendering. */
 export class ChatTemplateError extends LlmError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('WEFT_ERR_CHAT_TEMPLATE', message, options);
+    super(L.CHAT_TEMPLATE, message, options);
   }
 }
 
 /** The tiny-model builder was given bad options or a bad target. */
 export class ModelBuildError extends LlmError {
   constructor(message: string) {
-    super('WEFT_ERR_MODEL_BUILD', message);
+    super(L.MODEL_BUILD, message);
   }
 }

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { OpenAiError } from './openai-error.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 
 /** `/messages/0/content` → `messages[0].content`. */
 export function paramOf(instancePath: string, extra?: string): string {
@@ -45,8 +46,8 @@ function pick(errors: readonly ErrorObject[]): ErrorObject {
   return best;
 }
 
-/** Turns ajv's errors (compiled with `verbose: true`) into one OpenAI 400 that quotes value and rule. */
-export function ajvErrorToOpenAi(errors: readonly ErrorObject[]): OpenAiError {
+/** Turns ajv's errors (compiled with `verbose: true`) into one request error that quotes value and rule. */
+export function ajvErrorToRequestError(errors: readonly ErrorObject[]): RequestError {
   const e = pick(errors);
   const param = paramOf(e.instancePath);
   const expected =
@@ -55,28 +56,28 @@ export function ajvErrorToOpenAi(errors: readonly ErrorObject[]): OpenAiError {
   switch (e.keyword) {
     case 'anyOf':
       if (Array.isArray(e.data) && e.data.length === 0) {
-        return OpenAiError.invalid(
+        return RequestError.invalid(
           param,
           `Invalid value for '${param}': 0 items given, at least 1 required.`,
         );
       }
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         param || null,
         `Invalid type for '${param || 'body'}': expected ${expected}, but got ${describeValue(e.data)}${Array.isArray(e.data) ? ' that is none of these' : ''}.`,
-        'invalid_type',
+        L.REQUEST_INVALID_TYPE,
       );
     case 'type':
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         param || null,
         `Invalid type for '${param || 'body'}': expected ${expected}, but got ${describeValue(e.data)}.`,
-        'invalid_type',
+        L.REQUEST_INVALID_TYPE,
       );
     case 'required': {
       const missing = paramOf(e.instancePath, String(p.missingProperty));
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         missing,
         `Missing required parameter: '${missing}'.`,
-        'missing_required_parameter',
+        L.REQUEST_MISSING_PARAMETER,
       );
     }
     case 'minimum':
@@ -89,13 +90,13 @@ export function ajvErrorToOpenAi(errors: readonly ErrorObject[]): OpenAiError {
         exclusiveMinimum: 'must be greater than',
         exclusiveMaximum: 'must be less than',
       }[e.keyword];
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         param,
         `Invalid value for '${param}': ${quote(e.data)} ${words} ${p.limit}.`,
       );
     }
     case 'enum':
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         param,
         `Invalid value for '${param}': ${quote(e.data)}; supported values are: ${(p.allowedValues as unknown[]).map(quote).join(', ')}.`,
       );
@@ -103,26 +104,26 @@ export function ajvErrorToOpenAi(errors: readonly ErrorObject[]): OpenAiError {
     case 'maxItems': {
       const n = (e.data as unknown[]).length;
       const rule = e.keyword === 'minItems' ? `at least ${p.limit} required` : `at most ${p.limit} allowed`;
-      return OpenAiError.invalid(param, `Invalid value for '${param}': ${n} items given, ${rule}.`);
+      return RequestError.invalid(param, `Invalid value for '${param}': ${n} items given, ${rule}.`);
     }
     case 'minLength':
-      return OpenAiError.invalid(param, `Invalid value for '${param}': ${quote(e.data)} must not be empty.`);
+      return RequestError.invalid(param, `Invalid value for '${param}': ${quote(e.data)} must not be empty.`);
     case 'propertyNames':
     case 'pattern': {
       const key = p.propertyName ?? e.data;
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         param,
         `Invalid value for '${param}': key ${quote(key)} is not a token id (expected a non-negative integer as a string, e.g. "50256").`,
       );
     }
     case 'additionalProperties':
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         paramOf(e.instancePath, String(p.additionalProperty)),
         `Unrecognized request argument supplied: ${paramOf(e.instancePath, String(p.additionalProperty))}`,
-        'unknown_parameter',
+        L.REQUEST_UNKNOWN_PARAMETER,
       );
     default:
-      return OpenAiError.invalid(
+      return RequestError.invalid(
         param || null,
         `Invalid value for '${param || 'body'}': ${e.message ?? 'invalid'}.`,
       );

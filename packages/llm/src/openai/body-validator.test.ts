@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { bodyFor, paramCases, ruleCases } from '../../../../tests/llm-graph/param-cases.js';
+import { bodyFor, errorPacketOf, paramCases, ruleCases } from '../../../../tests/llm-graph/param-cases.js';
+import { RequestError } from '../errors/llm-errors.js';
+import { errorPacket } from '../serving/graph-protocol.js';
 import { validateBody } from './body-validator.js';
 import { toTemplateMessages } from './chat-messages.js';
-import { OpenAiError } from './openai-error.js';
 import { requestOptions } from './request-params.js';
 
-function check(endpoint: 'completions' | 'chat/completions', body: unknown): OpenAiError | undefined {
+function check(endpoint: 'completions' | 'chat/completions', body: unknown): RequestError | undefined {
   try {
     const valid = validateBody(endpoint, body);
     requestOptions(endpoint, valid);
     if ('messages' in valid) toTemplateMessages(valid.messages);
     return undefined;
   } catch (e) {
-    if (e instanceof OpenAiError) return e;
+    if (e instanceof RequestError) return e;
     throw e;
   }
 }
@@ -24,23 +25,20 @@ describe('validateBody + requestOptions', () => {
       expect(err).toBeUndefined();
       return;
     }
-    expect(err?.toBody()).toEqual({ error: { ...c.error, type: 'invalid_request_error' } });
-    expect(err?.status).toBe(400);
+    expect(err && errorPacket(err)).toEqual(errorPacketOf(c.error));
   });
 
   it('rejects a body that is not an object', () => {
-    expect(check('completions', [1])?.toBody().error).toEqual({
+    expect(errorPacket(check('completions', [1]))).toEqual({
+      kind: 'error',
       message: 'Invalid request body: expected a JSON object, but got an array.',
-      type: 'invalid_request_error',
       param: null,
-      code: 'invalid_type',
+      code: 'WEFT_ERR_REQUEST_INVALID_TYPE',
     });
   });
 
   it('names missing required fields', () => {
-    expect(check('completions', { model: 'm' })?.toBody().error.message).toBe(
-      "Missing required parameter: 'prompt'.",
-    );
+    expect(check('completions', { model: 'm' })?.message).toBe("Missing required parameter: 'prompt'.");
   });
 
   it('normalises defaults', () => {

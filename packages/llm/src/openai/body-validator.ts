@@ -1,8 +1,9 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { ajvErrorToOpenAi, describeValue } from './ajv-error-message.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
+import { ajvErrorToRequestError, describeValue } from './ajv-error-message.js';
 import { chatSchema } from './chat-schema.js';
 import { completionsSchema } from './completions-schema.js';
-import { OpenAiError } from './openai-error.js';
 import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
 import { UNSUPPORTED_CHAT_FIELDS, UNSUPPORTED_COMPLETIONS_FIELDS } from './unsupported-fields.js';
 
@@ -30,7 +31,7 @@ const known: Record<Endpoint, ReadonlySet<string>> = {
 };
 
 /**
- * Checks a body against the endpoint's schema. Throws an `OpenAiError` (400) naming the first
+ * Checks a body against the endpoint's schema. Throws a `RequestError` naming the first
  * problem: unsupported and unknown fields first (by name), then types and ranges.
  */
 export function validateBody(endpoint: 'completions', body: unknown): CompletionsBody;
@@ -38,10 +39,10 @@ export function validateBody(endpoint: 'chat/completions', body: unknown): ChatB
 export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody;
 export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       null,
       `Invalid request body: expected a JSON object, but got ${describeValue(body)}.`,
-      'invalid_type',
+      L.REQUEST_INVALID_TYPE,
     );
   }
   let checked = body as Record<string, unknown>;
@@ -54,17 +55,21 @@ export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody
       continue;
     }
     if (reason !== undefined) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         key,
         `Unsupported parameter: '${key}' is not supported by this server (${reason}); remove it from the request.`,
-        'unsupported_parameter',
+        L.REQUEST_UNSUPPORTED_PARAMETER,
       );
     }
     if (reason === undefined && !known[endpoint].has(key)) {
-      throw OpenAiError.invalid(key, `Unrecognized request argument supplied: ${key}`, 'unknown_parameter');
+      throw RequestError.invalid(
+        key,
+        `Unrecognized request argument supplied: ${key}`,
+        L.REQUEST_UNKNOWN_PARAMETER,
+      );
     }
   }
   const validate = validators[endpoint];
-  if (!validate(checked)) throw ajvErrorToOpenAi(validate.errors ?? []);
+  if (!validate(checked)) throw ajvErrorToRequestError(validate.errors ?? []);
   return checked as unknown as CompletionsBody | ChatBody;
 }

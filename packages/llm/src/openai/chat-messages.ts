@@ -1,4 +1,5 @@
-import { OpenAiError } from './openai-error.js';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { ChatRequestMessage } from './request-types.js';
 
 /** A message as chat templates expect it: content always a string. */
@@ -33,21 +34,21 @@ export function toTemplateMessages(messages: readonly ChatRequestMessage[]): Tem
         if (part.type !== 'text') {
           const reason = UNSUPPORTED_PARTS[part.type];
           throw reason
-            ? OpenAiError.invalid(
+            ? RequestError.invalid(
                 `${at}.type`,
                 `Unsupported content part: '${part.type}' is not supported by this server (${reason}); send text parts only.`,
-                'unsupported_parameter',
+                L.REQUEST_UNSUPPORTED_PARAMETER,
               )
-            : OpenAiError.invalid(
+            : RequestError.invalid(
                 `${at}.type`,
                 `Invalid value for '${at}.type': ${JSON.stringify(part.type)}; supported values are: "text".`,
               );
         }
         if (typeof part.text !== 'string') {
-          throw OpenAiError.invalid(
+          throw RequestError.invalid(
             `${at}.text`,
             `Invalid type for '${at}.text': expected a string, but got ${part.text === undefined ? 'nothing' : typeof part.text}.`,
-            'invalid_type',
+            L.REQUEST_INVALID_TYPE,
           );
         }
         texts.push(part.text);
@@ -55,10 +56,10 @@ export function toTemplateMessages(messages: readonly ChatRequestMessage[]): Tem
       content = texts.join('\n');
     } else {
       if (m.role !== 'assistant' || !m.tool_calls) {
-        throw OpenAiError.invalid(
+        throw RequestError.invalid(
           `messages[${i}].content`,
           `Missing required parameter: 'messages[${i}].content' (only assistant messages with tool_calls may omit it).`,
-          'missing_required_parameter',
+          L.REQUEST_MISSING_PARAMETER,
         );
       }
       content = '';

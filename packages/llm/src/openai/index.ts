@@ -1,7 +1,6 @@
 export * from './body-validator.js';
 export * from './chat-messages.js';
 export * from './logprobs-format.js';
-export * from './openai-error.js';
 export * from './request-params.js';
 export * from './request-types.js';
 export * from './response-builders.js';

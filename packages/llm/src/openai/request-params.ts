@@ -1,5 +1,6 @@
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import type { SamplingParams } from '../sampling/sampling-params.js';
-import { OpenAiError } from './openai-error.js';
 import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
 
 /** What the graph needs from a validated body besides the prompt. */
@@ -22,7 +23,7 @@ function beamConflicts(body: CompletionsBody | ChatBody): void {
   for (const [key, ok, want] of neutral) {
     const v = body[key as keyof typeof body] as number | null | undefined;
     if (given(v) && !ok(v)) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         key,
         `Invalid value for '${key}': ${v} cannot be combined with use_beam_search (beam search ranks by log-probability); use ${want} or leave it unset.`,
       );
@@ -43,26 +44,26 @@ export function requestOptions(endpoint: Endpoint, body: CompletionsBody | ChatB
   const bestOf = body.best_of ?? n;
   const stream = body.stream ?? false;
   if (bestOf < n) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'best_of',
       `Invalid value for 'best_of': ${bestOf} must be greater than or equal to n (${n}).`,
     );
   }
   if (stream && beam) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'use_beam_search',
       `Invalid value for 'use_beam_search': true cannot be combined with stream; beams are only final at the end.`,
     );
   }
   if (stream && bestOf > n) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'best_of',
       `Invalid value for 'best_of': ${bestOf} > n (${n}) cannot be streamed; set best_of to n or stream to false.`,
     );
   }
   if (beam) beamConflicts(body);
   if (given(body.stream_options) && !stream) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'stream_options',
       `Invalid value for 'stream_options': only allowed when 'stream' is true.`,
     );
@@ -70,7 +71,7 @@ export function requestOptions(endpoint: Endpoint, body: CompletionsBody | ChatB
   let logprobs: number | undefined;
   if (chat) {
     if (given(ch.top_logprobs) && ch.top_logprobs > 0 && ch.logprobs !== true) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'top_logprobs',
         `Invalid value for 'top_logprobs': ${ch.top_logprobs} requires 'logprobs' to be true.`,
       );
@@ -79,7 +80,7 @@ export function requestOptions(endpoint: Endpoint, body: CompletionsBody | ChatB
   } else {
     logprobs = c.logprobs ?? undefined;
     if (c.echo === true && logprobs !== undefined) {
-      throw OpenAiError.invalid(
+      throw RequestError.invalid(
         'echo',
         `Invalid value for 'echo': true cannot be combined with logprobs (prompt logprobs are not computed); drop one of them.`,
       );
@@ -88,7 +89,7 @@ export function requestOptions(endpoint: Endpoint, body: CompletionsBody | ChatB
   const maxTokens = (chat ? (ch.max_completion_tokens ?? ch.max_tokens) : (c.max_tokens ?? 16)) ?? undefined;
   const minTokens = body.min_tokens ?? 0;
   if (maxTokens !== undefined && minTokens > maxTokens) {
-    throw OpenAiError.invalid(
+    throw RequestError.invalid(
       'min_tokens',
       `Invalid value for 'min_tokens': ${minTokens} is greater than max_tokens (${maxTokens}).`,
     );

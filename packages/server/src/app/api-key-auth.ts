@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 
 // Hashing both sides gives equal-length buffers, so the comparison time says nothing about the key.
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -13,7 +13,7 @@ export function apiKeyAuth(apiKey: string): RequestHandler {
     const match = header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header.trim());
     const given = match?.[1];
     if (given === undefined || !timingSafeEqual(digest(given), expected)) {
-      next(httpErrors.invalidApiKey(header !== undefined));
+      next(serverErrors.invalidApiKey(header !== undefined));
       return;
     }
     next();

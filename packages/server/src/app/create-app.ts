@@ -1,6 +1,6 @@
 import express, { type Express, Router } from 'express';
 import type { Logger } from 'pino';
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 import { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { addConfigRoute, addHealthRoutes } from '../routes/health-routes.js';
@@ -72,7 +72,7 @@ export function createApp(options: AppOptions): WeftApp {
 
   const api = Router();
   if (options.apiKey !== undefined && options.apiKey !== '') api.use(apiKeyAuth(options.apiKey));
-  api.use((_req, _res, next) => next(draining ? httpErrors.shuttingDown() : undefined));
+  api.use((_req, _res, next) => next(draining ? serverErrors.shuttingDown() : undefined));
   // Only the POST endpoints parse bodies, so an unknown route is a 404 whatever its content type.
   api.post(['/completions', '/chat/completions', '/tokenize'], ...jsonBody(bodyLimit));
   api.use(bodyParserErrors(bodyLimit));
@@ -82,7 +82,7 @@ export function createApp(options: AppOptions): WeftApp {
   addConfigRoute(api, graphs);
   app.use(['/v1', '/v3'], api);
 
-  app.use((req, _res, next) => next(httpErrors.routeNotFound(req.method, req.path)));
+  app.use((req, _res, next) => next(serverErrors.routeNotFound(req.method, req.path)));
   app.use(errorHandler(logger));
 
   const handle: AppHandle = {

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { HttpError, httpErrors } from '../errors/http-error.js';
+import { ServerError, serverErrors } from '../errors/server-error.js';
 
 /**
  * Parses `application/json` bodies up to `limit`, with no type coercion, and insists on a JSON
@@ -10,7 +10,7 @@ export function jsonBody(limit: string): RequestHandler[] {
   return [
     (req, _res, next) => {
       if (req.is('application/json') !== 'application/json') {
-        next(httpErrors.unsupportedMediaType(req.headers['content-type']));
+        next(serverErrors.unsupportedMediaType(req.headers['content-type']));
         return;
       }
       next();
@@ -20,7 +20,7 @@ export function jsonBody(limit: string): RequestHandler[] {
       const body: unknown = req.body;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         next(
-          httpErrors.invalidJson(
+          serverErrors.invalidJson(
             `the top level is ${Array.isArray(body) ? 'an array' : typeof body}, not an object`,
           ),
         );
@@ -34,15 +34,15 @@ export function jsonBody(limit: string): RequestHandler[] {
 /** Translates body-parser failures into OpenAI-shaped errors. */
 export function bodyParserErrors(limit: string): ErrorRequestHandler {
   return (error: unknown, _req, _res, next) => {
-    if (error instanceof HttpError) return next(error);
+    if (error instanceof ServerError) return next(error);
     const type = (error as { type?: unknown } | null)?.type;
-    if (type === 'entity.parse.failed') return next(httpErrors.invalidJson((error as Error).message));
-    if (type === 'entity.too.large') return next(httpErrors.bodyTooLarge(limit));
+    if (type === 'entity.parse.failed') return next(serverErrors.invalidJson((error as Error).message));
+    if (type === 'entity.too.large') return next(serverErrors.bodyTooLarge(limit));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      return next(httpErrors.unsupportedMediaType(String((error as Error).message)));
+      return next(serverErrors.unsupportedMediaType(String((error as Error).message)));
     }
     if (type === 'request.aborted' || type === 'request.size.invalid') {
-      return next(httpErrors.invalidJson((error as Error).message));
+      return next(serverErrors.invalidJson((error as Error).message));
     }
     next(error);
   };

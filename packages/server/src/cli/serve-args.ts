@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { ServerError } from '../errors/server-error.js';
+import { S } from '../errors/server-error-codes.js';
 
 export interface ServeArgs {
   readonly graphs?: string;
@@ -25,9 +27,10 @@ export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--
   --ensure-default-model  build the default tiny model into models/tiny-llama when missing
 `;
 
-export class ServeUsageError extends Error {
-  override readonly name = 'ServeUsageError';
-  readonly code = 'WEFT_ERR_SERVER_USAGE';
+export class ServeUsageError extends ServerError {
+  constructor(message: string) {
+    super(S.SERVER_USAGE, message);
+  }
 }
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {

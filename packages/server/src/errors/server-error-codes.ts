@@ -1,135 +1,103 @@
-/**
- * Every error the server can answer with, in the entry format of the framework's error-code
- * tables (`{code, status?, title, description}`). `docs/errors.md` (## Server) lists the same codes;
- * a test fails when the two drift apart.
- */
-export interface ServerErrorCodeEntry {
-  readonly code: string;
-  readonly status?: number;
-  readonly title: string;
-  readonly description: string;
-}
+import { defineErrorCodes } from '@weft/framework';
 
-export const serverErrorCodes = [
-  {
-    code: 'WEFT_ERR_SERVER_INVALID_JSON',
-    status: 400,
+/**
+ * Every error code of `@weft/server`, by short key (the code is `WEFT_ERR_` + key). docs/errors.md
+ * lists the same codes; a test fails when the two drift apart. What a client sees for each code
+ * (HTTP status, OpenAI `type` and `code`) is in `http-shapes.ts`, with every other package's codes.
+ */
+const defined = defineErrorCodes({
+  SERVER_INVALID_JSON: {
     title: 'Request body is not valid JSON',
-    description:
-      'The body could not be parsed as JSON, or its top level is not an object. OpenAI `type` `invalid_request_error`, `code` `invalid_json`.',
+    description: 'The body could not be parsed as JSON, or its top level is not an object.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_UNSUPPORTED_MEDIA_TYPE',
-    status: 415,
+  SERVER_UNSUPPORTED_MEDIA_TYPE: {
     title: 'Content-Type is not application/json',
-    description: 'POST endpoints accept only `application/json` bodies. `code` `unsupported_media_type`.',
+    description: 'POST endpoints accept only `application/json` bodies.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_BODY_TOO_LARGE',
-    status: 413,
+  SERVER_BODY_TOO_LARGE: {
     title: 'Request body is over the size limit',
-    description:
-      'The body is larger than the server option `body_limit` (default 1mb). `code` `request_too_large`.',
+    description: 'The body is larger than the server option `body_limit` (default 1mb).',
   },
-  {
-    code: 'WEFT_ERR_SERVER_INVALID_PARAMETER',
-    status: 400,
-    title: 'A request parameter is missing or invalid',
+  SERVER_MISSING_MODEL: {
+    title: 'The request names no model',
     description:
-      'A parameter the server itself reads (`model`, `prompt` of `/v3/tokenize`) is missing or has the wrong type; `param` names it. Parameters read by the graph are reported by the graph with the same shape.',
+      'The body has no `model` field (or it is null); every endpoint that runs a graph needs one. `GET /v3/models` lists the served names.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_MODEL_NOT_FOUND',
-    status: 404,
+  SERVER_INVALID_PARAMETER_TYPE: {
+    title: 'A request parameter has the wrong type',
+    description: 'A parameter the server itself reads (`model`) is not a string; `param` names it.',
+  },
+  SERVER_INVALID_PARAMETER: {
+    title: 'A request parameter has an invalid value',
+    description:
+      'A parameter the server itself reads (`model`, `prompt` of `/v3/tokenize`) has a value it cannot use (an empty model name, a prompt that is not text); `param` names it. Parameters read by the graph are reported by the graph (`WEFT_ERR_REQUEST_*` of `@weft/llm`).',
+  },
+  SERVER_MODEL_NOT_FOUND: {
     title: 'No graph serves this model',
-    description:
-      'The `model` field names no loaded graph. `GET /v3/models` lists the served names. `code` `model_not_found`.',
+    description: 'The `model` field names no loaded graph. `GET /v3/models` lists the served names.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_MODEL_NOT_READY',
-    status: 503,
+  SERVER_MODEL_NOT_READY: {
     title: 'The model is still loading or failed to load',
     description:
-      'The graph file exists but has no servable version yet: it is loading, or it failed validation (`GET /v1/config` shows the error with FILE:LINE:COL). `code` `model_not_ready`.',
+      'The graph file exists but has no servable version yet: it is loading, or it failed validation (`GET /v1/config` shows the error with FILE:LINE:COL).',
   },
-  {
-    code: 'WEFT_ERR_SERVER_NOT_SUPPORTED',
-    status: 400,
+  SERVER_NOT_SUPPORTED: {
     title: 'The model does not support this endpoint',
-    description:
-      'For example `/v3/tokenize` on a graph without a `TOKENIZER` side packet. `code` `unsupported_endpoint`.',
+    description: 'For example `/v3/tokenize` on a graph without a `TOKENIZER` side packet.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_INVALID_API_KEY',
-    status: 401,
+  SERVER_INVALID_API_KEY: {
     title: 'Missing or wrong API key',
     description:
-      'An API key is configured (`--api-key` or `WEFT_API_KEY`) and the request has no `Authorization: Bearer <key>` header with that key. `code` `invalid_api_key`.',
+      'An API key is configured (`--api-key` or `WEFT_API_KEY`) and the request has no `Authorization: Bearer <key>` header with that key.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_QUEUE_FULL',
-    status: 429,
-    title: 'The model queue is full',
+  SERVER_INTERNAL: {
+    title: 'Internal server error',
     description:
-      'The graph reported a full queue (status 429). The response carries `Retry-After`. `code` `queue_full` unless the graph gave one.',
+      'A route failed unexpectedly (a bug). The answer names the request id; the stack trace goes to the log only.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_GRAPH_FAILED',
-    status: 500,
-    title: 'A node failed inside the graph',
-    description:
-      'The graph run failed; the message names the node and calculator, never a stack trace (that goes to the log). `code` `graph_failed`.',
-  },
-  {
-    code: 'WEFT_ERR_SERVER_NO_RESPONSE',
-    status: 500,
+  SERVER_NO_RESPONSE: {
     title: 'The graph finished without a response',
     description:
-      'The graph closed its `RESPONSE` stream without emitting a response packet, or emitted a packet that is neither `{status, body}` nor `{event}`. `code` `graph_failed`.',
+      'The graph closed its `RESPONSE` stream without emitting a response packet, or emitted a packet that is not one of the graph protocol (docs/architecture.md).',
   },
-  {
-    code: 'WEFT_ERR_SERVER_ROUTE_NOT_FOUND',
-    status: 404,
+  SERVER_ROUTE_NOT_FOUND: {
     title: 'Unknown route',
-    description: 'No endpoint at this method and path. `code` `not_found`.',
+    description: 'No endpoint at this method and path.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_SHUTTING_DOWN',
-    status: 503,
+  SERVER_SHUTTING_DOWN: {
     title: 'The server is shutting down',
-    description: 'New requests are refused during the SIGTERM grace period. `code` `shutting_down`.',
+    description: 'New requests are refused during the SIGTERM grace period.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_DEADLINE_EXCEEDED',
-    status: 504,
+  SERVER_DEADLINE_EXCEEDED: {
     title: 'The request took longer than the request deadline',
     description:
-      'The graph run did not finish within `request_deadline_ms` (default 600000): it was cancelled and its engine sequences freed. A stream that already started gets an error event, then `[DONE]`. `code` `timeout`.',
+      'The graph run did not finish within `request_deadline_ms` (default 600000): it was cancelled and its engine sequences freed. A stream that already started gets an error event, then `[DONE]`.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_WRITE_TIMEOUT',
+  SERVER_WRITE_TIMEOUT: {
     title: 'The client stopped reading',
     description:
       'A response write waited longer than `write_timeout_ms` (default 30000) for the client to read: the run was cancelled, its memory freed and the connection closed. Logged (status 499), never answered: the client is not reading.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_CONFIG_INVALID',
+  SERVER_CONFIG_INVALID: {
     title: 'Server config file is invalid',
     description:
       'The `--config` YAML file has unknown keys, wrong types, or unreadable graph paths; every problem is listed with FILE:LINE:COL.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_GRAPH_NOT_SERVABLE',
+  SERVER_GRAPH_NOT_SERVABLE: {
     title: 'Graph does not follow the serving contract',
     description:
       'A served graph needs a graph input stream tagged `REQUEST` and an output stream tagged `RESPONSE`, and a model name unique among served graphs.',
   },
-  {
-    code: 'WEFT_ERR_SERVER_USAGE',
+  SERVER_USAGE: {
     title: 'Bad `weft serve` arguments',
     description:
       'An unknown flag, a missing value, or a port outside 0..65535. `weft serve` exits with code 2.',
   },
-] as const satisfies readonly ServerErrorCodeEntry[];
+});
 
-export type ServerErrorCode = (typeof serverErrorCodes)[number]['code'];
+export type ServerErrorCode = (typeof defined.entries)[number]['code'];
+
+/** Codes by short key: `S.SERVER_USAGE === 'WEFT_ERR_SERVER_USAGE'`. */
+export const S = defined.codes;
+
+export const serverErrorCodes = defined.entries;

@@ -2,6 +2,8 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { CompiledGraph } from '@weft/framework';
 import type { Logger } from 'pino';
+import { ServerError } from '../errors/server-error.js';
+import { S } from '../errors/server-error-codes.js';
 import { unservableReason } from './graph-health.js';
 import { GraphWatcher } from './graph-watcher.js';
 import { listGraphFiles } from './list-graph-files.js';
@@ -53,9 +55,10 @@ interface Slot {
   chain: Promise<void>;
 }
 
-export class GraphNotServableError extends Error {
-  override readonly name = 'GraphNotServableError';
-  readonly code = 'WEFT_ERR_SERVER_GRAPH_NOT_SERVABLE';
+export class GraphNotServableError extends ServerError {
+  constructor(message: string) {
+    super(S.SERVER_GRAPH_NOT_SERVABLE, message);
+  }
 }
 
 /**

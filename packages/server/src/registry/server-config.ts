@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { defaultLimits, limitConfigKey, type ServerLimits } from '../app/server-limits.js';
+import { ServerError } from '../errors/server-error.js';
+import { S } from '../errors/server-error-codes.js';
 import { didYouMean } from './did-you-mean.js';
 
 /** The `--config` file after validation, paths resolved against the file's folder. */
@@ -59,11 +61,9 @@ const topKeys = Object.keys(schema.properties);
 const graphKeys = Object.keys(schema.properties.graphs.items.properties);
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
-export class ServerConfigError extends Error {
-  override readonly name = 'ServerConfigError';
-  readonly code = 'WEFT_ERR_SERVER_CONFIG_INVALID';
+export class ServerConfigError extends ServerError {
   constructor(readonly problems: readonly string[]) {
-    super(`server config is invalid:\n${problems.join('\n')}`);
+    super(S.SERVER_CONFIG_INVALID, `server config is invalid:\n${problems.join('\n')}`);
   }
 }
 

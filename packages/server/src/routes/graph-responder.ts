@@ -2,7 +2,8 @@ import type { Packet } from '@weft/framework';
 import type { Endpoint } from '@weft/llm';
 import type { Request, Response } from 'express';
 import type { ServerLimits } from '../app/server-limits.js';
-import { type HttpError, httpErrors } from '../errors/http-error.js';
+import { type ErrorReport, httpErrorAnswer } from '../errors/http-shapes.js';
+import { ServerError, serverErrors } from '../errors/server-error.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphLease } from '../registry/loaded-graph.js';
 import { graphFailure } from './graph-failure.js';
@@ -31,7 +32,8 @@ const SETTLE_AFTER_CANCEL_MS = 1000;
 
 /**
  * Runs the request through one graph run (REQUEST packet at timestamp 0, inputs closed) and maps
- * the RESPONSE packets to HTTP: `{status, body}` → JSON, `{event}` → SSE. A client that disconnects
+ * the RESPONSE packets to HTTP: `{status, body}` → JSON, `{event}` → SSE, an error packet → the
+ * code's HTTP error (JSON, or an SSE error event once the stream started). A client that disconnects
  * cancels the run at once, which frees its engine slot.
  */
 export async function respondWithGraph(req: Request, res: Response, options: RespondOptions): Promise<void> {
@@ -57,7 +59,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   // a few packets, instead of the run buffering everything it generates.
   const run = graph.start({ signal: abort.signal, maxBufferedOutput: outputBufferPackets });
   abort.signal.addEventListener('abort', () => run.cancel(abort.signal.reason), { once: true });
-  const deadline = httpErrors.deadlineExceeded(lease.name, requestDeadlineMs);
+  const deadline = serverErrors.deadlineExceeded(lease.name, requestDeadlineMs);
   const deadlineTimer = setTimeout(() => abort.abort(deadline), requestDeadlineMs);
   let keepAlive: NodeJS.Timeout | undefined;
   if (wantStream) {
@@ -66,36 +68,50 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   }
   let answered = false;
   let completed = false;
+  // Before the stream started: a JSON error with the code's HTTP status; after: one SSE error event.
+  const sendError = async (report: ErrorReport) => {
+    log.errorCode = report.code;
+    const answer = httpErrorAnswer(report);
+    if (sse.isOpen) await sse.data(answer.body);
+    else if (!res.headersSent) {
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      res.status(answer.status).json(answer.body);
+    }
+  };
   try {
     if (req.destroyed) onClose();
     await run.addPacket(input, { endpoint, body }, 0);
     run.closeAllInputs();
     for await (const packet of run.output(output) as AsyncIterable<Packet<unknown>>) {
       if (abort.signal.aborted) break;
-      const value = packet.value as { status?: unknown; body?: unknown; event?: unknown } | null;
-      if (value !== null && typeof value === 'object' && 'event' in value) {
+      const value = packet.value as {
+        status?: unknown;
+        body?: unknown;
+        event?: unknown;
+        kind?: unknown;
+      } | null;
+      if (value !== null && typeof value === 'object' && value.kind === 'error') {
+        clearInterval(keepAlive);
+        await sendError(value as unknown as ErrorReport);
+        answered = true;
+      } else if (value !== null && typeof value === 'object' && 'event' in value) {
         clearInterval(keepAlive);
         const event = value.event as Record<string, unknown>;
         stats.onEvent(event);
         if (hideUsage && isUsageOnlyChunk(event)) continue;
-        if (isErrorEvent(event)) log.errorCode = 'WEFT_ERR_SERVER_GRAPH_FAILED';
         await sse.data(event);
         answered = true;
       } else if (value !== null && typeof value === 'object' && typeof value.status === 'number') {
         clearInterval(keepAlive);
         stats.onBody(value.body);
         answered = true;
-        if (sse.isOpen) {
-          const error = (value.body as { error?: unknown } | undefined)?.error ?? value.body;
-          if (value.status >= 400) log.errorCode = weftCodeForStatus(value.status);
-          await sse.data(value.status >= 400 ? { error } : value.body);
-        } else {
-          sendGraphJson(res, value.status, value.body);
-          log.errorCode = value.status >= 400 ? weftCodeForStatus(value.status) : undefined;
+        if (sse.isOpen) await sse.data(value.body);
+        else {
+          res.status(value.status).json(value.body);
           await awaitWritable(res, 'finish', writeTimeoutMs);
         }
       } else {
-        throw httpErrors.noResponse(
+        throw serverErrors.noResponse(
           `graph "${lease.name}" emitted a RESPONSE packet that is neither {status, body} nor {event}: ${JSON.stringify(value)?.slice(0, 200)}`,
         );
       }
@@ -106,7 +122,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
       completed = true;
     }
     if (!answered && !abort.signal.aborted) {
-      throw httpErrors.noResponse(`graph "${lease.name}" finished without a RESPONSE packet`);
+      throw serverErrors.noResponse(`graph "${lease.name}" finished without a RESPONSE packet`);
     }
   } catch (error) {
     if (error instanceof WriteTimeoutError) {
@@ -116,16 +132,14 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
       abort.abort(error);
       res.destroy();
     } else if (!abort.signal.aborted || abort.signal.reason === deadline) {
-      const failure: HttpError =
+      log.errorDetail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      const report =
         abort.signal.reason === deadline
           ? deadline
-          : error instanceof Error && error.name === 'HttpError'
-            ? (error as HttpError)
+          : error instanceof ServerError
+            ? error
             : graphFailure(lease.name, error);
-      log.errorCode = failure.weftCode;
-      log.errorDetail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      if (sse.isOpen) await sse.data(failure.toBody()).catch(() => res.destroy());
-      else if (!res.headersSent) res.status(failure.status).json(failure.toBody());
+      await sendError(report).catch(() => res.destroy());
     }
   } finally {
     clearTimeout(deadlineTimer);
@@ -154,21 +168,6 @@ function withUsage(body: Record<string, unknown>): { body: Record<string, unknow
 
 function isUsageOnlyChunk(event: Record<string, unknown>): boolean {
   return Array.isArray(event.choices) && event.choices.length === 0 && event.usage !== undefined;
-}
-
-function isErrorEvent(event: Record<string, unknown>): boolean {
-  return event.error !== undefined && event.choices === undefined;
-}
-
-function sendGraphJson(res: Response, status: number, body: unknown): void {
-  if (status === 429 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', '1');
-  res.status(status).json(body);
-}
-
-function weftCodeForStatus(status: number): string {
-  if (status === 429) return 'WEFT_ERR_SERVER_QUEUE_FULL';
-  if (status >= 500) return 'WEFT_ERR_SERVER_GRAPH_FAILED';
-  return 'WEFT_ERR_SERVER_INVALID_PARAMETER';
 }
 
 /** Waits for `promise` to settle, at most `ms`; never rejects. */

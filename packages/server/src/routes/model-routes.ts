@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { requestLog } from './request-log.js';
 
@@ -25,7 +25,7 @@ export function addModelRoutes(router: Router, graphs: GraphRegistry): void {
     log.model = id;
     const model = graphs.models().find((m) => m.name === id);
     if (!model) {
-      throw httpErrors.modelNotFound(
+      throw serverErrors.modelNotFound(
         id,
         graphs.models().map((m) => m.name),
       );

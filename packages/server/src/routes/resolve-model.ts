@@ -1,9 +1,9 @@
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import type { GraphLease } from '../registry/loaded-graph.js';
 import type { RequestLog } from './request-log.js';
 
-/** Checks the body's `model` and leases the graph serving it; throws the matching HttpError. */
+/** Checks the body's `model` and leases the graph serving it; throws the matching ServerError. */
 export function resolveModel(
   graphs: GraphRegistry,
   body: Record<string, unknown>,
@@ -11,22 +11,17 @@ export function resolveModel(
 ): GraphLease {
   const model = body.model;
   if (model === undefined || model === null) {
-    throw httpErrors.invalidParameter(
-      'model',
-      'you must provide a model parameter: a served model name such as "tiny-llama" (GET /v3/models lists them)',
-      'missing_model',
-    );
+    throw serverErrors.missingModel();
   }
   // Same wording and codes as the LLM graph's request validation, so clients see one style.
   if (typeof model !== 'string') {
-    throw httpErrors.invalidParameter(
+    throw serverErrors.invalidParameterType(
       'model',
       `Invalid type for 'model': expected a string, but got ${describe(model)}.`,
-      'invalid_type',
     );
   }
   if (model.length === 0) {
-    throw httpErrors.invalidParameter(
+    throw serverErrors.invalidParameter(
       'model',
       'Invalid value for \'model\': "" is empty; GET /v3/models lists the served names.',
     );
@@ -36,8 +31,8 @@ export function resolveModel(
     if (log) log.servedModel = model;
     return found.lease;
   }
-  if (found.kind === 'unavailable') throw httpErrors.modelNotReady(model, found.state);
-  throw httpErrors.modelNotFound(
+  if (found.kind === 'unavailable') throw serverErrors.modelNotReady(model, found.state);
+  throw serverErrors.modelNotFound(
     model,
     graphs.models().map((m) => m.name),
   );

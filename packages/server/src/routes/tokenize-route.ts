@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { httpErrors } from '../errors/http-error.js';
+import { serverErrors } from '../errors/server-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { sharedSidePacketByTag } from '../registry/shared-side-packet.js';
 import { requestLog } from './request-log.js';
@@ -21,14 +21,14 @@ export function addTokenizeRoute(router: Router, graphs: GraphRegistry): void {
       const prompt = body.prompt;
       const isList = Array.isArray(prompt) && prompt.every((p) => typeof p === 'string');
       if (typeof prompt !== 'string' && !isList) {
-        throw httpErrors.invalidParameter(
+        throw serverErrors.invalidParameter(
           'prompt',
           `prompt must be a string or an array of strings, got ${JSON.stringify(prompt) ?? 'nothing'}; example: {"model": "${lease.name}", "prompt": "Hello"}`,
         );
       }
       const tokenizer = sharedSidePacketByTag(lease.graph, 'TOKENIZER') as Encoder | undefined;
       if (typeof tokenizer?.encode !== 'function') {
-        throw httpErrors.notSupported(
+        throw serverErrors.notSupported(
           `model "${lease.name}" has no TOKENIZER side packet, so it cannot tokenize; serve a graph with output_side_packet: [TOKENIZER:tokenizer]`,
         );
       }

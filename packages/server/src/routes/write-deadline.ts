@@ -1,9 +1,10 @@
 import type { Response } from 'express';
+import { S } from '../errors/server-error-codes.js';
 
 /** A client did not take the response's bytes within the write timeout. */
 export class WriteTimeoutError extends Error {
   override readonly name = 'WriteTimeoutError';
-  readonly code = 'WEFT_ERR_SERVER_WRITE_TIMEOUT';
+  readonly code = S.SERVER_WRITE_TIMEOUT;
   constructor(readonly timeoutMs: number) {
     super(
       `the client read nothing for ${timeoutMs} ms while the response waited to be written (write_timeout_ms); the request was cancelled and its connection closed`,
