@@ -123,8 +123,8 @@ describe('the tiny-llama graph over HTTP with the openai client', () => {
       auth,
     );
     expect(tooLong.status).toBe(400);
-    // Completions default to max_tokens 16, so the graph names max_tokens (prompt + max_tokens is what overflows).
-    expect(tooLong.body.error).toMatchObject({ param: 'max_tokens', code: 'context_length_exceeded' });
+    // The prompt alone is longer than the context: its fault, named `prompt` as OpenAI does.
+    expect(tooLong.body.error).toMatchObject({ param: 'prompt', code: 'context_length_exceeded' });
     expect(tooLong.body.error.message).toContain('maximum context length is 512 tokens');
     const badIds = await postJson(`${server.url}/v3/completions`, { model, prompt: [1, 99999999] }, auth);
     expect(badIds.status).toBe(400);

@@ -11,6 +11,7 @@ import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { type LlmRequest, llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
+import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
 import { withExample } from './with-example.js';
 
@@ -49,25 +50,36 @@ export const OpenAiRequestCalculator = defineCalculator({
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
     MODEL_INFO: { type: t.named<ModelInfo>('LlmModelInfo') },
   },
-  options: { type: 'object', additionalProperties: false, properties: {} },
+  options: { type: 'object', additionalProperties: false, properties: requestLimitOptions },
   create() {
     return {
       async process(ctx) {
         const request = ctx.input('REQUEST')?.value;
         if (!request) return;
+        const o = ctx.options;
+        const limits: RequestLimits = {
+          maxPrompts: o.max_prompts,
+          maxRequestTokens: o.max_request_tokens,
+          maxPromptChars: o.max_prompt_chars,
+        };
         await runRequestStage(
           {
             result: ctx.output('REQUEST'),
             error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
           },
-          () => validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO')),
+          () => validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO'), limits),
         );
       },
     };
   },
 });
 
-function validate(request: LlmRequest, tokenizer: Tokenizer, info: ModelInfo): ValidatedRequest {
+function validate(
+  request: LlmRequest,
+  tokenizer: Tokenizer,
+  info: ModelInfo,
+  limits: RequestLimits,
+): ValidatedRequest {
   const endpoint = request?.endpoint;
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
     throw new RequestError(
@@ -90,6 +102,11 @@ function validate(request: LlmRequest, tokenizer: Tokenizer, info: ModelInfo): V
     const messages = toTemplateMessages((body as ChatBody).messages);
     prompts = [{ text: renderChatPrompt(messages, tokenizer, info) }];
   }
+  checkRequestLimits(prompts, options, limits, {
+    tokenizer,
+    info,
+    what: endpoint === 'completions' ? 'prompt' : 'messages',
+  });
   return {
     id: newResponseId(endpoint),
     endpoint,

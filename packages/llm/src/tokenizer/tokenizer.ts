@@ -48,6 +48,7 @@ export class Tokenizer {
   /** `chat_template.jinja` next to the tokenizer, else tokenizer_config's template. */
   readonly chatTemplate?: string;
   private tables?: StreamDecoderTables;
+  private longestToken?: number;
 
   private constructor(
     private readonly native: NativeTokenizer,
@@ -142,6 +143,24 @@ export class Tokenizer {
 
   tokenToId(token: string): number | undefined {
     return this.native.tokenToId(token) ?? undefined;
+  }
+
+  /**
+   * Characters of the longest vocabulary entry as written in tokenizer.json (byte-level tokens
+   * spell one character per byte). One token never covers more input than that, so a text longer
+   * than `n × maxTokenChars` cannot tokenize to `n` tokens or fewer: callers refuse it before paying
+   * for tokenization (whose native memory grows with the text). Computed once, on first use.
+   */
+  get maxTokenChars(): number {
+    if (this.longestToken === undefined) {
+      let longest = 1;
+      for (let id = 0; id < this.vocabSize; id++) {
+        const token = this.native.idToToken(id);
+        if (token !== null && token.length > longest) longest = token.length;
+      }
+      this.longestToken = longest;
+    }
+    return this.longestToken;
   }
 
   /** A synchronous, UTF-8-safe incremental decoder (one per generated sequence). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { clipForLog } from '../errors/quote-input.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { requestLog } from '../routes/request-log.js';
 
@@ -32,8 +33,8 @@ export function accessLog(
       const line = {
         reqId: id,
         method: req.method,
-        path: req.originalUrl.split('?')[0],
-        model: log.model,
+        path: clipForLog(req.originalUrl.split('?')[0]!),
+        model: log.model === undefined ? undefined : clipForLog(log.model),
         endpoint,
         status,
         promptTokens: log.promptTokens,

@@ -60,6 +60,9 @@ export function createApp(options: AppOptions): WeftApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(accessLog(logger, metrics, inFlight));
+  // No automatic `OPTIONS` answers (express's 200 text/plain "Allow" list): like any method no
+  // route takes, it gets the JSON 404.
+  app.options('*path', (req, _res, next) => next(serverErrors.routeNotFound(req.method, req.path)));
 
   app.get('/metrics', async (_req, res) => {
     requestLog(res).endpoint = 'metrics';
@@ -74,11 +77,11 @@ export function createApp(options: AppOptions): WeftApp {
   if (options.apiKey !== undefined && options.apiKey !== '') api.use(apiKeyAuth(options.apiKey));
   api.use((_req, _res, next) => next(draining ? serverErrors.shuttingDown() : undefined));
   // Only the POST endpoints parse bodies, so an unknown route is a 404 whatever its content type.
-  api.post(['/completions', '/chat/completions', '/tokenize'], ...jsonBody(bodyLimit));
+  api.post(['/completions', '/chat/completions', '/tokenize'], ...jsonBody(bodyLimit, limits.maxJsonDepth));
   api.use(bodyParserErrors(bodyLimit));
   addLlmRoutes(api, { graphs, metrics, keepAliveMs, limits });
   addModelRoutes(api, graphs);
-  addTokenizeRoute(api, graphs);
+  addTokenizeRoute(api, graphs, limits);
   addConfigRoute(api, graphs);
   app.use(['/v1', '/v3'], api);
 

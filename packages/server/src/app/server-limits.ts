@@ -18,6 +18,10 @@ export interface ServerLimits {
   readonly outputBufferPackets: number;
   /** Longest a graph run may take; then it is cancelled and the client gets 504 (or an error event). */
   readonly requestDeadlineMs: number;
+  /** Characters one `/tokenize` request may ask to tokenize (native tokenizer memory grows with them). */
+  readonly maxTokenizeChars: number;
+  /** Nesting levels of a JSON body at most (deeper is a 400 before anything walks it). */
+  readonly maxJsonDepth: number;
 }
 
 export const defaultLimits: ServerLimits = {
@@ -28,6 +32,8 @@ export const defaultLimits: ServerLimits = {
   writeTimeoutMs: 30_000,
   outputBufferPackets: 16,
   requestDeadlineMs: 600_000,
+  maxTokenizeChars: 65_536,
+  maxJsonDepth: 64,
 };
 
 /** `{headersTimeoutMs: ...}` → `headers_timeout_ms`: the config file's key for each limit. */
