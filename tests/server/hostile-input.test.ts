@@ -39,7 +39,10 @@ describe('hostile input gets a 4xx, a short message and a short log line', () =>
   it('answers a path that is not valid percent-encoding with 400, logging no stack trace', async () => {
     const res = await fetch(`${server.url}/v3/models/%zz`);
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ param: 'path', code: 'invalid_value' });
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+      param: 'path',
+      code: 'invalid_value',
+    });
     expect(errorLogs()).toEqual([]);
   });
 

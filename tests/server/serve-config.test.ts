@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CliIo } from '@weft/framework';
 import { type RunningServer, serveCommand } from '@weft/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responderGraphYaml } from './fixtures/responder.js';
+import { responderGraphYaml, responderModule } from './fixtures/responder.js';
 import { getJson } from './helpers/test-server.js';
 
 let dir: string;
@@ -33,7 +33,7 @@ describe('weft serve --config (in process)', () => {
   it('serves the listed graphs under their configured names with the configured key', async () => {
     await writeFile(
       join(dir, 'weft.yaml'),
-      'graphs:\n  - name: public-model\n    path: g.yaml\napi_key: sk-config\nlog_level: info\n',
+      `graphs:\n  - name: public-model\n    path: g.yaml\napi_key: sk-config\nlog_level: info\ncalculator_module_dirs: [${JSON.stringify(dirname(responderModule))}]\n`,
     );
     const io = captureIo();
     const stop = new AbortController();
@@ -69,7 +69,7 @@ describe('weft serve --config (in process)', () => {
     const io = captureIo();
     expect(await serveCommand(['--config', 'bad.yaml'], io)).toBe(2);
     expect(io.err).toBe(
-      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)\n`,
+      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)\n`,
     );
     expect(io.out).toBe('');
   });

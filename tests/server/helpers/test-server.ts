@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   createLogger,
   defaultLoader,
@@ -8,7 +8,7 @@ import {
   type ServerOptions,
   startServer,
 } from '@weft/server';
-import { type ResponderGraphOptions, responderGraphYaml } from '../fixtures/responder.js';
+import { type ResponderGraphOptions, responderGraphYaml, responderModule } from '../fixtures/responder.js';
 
 export interface TestServer extends RunningServer {
   readonly dir: string;
@@ -33,7 +33,8 @@ export async function startTestServer(
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({ write: (line) => void logs.push(JSON.parse(line)) });
   const server = await startServer({
-    loader: defaultLoader(),
+    // The responder graphs import their calculators from tests/server/fixtures.
+    loader: defaultLoader(undefined, [dirname(responderModule)]),
     graphsDir: dir,
     port: 0,
     logger,

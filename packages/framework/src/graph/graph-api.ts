@@ -6,6 +6,12 @@ import type { ValidatedGraph } from './validated-graph.js';
 export interface LoadOptions {
   /** Where calculator names are looked up; defaults to `defaultRegistry`. Graph `calculators:` modules register into a child of it. */
   readonly registry?: CalculatorRegistry;
+  /**
+   * Confines `calculators:` paths: when set, a module must lie (symlinks followed) inside the graph
+   * file's folder or one of these folders, else it is refused (`WEFT_ERR_MODULE_NOT_ALLOWED`) without
+   * being imported. Unset: any path is imported (a graph is code; CLI tools trust the file given).
+   */
+  readonly moduleRoots?: readonly string[];
 }
 
 export interface StartOptions {

@@ -9,13 +9,15 @@ export interface ServeArgs {
   readonly port?: number;
   readonly apiKey?: string;
   readonly graceMs?: number;
+  /** Folders besides each graph's own that `calculators:` modules may be imported from. */
+  readonly allowModules: readonly string[];
   readonly logLevel?: string;
   readonly ensureDefaultModel: boolean;
   readonly help: boolean;
 }
 
 export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--host H] [--port N] [--api-key KEY]
-                  [--grace-ms MS] [--log-level LEVEL] [--ensure-default-model]
+                  [--grace-ms MS] [--log-level LEVEL] [--allow-modules DIR]... [--ensure-default-model]
 
   --graphs DIR            serve every *.yaml graph in DIR (default: graphs/)
   --config FILE           YAML: graphs: [{name, path}] and server options
@@ -24,6 +26,8 @@ export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--
   --api-key KEY           require "Authorization: Bearer KEY" (also WEFT_API_KEY)
   --grace-ms MS           on SIGTERM, let running requests finish this long (default 10000)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  --allow-modules DIR     also import graph calculators: modules from DIR (default: only
+                          each graph's own folder); repeatable. Graph folders are code.
   --ensure-default-model  build the default tiny model into models/tiny-llama when missing
 `;
 
@@ -67,6 +71,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(v['api-key'] !== undefined && { apiKey: v['api-key'] }),
     ...(graceMs !== undefined && { graceMs }),
     ...(v['log-level'] !== undefined && { logLevel: v['log-level'] }),
+    allowModules: v['allow-modules'] ?? [],
     ensureDefaultModel: v['ensure-default-model'] === true,
     help: v.help === true,
   };
@@ -85,6 +90,7 @@ function parse(args: readonly string[]) {
       'api-key': { type: 'string' },
       'grace-ms': { type: 'string' },
       'log-level': { type: 'string' },
+      'allow-modules': { type: 'string', multiple: true },
       'ensure-default-model': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

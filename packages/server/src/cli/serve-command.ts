@@ -56,7 +56,10 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
       : (config?.graphsDir ?? (config && config.graphs.length > 0 ? undefined : fallbackDir));
   const apiKey = parsed.apiKey ?? process.env.WEFT_API_KEY ?? config?.apiKey;
   const server = await startServer({
-    loader: defaultLoader(),
+    loader: defaultLoader(undefined, [
+      ...parsed.allowModules.map((d) => resolve(io.cwd, d)),
+      ...(config?.calculatorModuleDirs ?? []),
+    ]),
     logger,
     ...(graphsDir !== undefined && { graphsDir }),
     ...(config && { graphs: config.graphs }),

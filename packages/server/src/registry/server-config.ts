@@ -19,6 +19,8 @@ export interface ServerConfig {
   readonly keepAliveMs?: number;
   readonly shutdownGraceMs?: number;
   readonly logLevel?: string;
+  /** `calculator_module_dirs`, resolved against the config file's folder. */
+  readonly calculatorModuleDirs: readonly string[];
   /** `headers_timeout_ms`, `max_connections`, ... as given (defaults are applied by the server). */
   readonly limits: Partial<ServerLimits>;
 }
@@ -53,6 +55,7 @@ const schema = {
     keep_alive_ms: { type: 'integer', minimum: 10 },
     shutdown_grace_ms: { type: 'integer', minimum: 0 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    calculator_module_dirs: { type: 'array', items: { type: 'string', minLength: 1 } },
     ...limitSchemas,
   },
 } as const;
@@ -140,6 +143,7 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     file: absolute,
     graphs,
     limits,
+    calculatorModuleDirs: ((value.calculator_module_dirs ?? []) as string[]).map((d) => resolve(base, d)),
     ...(opt<string>('graphs_dir') !== undefined && { graphsDir: resolve(base, opt<string>('graphs_dir')!) }),
     ...(opt('host') !== undefined && { host: opt<string>('host')! }),
     ...(opt('port') !== undefined && { port: opt<number>('port')! }),
