@@ -474,7 +474,7 @@ describe('max_queue_size', () => {
     expect(error).toBeInstanceOf(DeadlockError);
     expect(error.code).toBe('WEFT_ERR_DEADLOCK');
     expect(error.message).toBe(
-      'graph "test" deadlocked: nothing can run while these input queues are full (max_queue_size 2): "a" → node "pair" (2 queued); raise max_queue_size, or feed the other inputs of the blocked nodes',
+      'graph "test" deadlocked: nothing can run while these input queues are full (max_queue_size 2): "a" → node "pair" (TestPair): 2 queued; raise max_queue_size, or feed the other inputs of the blocked nodes',
     );
     await expect(blocked).rejects.toBe(error);
   });
@@ -486,7 +486,7 @@ describe('max_queue_size', () => {
     const run = graph.start();
     await expect(run.done()).rejects.toMatchObject({
       code: 'WEFT_ERR_DEADLOCK',
-      fullStreams: [{ stream: 'n', node: 'TestPair_1', size: 2 }],
+      fullStreams: [{ stream: 'n', node: 'TestPair_1', calculator: 'TestPair', size: 2 }],
     });
   });
 });

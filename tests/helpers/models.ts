@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureModelDir } from '@weft/llm';
+import { ensureModelDir, type ModelKind } from '@weft/llm';
 
 /** The repository root (this file lives in `<repo>/tests/helpers/`). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -11,15 +11,20 @@ export const DEFAULT_TEST_SEED = 0;
 
 /**
  * Path of a model built by the product's own builder, cached under `<repo>/.weft/models/`
- * (`<arch>-<preset>-<seed>`). Built once; concurrent vitest workers are safe (temp dir + rename).
+ * (`<arch>-<preset>-<seed>[-<kind values>]`). Built once; concurrent vitest workers are safe (temp
+ * dir + rename).
  */
 export async function ensureTinyModel(
   arch: 'llama' | 'gpt2',
   preset: 'tiny' | 'small' | 'bench' = 'tiny',
   seed: number = DEFAULT_TEST_SEED,
+  kind: Partial<ModelKind> = {},
 ): Promise<string> {
-  const dir = join(repoRoot, '.weft', 'models', `${arch}-${preset}-${seed}`);
-  return ensureModelDir(dir, { arch, preset, seed });
+  const suffix = Object.entries(kind)
+    .map(([k, v]) => (v === true ? `-${k}` : v === false ? '' : `-${v}`))
+    .join('');
+  const dir = join(repoRoot, '.weft', 'models', `${arch}-${preset}-${seed}${suffix}`);
+  return ensureModelDir(dir, { arch, preset, seed, kind });
 }
 
 /** `../shared/fixtures` next to the repository, or undefined when it is absent. */

@@ -58,7 +58,64 @@ describe('weft model create / inspect', () => {
       padTokenId: vocab - 3,
       chatTemplate: true,
       chatTemplateSource: 'tokenizer_config.json',
+      attention: ['Attention'],
+      rowAlignment: 'left',
+      rowCouplingOps: [],
+      batchInvariance: 'batched',
+      shareBuffer: false,
+      mergedDecoder: false,
     });
+  });
+
+  it.each([
+    [
+      ['--attention', 'gqa', '--layout', 'genai'],
+      {
+        layout: 'genai',
+        onnxFile: 'model.onnx',
+        attention: ['com.microsoft::GroupQueryAttention'],
+        rowAlignment: 'right',
+        batchInvariance: 'batched',
+        shareBuffer: true,
+      },
+    ],
+    [
+      ['--quant', 'q8'],
+      {
+        dtype: 'q8',
+        onnxFile: 'onnx/model_quantized.onnx',
+        rowCouplingOps: ['DynamicQuantizeLinear'],
+        batchInvariance: 'per-row',
+      },
+    ],
+    [
+      ['--quant', 'q4', '--external-data'],
+      { dtype: 'q4', onnxFile: 'onnx/model_q4.onnx', externalDataFiles: ['onnx/model_q4.onnx_data'] },
+    ],
+    [['--merged'], { onnxFile: 'onnx/decoder_model_merged.onnx', mergedDecoder: true, rowAlignment: 'left' }],
+  ])('creates and inspects the kind %j', async (flags, expected) => {
+    const name = `kind-${flags.join('').replace(/-/g, '')}`;
+    const created = await run(['create', name, '--arch', 'llama', ...flags]);
+    expect(created.code).toBe(0);
+    const report = JSON.parse((await run(['inspect', name])).stdout);
+    const dir = join(scratch, name);
+    const absolute = Object.fromEntries(
+      Object.entries(expected).map(([k, v]) => [
+        k,
+        k === 'onnxFile'
+          ? join(dir, v as string)
+          : k === 'externalDataFiles'
+            ? (v as string[]).map((f) => join(dir, f))
+            : v,
+      ]),
+    );
+    expect(report).toMatchObject({ kvDtype: 'float32', ...absolute });
+  });
+
+  it('inspect shows the trade when coupled rows are batched', async () => {
+    await run(['create', 'q8b', '--arch', 'llama', '--quant', 'q8']);
+    const report = JSON.parse((await run(['inspect', 'q8b', '--coupled-rows', 'batched'])).stdout);
+    expect(report).toMatchObject({ rowCouplingOps: ['DynamicQuantizeLinear'], batchInvariance: 'coupled' });
   });
 
   it.skipIf(!fixtures)(`inspects the onnxruntime-genai fixture (${NO_FIXTURES_MESSAGE})`, async () => {
@@ -73,6 +130,9 @@ describe('weft model create / inspect', () => {
       headSize: 8,
       eosTokenIds: [98],
       chatTemplate: false,
+      attention: ['com.microsoft::Attention'],
+      rowAlignment: 'left',
+      batchInvariance: 'batched',
     });
   });
 
@@ -116,7 +176,13 @@ describe('weft model create / inspect', () => {
       ['create', 'x', '--arch', 'llama', '--seed', '1.5'],
       '--seed "1.5" must be an integer from 0 to 4294967295 (example: --seed 7)',
     ],
-    [['create', 'x', '--arhc', 'llama'], 'unknown option "--arhc" (options: --arch, --preset, --seed)'],
+    [
+      ['create', 'x', '--arhc', 'llama'],
+      'unknown option "--arhc" (options: --arch, --preset, --seed, --attention, --quant, --layout, --external-data, --merged)',
+    ],
+    [['create', 'x', '--arch', 'llama', '--quant', 'q3'], '--quant "q3" is not one of none, q4, q8'],
+    [['create', 'x', '--arch', 'llama', '--merged=yes'], 'option "--merged" is a flag and takes no value'],
+    [['inspect', 'x', '--coupled-rows', 'some'], '--coupled-rows "some" is not one of per-row, batched'],
     [['inspect'], 'missing DIR'],
     [['frobnicate'], 'unknown subcommand "frobnicate"'],
   ])('usage error for %j', async (args, problem) => {

@@ -18,6 +18,7 @@ describe('ensureModelDir', () => {
       arch: 'gpt2',
       preset: 'tiny',
       seed: 4,
+      kind: { attention: 'standard', quant: 'none', layout: 'optimum', externalData: false, merged: false },
     });
   });
 

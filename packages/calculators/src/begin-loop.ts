@@ -1,6 +1,7 @@
 import { defineCalculator, type Packet, Timestamp, t } from '@weft/framework';
 import { describeCalculator } from './describe.js';
 import { CalculatorError } from './errors.js';
+import { sameCount } from './port-counts.js';
 
 /**
  * Starts a loop over the elements of an array: for each ITERABLE packet (outer timestamp T) it
@@ -9,7 +10,9 @@ import { CalculatorError } from './errors.js';
  * timestamp. CLONE inputs (synchronised with ITERABLE) are re-emitted with every element, so the
  * loop body can use per-batch data. An empty array uses up one internal timestamp: ITEM and CLONE
  * only advance their bounds past it and BATCH_END is still sent, so EndLoopCalculator answers
- * every outer timestamp. Pair with EndLoopCalculator (MediaPipe's BeginLoopCalculator).
+ * every outer timestamp. ITERABLE advancing only its bound past T (no packet at T) counts as an empty
+ * array at T (the calculator processes timestamp bounds), so downstream sees every outer timestamp
+ * settled in order. Pair with EndLoopCalculator (MediaPipe's BeginLoopCalculator).
  *
  * ```text
  * outer:     T=10 [a, b]          T=20 []        T=30 [c]
@@ -52,17 +55,11 @@ export const BeginLoopCalculator = defineCalculator({
     CLONE: { type: t.any(), optional: true, multiple: true, description: 'CLONE:i input, once per element.' },
   },
   options: { type: 'object', additionalProperties: false, properties: {} },
+  processTimestampBounds: true,
+  validatePorts: ({ inputs, outputs }) => sameCount(inputs, outputs, 'CLONE'),
   create() {
     let next = 0; // the next loop-internal timestamp
     return {
-      open(ctx) {
-        if (ctx.inputCount('CLONE') !== ctx.outputCount('CLONE')) {
-          throw new CalculatorError(
-            'WEFT_ERR_PORT_COUNT_MISMATCH',
-            `BeginLoopCalculator node "${ctx.nodeName}" has ${ctx.inputCount('CLONE')} CLONE input(s) but ${ctx.outputCount('CLONE')} CLONE output(s); list one CLONE output per CLONE input`,
-          );
-        }
-      },
       process(ctx) {
         const clones: (Packet | undefined)[] = [];
         for (let i = 0; i < ctx.inputCount('CLONE'); i++) clones.push(ctx.input('CLONE', i));

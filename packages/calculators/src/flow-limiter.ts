@@ -1,23 +1,19 @@
-import { defineCalculator, type OutputStream, type Packet, Timestamp, t } from '@weft/framework';
-
-interface AuxContext {
-  input(tag: '', index: number): Packet | undefined;
-  output(tag: '', index: number): OutputStream;
-}
-
+import { defineCalculator, type Packet, Timestamp, t } from '@weft/framework';
 import { describeCalculator } from './describe.js';
-import { checkSameCount } from './port-counts.js';
+import { sameCount } from './port-counts.js';
 
 /**
  * Keeps at most `max_in_flight` packets of the main input (the first untagged input) inside the
  * downstream part of the graph: a packet is released when fewer are in flight, otherwise it waits
  * in a queue of at most `max_in_queue` packets; beyond that the oldest queued packets are dropped.
  * A packet stops being in flight when FINISHED (a back edge from the end of the limited section)
- * carries a packet at its timestamp or later, so the section should emit one FINISHED packet for
- * every packet it receives (a section that drops a packet without one keeps its slot taken). ALLOW reports every main packet's fate (true =
- * released, false = dropped) at its timestamp. Further untagged inputs travel with the main packet
- * of the same timestamp and are dropped with it. Read with the immediate handler, so FINISHED never
- * waits for the inputs (MediaPipe's FlowLimiterCalculator).
+ * is settled at its timestamp: by a packet there or later, or by FINISHED's timestamp bound passing
+ * it, so a section that drops a frame only has to advance its bound. With `in_flight_timeout`,
+ * a frame whose FINISHED never comes is forgotten once a main packet that much newer arrives.
+ * ALLOW reports every main packet's fate (true = released, false = dropped) at its timestamp.
+ * Further untagged inputs are released for the timestamps ALLOW opened (from a released main
+ * packet up to the next dropped one) and dropped otherwise. Read with the immediate handler and
+ * processing bounds, so FINISHED never waits for the inputs (MediaPipe's FlowLimiterCalculator).
  *
  * Example config:
  * ```yaml
@@ -34,7 +30,7 @@ import { checkSameCount } from './port-counts.js';
 export const FlowLimiterCalculator = defineCalculator({
   name: 'FlowLimiterCalculator',
   description: describeCalculator(
-    'Lets at most `max_in_flight` packets through until FINISHED (a back edge) reports them done; queues up to `max_in_queue` more and drops the rest.',
+    'Lets at most `max_in_flight` packets through until FINISHED (a back edge, by packet or bound) reports them done; queues up to `max_in_queue` more and drops the rest.',
     `
 - calculator: FlowLimiterCalculator
   input_stream: [frames, FINISHED:processed]
@@ -50,11 +46,12 @@ export const FlowLimiterCalculator = defineCalculator({
     '': {
       type: t.any(),
       multiple: true,
-      description: 'Input 0 is limited; others travel with it by timestamp.',
+      description: 'Input 0 is limited; others are released for the timestamps input 0 was.',
     },
     FINISHED: {
       type: t.any(),
-      description: 'Back edge: a packet at T means every released packet up to T has left the section.',
+      description:
+        'Back edge: settled at T (packet or bound) means every released packet up to T has left the section.',
     },
   },
   outputs: {
@@ -63,6 +60,13 @@ export const FlowLimiterCalculator = defineCalculator({
       type: t.boolean(),
       optional: true,
       description: 'Per main input packet: true released, false dropped.',
+    },
+  },
+  inputSidePackets: {
+    MAX_IN_FLIGHT: {
+      type: t.number(),
+      optional: true,
+      description: 'Overrides the max_in_flight option for this run.',
     },
   },
   options: {
@@ -81,87 +85,104 @@ export const FlowLimiterCalculator = defineCalculator({
         default: 0,
         description: 'Packets that may wait for a free slot; older ones beyond this are dropped.',
       },
+      in_flight_timeout: {
+        type: 'integer',
+        minimum: 0,
+        default: 0,
+        description:
+          'Forget an in-flight packet once a main packet this many timestamp units newer arrives (0: never).',
+      },
     },
   },
   inputStreamHandler: 'immediate',
+  processTimestampBounds: true,
+  validatePorts: ({ inputs, outputs }) => sameCount(inputs, outputs),
   create() {
-    let count = 0;
-    const queue: Packet[] = [];
+    let maxInFlight = 1;
+    let queues: Packet[][] = [];
     const inFlight: Timestamp[] = [];
-    // Fate of recent main packets by timestamp, kept only while an auxiliary input may still ask.
-    const decided = new Map<Timestamp, boolean>();
-    let aux: Packet[][] = [];
-    let auxSeen: Timestamp[] = [];
-    let mainSeen: Timestamp = Timestamp.Unstarted;
-    let hasAllow = false;
+    // Fate ranges by the main timestamp that starts them (MediaPipe's allowed_ map), oldest first.
+    let allowed: { from: Timestamp; allow: boolean }[] = [{ from: Timestamp.Unset, allow: true }];
 
     return {
       open(ctx) {
-        count = checkSameCount(ctx, ctx.inputCount(''), ctx.outputCount(''));
-        aux = Array.from({ length: Math.max(0, count - 1) }, () => []);
-        auxSeen = aux.map(() => Timestamp.Unstarted);
-        hasAllow = ctx.outputCount('ALLOW') > 0;
+        maxInFlight = ctx.hasSidePacket('MAX_IN_FLIGHT')
+          ? ctx.sidePacket('MAX_IN_FLIGHT')
+          : ctx.options.max_in_flight;
+        queues = Array.from({ length: ctx.inputCount('') }, () => []);
       },
       process(ctx) {
-        const { max_in_flight: maxInFlight, max_in_queue: maxInQueue } = ctx.options;
-        const decide = (packet: Packet, allowed: boolean): void => {
-          if (aux.length > 0) decided.set(packet.timestamp, allowed);
-          if (hasAllow) ctx.output('ALLOW').add(allowed, packet.timestamp);
+        const { max_in_queue: maxInQueue, in_flight_timeout: timeout } = ctx.options;
+        const ts = ctx.inputTimestamp;
+        const hasAllow = ctx.outputCount('ALLOW') > 0;
+        const send = (allow: boolean, at: Timestamp): void => {
+          if (hasAllow) ctx.output('ALLOW').add(allow, at);
+          allowed.push({ from: at, allow });
         };
-
-        const finished = ctx.input('FINISHED');
-        if (finished !== undefined) {
-          while (inFlight.length > 0 && inFlight[0]! <= finished.timestamp) inFlight.shift();
+        // FINISHED at this timestamp, by a packet or by its bound alone: what was in flight up to here is done.
+        const finished =
+          ctx.input('FINISHED')?.timestamp ?? Timestamp.previousAllowedInStream(ctx.inputBound('FINISHED'));
+        if (finished === ts) while (inFlight.length > 0 && inFlight[0]! <= ts) inFlight.shift();
+        for (let i = 0; i < queues.length; i++) {
+          const packet = ctx.input('', i);
+          if (packet !== undefined) queues[i]!.push(packet);
         }
         const main = ctx.input('', 0);
-        if (main !== undefined) {
-          queue.push(main);
-          mainSeen = main.timestamp;
+        if (timeout > 0 && main !== undefined && ts < Timestamp.Max) {
+          while (inFlight.length > 0 && ts - inFlight[0]! > timeout) inFlight.shift();
         }
+        const queue = queues[0]!;
         while (inFlight.length < maxInFlight && queue.length > 0) {
           const packet = queue.shift()!;
           ctx.output('', 0).addPacket(packet);
+          send(true, packet.timestamp);
           inFlight.push(packet.timestamp);
-          decide(packet, true);
         }
-        while (queue.length > maxInQueue) decide(queue.shift()!, false);
-        // Nothing below the oldest queued packet (or the last main packet) can come out any more.
-        const bound = queue[0]?.timestamp ?? Timestamp.nextAllowedInStream(mainSeen);
-        if (mainSeen !== Timestamp.Unstarted && bound > ctx.output('', 0).nextTimestampBound) {
-          ctx.output('', 0).setNextTimestampBound(bound);
+        while (queue.length > maxInQueue) send(false, queue.shift()!.timestamp);
+        // Nothing below the oldest queued packet (or the main input's bound) can come out any more.
+        if (queue.length > 0) advance(ctx.output('', 0), queue[0]!.timestamp);
+        else {
+          const bound = ctx.inputBound('', 0);
+          advance(ctx.output('', 0), bound);
+          if (hasAllow) advance(ctx.output('ALLOW'), bound);
         }
-        if (aux.length > 0) releaseAuxiliary(ctx);
+        const settled = ctx.output('', 0).nextTimestampBound;
+        for (let i = 1; i < queues.length; i++) {
+          const pending = queues[i]!;
+          while (pending.length > 0 && pending[0]!.timestamp < settled) {
+            const packet = pending.shift()!;
+            if (isAllowed(packet.timestamp)) ctx.output('', i).addPacket(packet);
+          }
+          advance(ctx.output('', i), pending[0]?.timestamp ?? ctx.inputBound('', i));
+        }
+        // Fate ranges that no queued or future packet can fall in any more.
+        let oldest: Timestamp = Timestamp.Done;
+        for (let i = 0; i < queues.length; i++) {
+          const need = queues[i]![0]?.timestamp ?? ctx.inputBound('', i);
+          if (need < oldest) oldest = need;
+        }
+        let keep = 0;
+        while (keep + 1 < allowed.length && allowed[keep + 1]!.from <= oldest) keep++;
+        if (keep > 0) allowed = allowed.slice(keep);
       },
     };
 
-    function releaseAuxiliary(ctx: AuxContext): void {
-      const queuedMain = new Set(queue.map((p) => p.timestamp));
-      for (let i = 0; i < aux.length; i++) {
-        const packet = ctx.input('', i + 1);
-        if (packet !== undefined) {
-          aux[i]!.push(packet);
-          auxSeen[i] = packet.timestamp;
-        }
-        const pending = aux[i]!;
-        const out = ctx.output('', i + 1);
-        while (pending.length > 0) {
-          const ts = pending[0]!.timestamp;
-          const fate = decided.get(ts);
-          // Undecided: wait while the main packet at ts may still come or is still queued.
-          if (fate === undefined && (ts > mainSeen || queuedMain.has(ts))) break;
-          const next = pending.shift()!;
-          if (fate === true) out.addPacket(next);
-        }
-        const bound = pending[0]?.timestamp ?? Timestamp.nextAllowedInStream(auxSeen[i]!);
-        if (auxSeen[i] !== Timestamp.Unstarted && bound > out.nextTimestampBound)
-          out.setNextTimestampBound(bound);
+    function isAllowed(ts: Timestamp): boolean {
+      let allow = true;
+      for (const range of allowed) {
+        if (range.from > ts) break;
+        allow = range.allow;
       }
-      let oldestNeeded = Timestamp.Done;
-      for (let i = 0; i < aux.length; i++) {
-        const need = aux[i]![0]?.timestamp ?? Timestamp.nextAllowedInStream(auxSeen[i]!);
-        if (need < oldestNeeded) oldestNeeded = need;
-      }
-      for (const ts of decided.keys()) if (ts < oldestNeeded) decided.delete(ts);
+      return allow;
     }
   },
 });
+
+/** Raises a bound, or closes the stream when nothing can follow (MediaPipe closes past Max). */
+function advance(
+  out: { nextTimestampBound: Timestamp; setNextTimestampBound(b: Timestamp): void; close(): void },
+  bound: Timestamp,
+): void {
+  if (bound > Timestamp.Max) out.close();
+  else if (bound > out.nextTimestampBound) out.setNextTimestampBound(bound);
+}

@@ -57,20 +57,22 @@ export const MapCalculator = defineCalculator({
     },
   },
   timestampOffset: 0,
+  validateOptions: ({ function: name }) => {
+    if (mapFunctions.has(name)) return [];
+    const close = mapFunctions.closest(name);
+    return [
+      {
+        path: ['function'],
+        message: `function "${name}" is not registered${close ? ` (did you mean "${close}"?)` : ''}; register it with registerMapFunction("${name}", fn) in a module listed under \`calculators:\`. Registered: ${mapFunctions.names().join(', ')}`,
+      },
+    ];
+  },
   create() {
     let fn: MapFunction = (v) => v;
     return {
       open(ctx) {
-        const name = ctx.options.function;
-        const found = mapFunctions.get(name);
-        if (found === undefined) {
-          const close = mapFunctions.closest(name);
-          throw new CalculatorError(
-            'WEFT_ERR_UNKNOWN_MAP_FUNCTION',
-            `MapCalculator node "${ctx.nodeName}" uses function "${name}", which is not registered${close ? ` (did you mean "${close}"?)` : ''}; register it with registerMapFunction("${name}", fn) in a module listed under \`calculators:\`. Registered: ${mapFunctions.names().join(', ')}`,
-          );
-        }
-        fn = found;
+        // Validation checked that the function is registered, and functions are never unregistered.
+        fn = mapFunctions.get(ctx.options.function)!;
       },
       process(ctx) {
         const packet = ctx.input('');

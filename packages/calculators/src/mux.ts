@@ -5,7 +5,8 @@ import { CalculatorError } from './errors.js';
 /**
  * Forwards, at each timestamp, the packet of the input chosen by SELECT: `INPUT:i` for SELECT = i.
  * SELECT is either a stream (synchronised with the inputs, so the value at T picks the packet at
- * T; no SELECT packet at T means no output at T) or a side packet fixed for the run. The other
+ * T; no SELECT packet at T means no output at T) or a side packet fixed for the run; exactly one
+ * of the two must be connected (checked when the graph is validated). The other
  * inputs' packets are discarded. Output bounds follow the inputs (offset 0), so a timestamp with no
  * selected packet never stalls downstream (MediaPipe's MuxCalculator).
  *
@@ -46,21 +47,31 @@ export const MuxCalculator = defineCalculator({
   },
   options: { type: 'object', additionalProperties: false, properties: {} },
   timestampOffset: 0,
+  validatePorts: ({ inputs, inputSidePackets }) => {
+    const stream = inputs.find((p) => p.tag === 'SELECT');
+    const side = inputSidePackets.find((p) => p.tag === 'SELECT');
+    if (stream !== undefined && side !== undefined) {
+      return [
+        { port: side, message: 'has both a SELECT stream and a SELECT side packet; connect exactly one' },
+      ];
+    }
+    if (stream === undefined && side === undefined) {
+      return [
+        {
+          message:
+            'has neither a SELECT stream nor a SELECT side packet; connect exactly one, e.g. input_stream: [SELECT:route, ...]',
+        },
+      ];
+    }
+    return [];
+  },
   create() {
     let fixed: number | undefined;
     let inputs = 0;
     return {
       open(ctx) {
         inputs = ctx.inputCount('INPUT');
-        const stream = ctx.inputCount('SELECT') > 0;
-        const side = ctx.hasSidePacket('SELECT');
-        if (stream === side) {
-          throw new CalculatorError(
-            'WEFT_ERR_MUX_SELECT',
-            `MuxCalculator node "${ctx.nodeName}" has ${stream ? 'both a SELECT stream and a SELECT side packet' : 'neither a SELECT stream nor a SELECT side packet'}; connect exactly one, e.g. input_stream: [SELECT:route, ...]`,
-          );
-        }
-        if (side) fixed = check(ctx.nodeName, ctx.sidePacket('SELECT'), 'side packet');
+        if (ctx.hasSidePacket('SELECT')) fixed = check(ctx.nodeName, ctx.sidePacket('SELECT'), 'side packet');
       },
       process(ctx) {
         let select = fixed;

@@ -1,6 +1,5 @@
-import { defineCalculator, Stop, Timestamp, t } from '@weft/framework';
+import { defineCalculator, type PortRuleProblem, Stop, Timestamp, t } from '@weft/framework';
 import { describeCalculator } from './describe.js';
-import { CalculatorError } from './errors.js';
 
 const MODES = [
   'AT_PRESTREAM',
@@ -31,6 +30,8 @@ const outputPort = (description: string) => ({
  * the streams close; AT_TICK: a packet at every TICK timestamp; AT_FIRST_TICK: one packet at the first
  * TICK, then the streams close. Side packet i goes to output i of that tag (MediaPipe's
  * SidePacketToStreamCalculator). Without TICK the node is a source and emits as soon as it runs.
+ * The wiring rules (one output tag, TICK exactly for the tick modes, TIMESTAMP exactly for
+ * AT_TIMESTAMP, one output per side packet) are checked when the graph is validated.
  *
  * Example config:
  * ```yaml
@@ -65,46 +66,58 @@ export const SidePacketToStreamCalculator = defineCalculator({
     TIMESTAMP: { type: t.number(), optional: true, description: 'For AT_TIMESTAMP: the timestamp to use.' },
   },
   options: { type: 'object', additionalProperties: false, properties: {} },
+  validatePorts: ({ inputs, outputs, inputSidePackets }) => {
+    const used = MODES.filter((m) => outputs.some((p) => p.tag === m));
+    if (used.length !== 1) {
+      return [
+        {
+          port: outputs.find((p) => p.tag === used[1]),
+          message: `uses output tags [${used.join(', ')}]; use exactly one of ${MODES.join(', ')}, e.g. output_stream: [AT_ZERO:value_stream]`,
+        },
+      ];
+    }
+    const mode = used[0]!;
+    const problems: PortRuleProblem[] = [];
+    const ticked = mode === 'AT_TICK' || mode === 'AT_FIRST_TICK';
+    const tick = inputs.find((p) => p.tag === 'TICK');
+    if (ticked && tick === undefined)
+      problems.push({ message: `uses ${mode} without a TICK input; connect TICK` });
+    if (!ticked && tick !== undefined) {
+      problems.push({
+        port: tick,
+        message: `has a TICK input but uses ${mode}; TICK is only for AT_TICK and AT_FIRST_TICK`,
+      });
+    }
+    const timestamp = inputSidePackets.find((p) => p.tag === 'TIMESTAMP');
+    if (mode === 'AT_TIMESTAMP' && timestamp === undefined) {
+      problems.push({
+        message: 'uses AT_TIMESTAMP without a TIMESTAMP side packet; add input_side_packet TIMESTAMP:a_name',
+      });
+    }
+    if (mode !== 'AT_TIMESTAMP' && timestamp !== undefined) {
+      problems.push({
+        port: timestamp,
+        message: `has a TIMESTAMP side packet but uses ${mode}; TIMESTAMP is only for AT_TIMESTAMP`,
+      });
+    }
+    const values = inputSidePackets.filter((p) => p.tag === '').length;
+    const streams = outputs.filter((p) => p.tag === mode).length;
+    if (values !== streams) {
+      problems.push({
+        message: `has ${values} untagged input side packet(s) but ${streams} ${mode} output(s); side packet i goes to output i, so give one output per side packet`,
+      });
+    }
+    return problems;
+  },
   create() {
     let mode: Mode = 'AT_ZERO';
     let values: unknown[] = [];
     let emitted = false;
     return {
       open(ctx) {
-        const used = MODES.filter((m) => ctx.outputCount(m) > 0);
-        const count = ctx.inputCount('TICK') > 0 ? 1 : 0;
-        const fail = (rule: string) =>
-          new CalculatorError(
-            'WEFT_ERR_SIDE_PACKET_TO_STREAM_PORTS',
-            `SidePacketToStreamCalculator node "${ctx.nodeName}" ${rule}; e.g. input_side_packet: [value], output_stream: [AT_ZERO:value_stream]`,
-          );
-        if (used.length !== 1) {
-          throw fail(`uses output tags [${used.join(', ')}]; use exactly one of ${MODES.join(', ')}`);
-        }
-        mode = used[0]!;
-        const ticked = mode === 'AT_TICK' || mode === 'AT_FIRST_TICK';
-        if (ticked !== (count === 1)) {
-          throw fail(
-            ticked
-              ? `uses ${mode} without a TICK input; connect TICK`
-              : `has a TICK input but uses ${mode}; TICK is only for AT_TICK and AT_FIRST_TICK`,
-          );
-        }
-        if ((mode === 'AT_TIMESTAMP') !== ctx.hasSidePacket('TIMESTAMP')) {
-          throw fail(
-            mode === 'AT_TIMESTAMP'
-              ? 'uses AT_TIMESTAMP without a TIMESTAMP side packet'
-              : `has a TIMESTAMP side packet but uses ${mode}`,
-          );
-        }
-        const sides = ctx.outputCount(mode);
+        mode = MODES.find((m) => ctx.outputCount(m) > 0)!;
         values = [];
         while (ctx.hasSidePacket('', values.length)) values.push(ctx.sidePacket('', values.length));
-        if (values.length !== sides) {
-          throw fail(
-            `has ${values.length} untagged side packet(s) but ${sides} ${mode} output(s); give one output per side packet`,
-          );
-        }
       },
       process(ctx) {
         if (mode === 'AT_TICK' || mode === 'AT_FIRST_TICK') {

@@ -23,6 +23,7 @@ export function registerLlmCalculators(registry: CalculatorRegistry): void {
 }
 export * from './builder/create-tiny-model.js';
 export * from './builder/ensure-model-dir.js';
+export * from './builder/model-kind.js';
 export * from './builder/presets.js';
 export * from './calculators/index.js';
 export * from './chat/chat-message.js';
@@ -52,6 +53,12 @@ export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
 export * from './openai/index.js';
 export { bareDecodeRate } from './runtime/bare-decode-loop.js';
+export type {
+  BatchingOptions,
+  BatchingPlan,
+  CoupledRowsMode,
+  RowAlignment,
+} from './runtime/batching-plan.js';
 export {
   type GenerateFinishReason,
   type GenerateModel,

@@ -35,6 +35,12 @@ export interface PortRuleProblem {
   readonly port?: PortRef;
 }
 
+/** A problem found by a contract's `validateOptions`; `path` (keys below `options`) places it. */
+export interface OptionRuleProblem {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+}
+
 export type InputStreamHandlerName = 'default' | 'immediate' | 'sync_set';
 
 /** How a node's input streams are grouped into input sets. */
@@ -80,6 +86,13 @@ export interface CalculatorContract<
    * Each returned problem becomes a `WEFT_ERR_PORT_RULE` at the port's (or the node's) line:col.
    */
   readonly validatePorts?: (ports: NodePortLists) => readonly PortRuleProblem[];
+  /**
+   * Rules about the options that a JSON Schema cannot express (a name that must be registered, a
+   * value that must fit the node's wiring), run at validation once the options match the schema
+   * (defaults applied). Each problem becomes a `WEFT_ERR_INVALID_OPTIONS` at the option's line:col.
+   * With `validatePorts`, this is where every wiring and option rule lives: `open` never checks them.
+   */
+  readonly validateOptions?: (options: OptionsOf<S>, ports: NodePortLists) => readonly OptionRuleProblem[];
 }
 
 /** Tags a context method accepts: the declared ones, or any string when the map declares `'*'`. */

@@ -94,6 +94,7 @@ export function buildNode(
       location: rule.port?.location ?? location,
     });
   }
+  const before = problems.length;
   const options = validateOptions(
     def,
     node.options,
@@ -101,6 +102,16 @@ export function buildNode(
     { source: source.yaml, path: ['nodes', i, 'options'] },
     problems,
   );
+  // Option rules assume options that match the schema (types checked, defaults applied).
+  if (!problems.slice(before).some((p) => p.code === V.INVALID_OPTIONS)) {
+    for (const rule of def.validateOptions?.(options as never, ports) ?? []) {
+      problems.push({
+        code: V.INVALID_OPTIONS,
+        message: `options of node "${name}" (${def.name}): ${rule.message}`,
+        location: source.yaml.locate(['nodes', i, 'options', ...(rule.path ?? [])]),
+      });
+    }
+  }
   const handler =
     handlerConfig(node.input_stream_handler) ??
     (def.inputStreamHandler

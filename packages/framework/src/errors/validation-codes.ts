@@ -73,7 +73,7 @@ const defined = defineErrorCodes({
   INVALID_OPTIONS: {
     title: 'Invalid node options',
     description:
-      "A node's `options` do not match the calculator's options schema (wrong type, unknown key, missing required value).",
+      "A node's `options` do not match the calculator's options schema (wrong type, unknown key, missing required value), or break a rule the calculator states about them (its contract's `validateOptions`), e.g. `MapCalculator`'s `function` must name a registered map function. The message suggests the closest valid value.",
   },
   CYCLE: {
     title: 'Cycle without a back edge',

@@ -45,6 +45,12 @@ export interface StartOptions {
    * pauses the run for good (cancel it). Default: unbounded, every packet kept.
    */
   readonly maxBufferedOutput?: number;
+  /**
+   * Called synchronously, in the same global order as `onOutput`, whenever the next timestamp bound
+   * of a graph output stream advances without a packet (a packet's own bound is implied by it);
+   * `Timestamp.Done` when the stream ends. MediaPipe's output observers with timestamp bounds.
+   */
+  readonly onOutputBound?: (stream: string, bound: Timestamp) => void;
 }
 
 export interface NodeStats {

@@ -34,6 +34,8 @@ export interface NodePlan {
   readonly syncSets: readonly (readonly number[])[];
   readonly offset: number | undefined;
   readonly processBounds: boolean;
+  /** Immediate handler processing bounds: each input set is processed once at Timestamp.Max when it closes. */
+  readonly closeAtMax: boolean;
   readonly isSource: boolean;
   /** Input side packets the node must wait for before it opens. */
   readonly sideWait: readonly string[];
@@ -201,6 +203,7 @@ export function compilePlan(graph: ValidatedGraph): GraphPlan {
       syncSets: resolveSyncSets(spec),
       offset: def.timestampOffset,
       processBounds: def.processTimestampBounds === true,
+      closeAtMax: def.processTimestampBounds === true && spec.inputStreamHandler.handler === 'immediate',
       isSource: spec.inputs.length === 0,
       throttleSlots: spec.inputs.length === 0 ? reachable(outputStreams) : [],
     };

@@ -83,10 +83,16 @@ export class GraphRunImpl implements GraphRun {
       if (problem !== undefined) throw problem;
     }
     this.#inputs = new GraphInputs(this);
-    this.#outputs = new RunOutputs(plan, options.onOutput, options.maxBufferedOutput, (full) => {
-      this.#outputsFull += full ? 1 : -1;
-      if (!full && this.#outputsFull === 0) this.kickSoon();
-    });
+    this.#outputs = new RunOutputs(
+      plan,
+      options.onOutput,
+      options.onOutputBound,
+      options.maxBufferedOutput,
+      (full) => {
+        this.#outputsFull += full ? 1 : -1;
+        if (!full && this.#outputsFull === 0) this.kickSoon();
+      },
+    );
     const signal = options.signal;
     if (signal !== undefined) {
       this.#startSignal = signal;
@@ -269,6 +275,7 @@ export class GraphRunImpl implements GraphRun {
       }
       // Everything upstream is closed; only back edges (loops) can keep this node open.
       let forced = false;
+      node.inputs.runEnding = true;
       node.plan.backEdge.forEach((isBack, local) => {
         if (isBack && node.inputs.bounds[local] !== Timestamp.Done) {
           node.raiseBound(local, Timestamp.Done);

@@ -4,6 +4,7 @@ import type { NodePlan } from './graph-plan.js';
 import { PacketQueue } from './packet-queue.js';
 
 const DONE = Timestamp.Done;
+const MAX = Timestamp.Max;
 /** `next()` results that are not timestamps. */
 export const NOT_READY = Number.NEGATIVE_INFINITY;
 export const ALL_DONE = Number.POSITIVE_INFINITY;
@@ -19,9 +20,14 @@ export class NodeInputs {
   readonly bounds: number[];
   /** The packets of the input set being processed, by local input index. */
   readonly current: (Packet | undefined)[];
-  /** Index of the sync set chosen by the last `next()`. */
-  chosen = 0;
+  /**
+   * Set when the run ends this node by closing its back edges (nothing upstream is left): like
+   * MediaPipe ending a graph run, the node then closes without the Timestamp.Max process call.
+   */
+  runEnding = false;
   readonly #lastProcessed: number[];
+  /** Per set, what the last `next()` found (only kept when there are several sets). */
+  readonly #ready: number[];
 
   constructor(
     readonly plan: NodePlan,
@@ -37,6 +43,7 @@ export class NodeInputs {
       this.current[i] = undefined;
     }
     this.#lastProcessed = plan.syncSets.map(() => Timestamp.Unstarted);
+    this.#ready = plan.syncSets.map(() => NOT_READY);
   }
 
   /** Adds a packet; returns true when this made the queue full (it counts towards throttling). */
@@ -58,21 +65,21 @@ export class NodeInputs {
     return this.maxQueue > 0 && this.queues[local]!.size >= this.maxQueue && !this.plan.backEdge[local];
   }
 
-  /** The timestamp of the earliest ready input set (see `chosen`), `NOT_READY`, or `ALL_DONE`. */
+  /**
+   * The timestamp of the earliest ready input set, `NOT_READY`, or `ALL_DONE`. Every
+   * set ready at that same timestamp is filled by `take` (MediaPipe's immediate handler fills all
+   * sync sets whose ready timestamp equals the input timestamp).
+   */
   next(): number {
     const sets = this.plan.syncSets;
-    if (sets.length === 1) {
-      this.chosen = 0;
-      return this.#evalSet(sets[0]!, 0);
-    }
+    if (sets.length === 1) return this.#evalSet(sets[0]!, 0);
+    const ready = this.#ready;
     let ts = ALL_DONE;
     for (let s = 0; s < sets.length; s++) {
       const r = this.#evalSet(sets[s]!, s);
+      ready[s] = r;
       if (r === ALL_DONE) continue;
-      if (ts === ALL_DONE || (r !== NOT_READY && (ts === NOT_READY || r < ts))) {
-        ts = r;
-        this.chosen = s;
-      }
+      if (ts === ALL_DONE || (r !== NOT_READY && (ts === NOT_READY || r < ts))) ts = r;
     }
     return ts;
   }
@@ -102,7 +109,12 @@ export class NodeInputs {
       }
     }
     if (minPacket < minBound) return minPacket;
-    if (closed) return ALL_DONE;
+    if (closed) {
+      // MediaPipe's immediate handler, processing bounds, calls Process once more at Timestamp::Max
+      // when a set's inputs are all done, so a calculator can emit a summary before it closes.
+      if (this.plan.closeAtMax && !this.runEnding && this.#lastProcessed[s]! < MAX) return MAX;
+      return ALL_DONE;
+    }
     // A set of back edges only (an immediate-handler LOOP input) reports its own bound, so a
     // calculator processing bounds sees the loop advance without a packet (MediaPipe does too).
     const bound = minBound !== DONE ? minBound : minBackBound;
@@ -113,11 +125,20 @@ export class NodeInputs {
     return NOT_READY;
   }
 
-  /** Moves the packets at `ts` of the chosen set into `current`; `onUnfull` per queue that stops being full. */
+  /** Moves the packets at `ts` of every set ready at `ts` into `current`; `onUnfull` per queue that stops being full. */
   take(ts: number, onUnfull: () => void): void {
+    const sets = this.plan.syncSets;
+    if (sets.length === 1) {
+      this.#takeSet(0, ts, onUnfull);
+      return;
+    }
+    this.current.fill(undefined);
+    for (let s = 0; s < sets.length; s++) if (this.#ready[s] === ts) this.#takeSet(s, ts, onUnfull);
+  }
+
+  #takeSet(s: number, ts: number, onUnfull: () => void): void {
     const current = this.current;
-    const set = this.plan.syncSets[this.chosen]!;
-    if (this.plan.syncSets.length > 1) current.fill(undefined);
+    const set = this.plan.syncSets[s]!;
     for (let i = 0; i < set.length; i++) {
       const local = set[i]!;
       const q = this.queues[local]!;
@@ -128,7 +149,7 @@ export class NodeInputs {
         current[local] = undefined;
       }
     }
-    this.#lastProcessed[this.chosen] = ts;
+    this.#lastProcessed[s] = ts;
   }
 
   /**

@@ -53,6 +53,7 @@ export class GraphCancelledError extends RunError {
 export interface FullStream {
   readonly stream: string;
   readonly node: string;
+  readonly calculator: string;
   readonly size: number;
 }
 
@@ -63,7 +64,9 @@ export class DeadlockError extends RunError {
     readonly fullStreams: readonly FullStream[],
     maxQueueSize: number,
   ) {
-    const list = fullStreams.map((s) => `"${s.stream}" → node "${s.node}" (${s.size} queued)`).join(', ');
+    const list = fullStreams
+      .map((s) => `"${s.stream}" → node "${s.node}" (${s.calculator}): ${s.size} queued`)
+      .join(', ');
     super(
       R.DEADLOCK,
       `graph "${graph}" deadlocked: nothing can run while these input queues are full (max_queue_size ${maxQueueSize}): ${list}; raise max_queue_size, or feed the other inputs of the blocked nodes`,

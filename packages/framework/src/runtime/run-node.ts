@@ -22,7 +22,12 @@ export function fullStreams(nodes: readonly RunNode[]): FullStream[] {
   for (const node of nodes) {
     node.plan.spec.inputs.forEach((port, local) => {
       if (node.inputs.isFull(local))
-        list.push({ stream: port.name, node: node.nodeName, size: node.inputs.queues[local]!.size });
+        list.push({
+          stream: port.name,
+          node: node.nodeName,
+          calculator: node.calculatorName,
+          size: node.inputs.queues[local]!.size,
+        });
     });
   }
   return list;
@@ -74,7 +79,8 @@ export class RunNode extends NodeContext {
         this.run.throttle(this);
         return;
       }
-      this.#invoke(Timestamp.Unstarted);
+      // A source's input timestamp is 0 in every process call (MediaPipe CheckInputTimestamp).
+      this.#invoke(0);
       return;
     }
     const ts = this.inputs.next();

@@ -19,6 +19,7 @@ export class RunOutputs {
   constructor(
     readonly plan: GraphPlan,
     readonly onOutput: StartOptions['onOutput'],
+    readonly onOutputBound: StartOptions['onOutputBound'],
     limit?: number,
     onFull?: (full: boolean) => void,
   ) {
@@ -34,7 +35,9 @@ export class RunOutputs {
 
   /** A bound without a packet; `Done` ends the stream. */
   raise(index: number, bound: Timestamp): void {
-    if (bound > this.#bounds[index]!) this.#bounds[index] = bound;
+    if (bound <= this.#bounds[index]!) return;
+    this.#bounds[index] = bound;
+    if (this.onOutputBound !== undefined) this.onOutputBound(this.plan.outputs[index]!, bound);
     if (bound === Timestamp.Done) this.#buffers[index]!.end();
   }
 

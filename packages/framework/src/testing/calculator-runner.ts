@@ -44,7 +44,8 @@ type Feed =
       readonly value: unknown;
       readonly timestamp: Timestamp;
     }
-  | { readonly kind: 'bound'; readonly stream: string; readonly timestamp: Timestamp };
+  | { readonly kind: 'bound'; readonly stream: string; readonly timestamp: Timestamp }
+  | { readonly kind: 'close'; readonly stream: string };
 
 /**
  * Runs one calculator in isolation (MediaPipe's CalculatorRunner): the node's input streams become
@@ -73,6 +74,8 @@ export class CalculatorRunner {
   readonly #registry: CalculatorRegistry;
   readonly #feeds: Feed[] = [];
   readonly #sidePackets: Record<string, unknown> = {};
+  /** Bound-only advances of each output stream in the last run, in order. */
+  #bounds = new Map<string, Timestamp[]>();
   #graph: Graph | undefined;
   #run: GraphRunImpl | undefined;
 
@@ -124,6 +127,13 @@ export class CalculatorRunner {
     return this;
   }
 
+  /** Queues closing an input port: nothing more arrives on it (the others stay open until `run`'s end). */
+  closeInput(port: string): this {
+    const p = resolveRunnerPort(this.#ports.inputs, port, 'input stream');
+    this.#feeds.push({ kind: 'close', stream: p.name });
+    return this;
+  }
+
   /** Sets an input side packet (`TAG`, `TAG:index` or side packet name). Chainable. */
   setSidePacket(port: string, value: unknown): this {
     this.#sidePackets[resolveRunnerPort(this.#ports.inputSide, port, 'input side packet').name] = value;
@@ -133,7 +143,14 @@ export class CalculatorRunner {
   /** Validates the node (once), runs it over everything queued, and waits until it has closed. */
   async run(options: RunnerRunOptions = {}): Promise<void> {
     const graph = await this.#compile();
+    const bounds = new Map<string, Timestamp[]>();
+    this.#bounds = bounds;
     const run = graph.start({
+      onOutputBound: (stream, bound) => {
+        const list = bounds.get(stream);
+        if (list === undefined) bounds.set(stream, [bound]);
+        else list.push(bound);
+      },
       sidePackets: this.#sidePackets,
       signal: options.signal,
       trace: options.trace,
@@ -145,7 +162,8 @@ export class CalculatorRunner {
     try {
       for (const feed of this.#feeds) {
         if (feed.kind === 'packet') await run.addPacket(feed.stream, feed.value, feed.timestamp);
-        else run.setInputBound(feed.stream, feed.timestamp);
+        else if (feed.kind === 'bound') run.setInputBound(feed.stream, feed.timestamp);
+        else run.closeInput(feed.stream);
       }
       run.closeAllInputs();
     } catch (error) {
@@ -208,6 +226,17 @@ export class CalculatorRunner {
   /** Timestamps of an output port's packets from the last run. */
   outputTimestamps(port: string): Timestamp[] {
     return this.outputs(port).map((p) => p.timestamp);
+  }
+
+  /**
+   * The bounds an output port advanced to without a packet in the last run, in order
+   * (`Timestamp.Done` last when it closed): what MediaPipe shows as empty packets to an observer of
+   * timestamp bounds, each at `Timestamp.previousAllowedInStream(bound)`.
+   */
+  outputBounds(port: string): Timestamp[] {
+    const p = resolveRunnerPort(this.#ports.outputs, port, 'output stream');
+    this.#lastRun();
+    return [...(this.#bounds.get(p.name) ?? [])];
   }
 
   /** An output side packet of the last run (graph-scoped calculators: set when the graph opened). */

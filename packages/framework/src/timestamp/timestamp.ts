@@ -34,6 +34,16 @@ export const Timestamp = {
     return ts + 1;
   },
 
+  /**
+   * The timestamp a packet just below `bound` would carry: for a stream whose next bound is `bound`,
+   * the last settled timestamp (MediaPipe PreviousAllowedInStream; `Done` gives `Max`).
+   */
+  previousAllowedInStream(bound: Timestamp): Timestamp {
+    if (bound <= LOW + 3 || bound === HIGH - 2) return LOW + 1;
+    if (bound > HIGH - 3) return HIGH - 3;
+    return bound - 1;
+  },
+
   /** Human-readable name: special values by name, others as the number. */
   format(ts: Timestamp): string {
     switch (ts) {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
 import { learnBpe } from './bpe-learner.js';
 import type { DecoderSpec } from './decoder-common.js';
-import { buildGpt2Graph } from './gpt2-graph.js';
-import { buildLlamaGraph } from './llama-graph.js';
-import { buildGenerationConfig, buildModelConfig } from './model-configs.js';
+import { buildDecoderGraph } from './decoder-graph.js';
+import { buildGenaiConfig, buildGenerationConfig, buildModelConfig } from './model-configs.js';
+import { type ModelKind, onnxFileName, resolveModelKind } from './model-kind.js';
 import { presetShape, TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from './presets.js';
 import { buildTokenizerFiles } from './tokenizer-files.js';
 
@@ -21,6 +21,8 @@ export interface CreateTinyModelOptions {
   preset?: TinyPreset;
   /** Default 0. The same seed writes the same bytes. */
   seed?: number;
+  /** Export flavour (attention op, quantization, layout, external data, merged); default plain Optimum fp32. */
+  kind?: Partial<ModelKind>;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -29,6 +31,7 @@ export interface CreatedModel {
   arch: TinyArch;
   preset: TinyPreset;
   seed: number;
+  kind: ModelKind;
   parameters: number;
   vocabSize: number;
   files: string[];
@@ -39,14 +42,15 @@ export interface CreatedModel {
  * 256 byte tokens + 579 merges + 3 ChatML specials = 838 tokens.
  */
 const TINY_MERGES = 765;
-const EXTERNAL_DATA_FILE = 'model.onnx_data';
 
 const TRAINING_TEXT = new URL('../../assets/bpe-training-text.txt', import.meta.url);
 
 /**
- * Writes a complete Optimum-layout model directory (`config.json`, `generation_config.json`,
- * `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx` and, for the larger presets,
- * `onnx/model.onnx_data`). Existing files of the same names are overwritten.
+ * Writes a complete model directory: `config.json`, `generation_config.json`, `tokenizer.json`,
+ * `tokenizer_config.json` and the ONNX file named by the kind (`onnx/model.onnx`,
+ * `onnx/model_q4.onnx`, `onnx/model_quantized.onnx`, `onnx/decoder_model_merged*.onnx`, or
+ * `model.onnx` next to `genai_config.json`), with `<file>_data` when weights are external (always
+ * for the larger presets). Existing files of the same names are overwritten.
  */
 export async function createTinyModel(dir: string, options: CreateTinyModelOptions): Promise<CreatedModel> {
   const { arch, preset = 'tiny', seed = 0, onProgress } = options;
@@ -60,6 +64,7 @@ export async function createTinyModel(dir: string, options: CreateTinyModelOptio
     throw new ModelBuildError(`seed ${JSON.stringify(seed)} must be an integer from 0 to 4294967295`);
   }
   const shape = presetShape(arch, preset);
+  const kind = resolveModelKind(arch, shape, options.kind);
   onProgress?.({ phase: 'tokenizer', message: 'learning BPE merges from the shipped text' });
   const bpe = learnBpe(readFileSync(TRAINING_TEXT, 'utf8'), TINY_MERGES);
   const tok = buildTokenizerFiles(bpe, shape.contextLength);
@@ -69,40 +74,45 @@ export async function createTinyModel(dir: string, options: CreateTinyModelOptio
     vocabSize: tok.vocabSize,
     quietIds: [tok.specialIds.endOfText, tok.specialIds.imStart, tok.specialIds.imEnd],
     seed,
+    kind,
   };
   onProgress?.({ phase: 'weights', message: `generating ${arch} ${preset} weights (seed ${seed})` });
   // Let a progress line reach the terminal before the synchronous weight generation.
   await new Promise((resolve) => setImmediate(resolve));
-  const graph = arch === 'llama' ? buildLlamaGraph(spec) : buildGpt2Graph(spec);
+  const graph = buildDecoderGraph(arch, spec);
   const parameters = graph.parameterCount();
 
   onProgress?.({ phase: 'serialize', message: `serialising ${(parameters / 1e6).toFixed(2)}M parameters` });
-  const serialized = graph.serialize(
-    shape.externalData ? { fileName: EXTERNAL_DATA_FILE, minBytes: 1024 } : undefined,
-  );
+  const onnxFile = onnxFileName(kind);
+  const dataFile = `${onnxFile.split('/').at(-1)}_data`;
+  const external = shape.externalData || kind.externalData;
+  const serialized = graph.serialize(external ? { fileName: dataFile, minBytes: 1024 } : undefined);
 
   onProgress?.({ phase: 'write', message: `writing ${dir}` });
-  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  mkdirSync(join(dir, onnxFile, '..'), { recursive: true });
   const files: string[] = [];
   const writeJson = (name: string, value: unknown): void => {
     writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
     files.push(name);
   };
-  writeJson('config.json', buildModelConfig(arch, shape, tok));
+  // config.json is written for genai too: transformers.js (the test oracle) reads it.
+  writeJson('config.json', buildModelConfig(arch, shape, tok, external));
   writeJson('generation_config.json', buildGenerationConfig(tok));
+  if (kind.layout === 'genai') writeJson('genai_config.json', buildGenaiConfig(arch, shape, tok, onnxFile));
   writeJson('tokenizer.json', tok.tokenizerJson);
   writeJson('tokenizer_config.json', tok.tokenizerConfig);
-  writeFileSync(join(dir, 'onnx', 'model.onnx'), serialized.model);
-  files.push('onnx/model.onnx');
+  writeFileSync(join(dir, onnxFile), serialized.model);
+  files.push(onnxFile);
   if (serialized.externalChunks.length > 0) {
-    const fd = openSync(join(dir, 'onnx', EXTERNAL_DATA_FILE), 'w');
+    const dataPath = join(dir, onnxFile, '..', dataFile);
+    const fd = openSync(dataPath, 'w');
     try {
       for (const chunk of serialized.externalChunks) writeSync(fd, chunk);
     } finally {
       closeSync(fd);
     }
-    files.push(`onnx/${EXTERNAL_DATA_FILE}`);
+    files.push(onnxFile.replace(/[^/]+$/, dataFile));
   }
   onProgress?.({ phase: 'done', message: `wrote ${files.length} files` });
-  return { dir, arch, preset, seed, parameters, vocabSize: tok.vocabSize, files };
+  return { dir, arch, preset, seed, kind, parameters, vocabSize: tok.vocabSize, files };
 }

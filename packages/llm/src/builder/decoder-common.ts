@@ -1,3 +1,4 @@
+import type { ModelKind } from './model-kind.js';
 import { attr, type OnnxGraphBuilder } from './onnx-graph-builder.js';
 import type { TinyShape } from './presets.js';
 import { SeededRandom } from './seeded-random.js';
@@ -9,6 +10,7 @@ export interface DecoderSpec {
   /** Ids the output head should rarely pick (special tokens), so greedy text keeps going. */
   quietIds: readonly number[];
   seed: number;
+  kind: ModelKind;
 }
 
 /** Per-tensor random streams: a tensor's values depend on the seed and its name only. */
@@ -16,19 +18,58 @@ export function weights(spec: DecoderSpec, name: string, count: number, std: num
   return new SeededRandom(spec.seed, name).fill(count, std, mean);
 }
 
-/**
- * Graph inputs and outputs of the Optimum decoder layout, with the per-layer past names returned.
- */
-export function declareDecoderIo(
+/** Past KV names a decoder body reads (empty strings: no past, as in a merged decoder's first step). */
+export interface PastNames {
+  key: string;
+  value: string;
+}
+
+/** Names a decoder body writes its results to. */
+export interface BodyOutputs {
+  logits: string;
+  presentKey: string[];
+  presentValue: string[];
+}
+
+/** The decoder's graph outputs under their Optimum names, with a prefix for the branches of an `If`. */
+export function bodyOutputs(layers: number, prefix = ''): BodyOutputs {
+  return {
+    logits: `${prefix}logits`,
+    presentKey: Array.from({ length: layers }, (_, i) => `${prefix}present.${i}.key`),
+    presentValue: Array.from({ length: layers }, (_, i) => `${prefix}present.${i}.value`),
+  };
+}
+
+/** Declares `names` as outputs of `g` (a model or an `If` branch) with the decoder's shapes. */
+export function declareBodyOutputs(
   g: OnnxGraphBuilder,
   spec: DecoderSpec,
   kvHeads: number,
-): { past: { key: string; value: string }[] } {
+  names: BodyOutputs,
+): void {
+  g.output(names.logits, 'float32', ['batch_size', 'sequence_length', spec.vocabSize]);
+  const dims = ['batch_size', kvHeads, 'total_sequence_length', spec.shape.headDim];
+  for (let i = 0; i < spec.shape.layers; i++) {
+    g.output(names.presentKey[i]!, 'float32', dims);
+    g.output(names.presentValue[i]!, 'float32', dims);
+  }
+}
+
+/**
+ * Graph inputs of the Optimum decoder layout (position ids only when the graph reads them), with
+ * the per-layer past names returned.
+ */
+export function declareDecoderInputs(
+  g: OnnxGraphBuilder,
+  spec: DecoderSpec,
+  kvHeads: number,
+  positionIds: boolean,
+): PastNames[] {
   const { layers, headDim } = spec.shape;
   g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
   g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
-  g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
-  const past = [];
+  if (positionIds) g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
+  const past: PastNames[] = [];
   for (let i = 0; i < layers; i++) {
     const dims = ['batch_size', kvHeads, 'past_sequence_length', headDim];
     past.push({
@@ -36,13 +77,7 @@ export function declareDecoderIo(
       value: g.input(`past_key_values.${i}.value`, 'float32', dims),
     });
   }
-  g.output('logits', 'float32', ['batch_size', 'sequence_length', spec.vocabSize]);
-  for (let i = 0; i < layers; i++) {
-    const dims = ['batch_size', kvHeads, 'total_sequence_length', headDim];
-    g.output(`present.${i}.key`, 'float32', dims);
-    g.output(`present.${i}.value`, 'float32', dims);
-  }
-  return { past };
+  return past;
 }
 
 /**
@@ -65,7 +100,7 @@ export function buildAttentionMask(g: OnnxGraphBuilder): string {
   const causal = g.op('LessOrEqual', [keyRow, queryCol]);
   const self = g.op('Equal', [keyRow, queryCol]);
   const notPad = g.op('Unsqueeze', [g.op('Cast', ['attention_mask'], { to: attr.int(9) }), axes12]);
-  return g.op('Or', [g.op('And', [causal, notPad]), self], {}, 'attention_bool_mask');
+  return g.op('Or', [g.op('And', [causal, notPad]), self]);
 }
 
 /**

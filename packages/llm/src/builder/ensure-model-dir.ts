@@ -2,13 +2,14 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { basename, dirname, join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
+import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
 
 /**
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 
 // Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
 let buildCounter = 0;
@@ -20,6 +21,8 @@ export interface EnsureModelDirOptions {
   arch: TinyArch;
   preset?: TinyPreset;
   seed?: number;
+  /** Export flavour; part of what the marker records, so each kind gets its own build. */
+  kind?: Partial<ModelKind>;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -31,11 +34,14 @@ export interface EnsureModelDirOptions {
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
   const { arch, preset = 'tiny', seed = 0 } = options;
+  const kind = { ...DEFAULT_MODEL_KIND, ...options.kind };
   // Callers in one process share one build; other processes are handled by the rename below.
-  const key = JSON.stringify([dir, arch, preset, seed]);
+  const key = JSON.stringify([dir, arch, preset, seed, kind]);
   let pending = inFlight.get(key);
   if (pending === undefined) {
-    pending = buildIfNeeded(dir, { ...options, arch, preset, seed }).finally(() => inFlight.delete(key));
+    pending = buildIfNeeded(dir, { ...options, arch, preset, seed, kind }).finally(() =>
+      inFlight.delete(key),
+    );
     inFlight.set(key, pending);
   }
   return pending;
@@ -45,10 +51,10 @@ const inFlight = new Map<string, Promise<string>>();
 
 async function buildIfNeeded(
   dir: string,
-  options: EnsureModelDirOptions & { preset: TinyPreset; seed: number },
+  options: EnsureModelDirOptions & { preset: TinyPreset; seed: number; kind: ModelKind },
 ): Promise<string> {
-  const { arch, preset, seed } = options;
-  const wanted = { builder: BUILDER_VERSION, arch, preset, seed };
+  const { arch, preset, seed, kind } = options;
+  const wanted = { builder: BUILDER_VERSION, arch, preset, seed, kind };
   if (matchesMarker(dir, wanted)) return dir;
   if (existsSync(dir) && readdirSync(dir).length > 0 && readMarker(dir) === undefined) {
     throw new ModelBuildError(
@@ -61,7 +67,7 @@ async function buildIfNeeded(
     // Progress names the folder the user asked for, not the temporary one.
     const onProgress =
       report && ((p: BuildProgress) => report({ ...p, message: p.message.replace(tmp, dir) }));
-    await createTinyModel(tmp, { arch, preset, seed, ...(onProgress ? { onProgress } : {}) });
+    await createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) });
     writeFileSync(join(tmp, BUILD_MARKER), `${JSON.stringify(wanted)}\n`);
     if (matchesMarker(dir, wanted)) return dir;
     if (existsSync(dir)) {
@@ -95,5 +101,8 @@ function readMarker(dir: string): Record<string, unknown> | undefined {
 
 function matchesMarker(dir: string, wanted: Record<string, unknown>): boolean {
   const marker = readMarker(dir);
-  return marker !== undefined && Object.entries(wanted).every(([k, v]) => marker[k] === v);
+  return (
+    marker !== undefined &&
+    Object.entries(wanted).every(([k, v]) => JSON.stringify(marker[k]) === JSON.stringify(v))
+  );
 }

@@ -1,25 +1,34 @@
 import {
+  type BodyOutputs,
   buildAttentionMask,
   type DecoderSpec,
-  declareDecoderIo,
+  type PastNames,
   successorHead,
   weights,
 } from './decoder-common.js';
-import { attr, OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { attr, type OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { linear } from './quantized-linear.js';
 
 export const LLAMA_RMS_EPS = 1e-5;
 export const LLAMA_ROPE_THETA = 10000;
 
 /**
- * A Llama decoder from standard opset-23 ops: RMSNormalization, RotaryEmbedding (rotate-half
- * layout, position ids from the caller), Attention with grouped KV heads and past/present, SwiGLU MLP.
+ * A Llama decoder body: RMSNormalization, rotary positions, grouped KV heads with past/present,
+ * SwiGLU MLP. Attention is opset-23 `RotaryEmbedding` + `Attention` (positions from the caller's
+ * `position_ids`), or `com.microsoft::GroupQueryAttention` with rotary inside the op (positions
+ * from each row's length, `seqlens_k = ReduceSum(attention_mask) - 1`), as onnxruntime-genai writes it.
  */
-export function buildLlamaGraph(spec: DecoderSpec): OnnxGraphBuilder {
+export function buildLlamaBody(
+  g: OnnxGraphBuilder,
+  spec: DecoderSpec,
+  past: readonly PastNames[],
+  out: BodyOutputs,
+): void {
   const { hiddenSize: hidden, layers, heads, kvHeads, headDim, intermediateSize, contextLength } = spec.shape;
+  const { quant, attention } = spec.kind;
   const vocab = spec.vocabSize;
-  const g = new OnnxGraphBuilder('weft_tiny_llama');
-  const { past } = declareDecoderIo(g, spec, kvHeads);
-  const mask = buildAttentionMask(g);
+  const gqa = attention === 'gqa' ? gqaInputs(g) : undefined;
+  const mask = gqa ? '' : buildAttentionMask(g);
 
   const half = headDim / 2;
   const cos = new Float32Array(contextLength * half);
@@ -43,8 +52,8 @@ export function buildLlamaGraph(spec: DecoderSpec): OnnxGraphBuilder {
       axis: attr.int(-1),
       epsilon: attr.float(LLAMA_RMS_EPS),
     });
-  const linear = (input: string, name: string, inDim: number, outDim: number, std: number): string =>
-    g.op('MatMul', [input, g.float(name, [inDim, outDim], weights(spec, name, inDim * outDim, std))]);
+  const project = (input: string, name: string, inDim: number, outDim: number, std: number): string =>
+    linear(g, input, name, weights(spec, name, inDim * outDim, std), inDim, outDim, quant);
 
   // Residual branches are scaled so that each layer moves the stream by about the size of a token
   // embedding: big enough that context changes the next token, small enough to keep it readable.
@@ -52,23 +61,39 @@ export function buildLlamaGraph(spec: DecoderSpec): OnnxGraphBuilder {
   for (let i = 0; i < layers; i++) {
     const p = `model.layers.${i}`;
     const h = norm(x, `${p}.input_layernorm.weight`);
-    const q = linear(h, `${p}.self_attn.q_proj.weight`, hidden, heads * headDim, 1 / Math.sqrt(hidden));
-    const k = linear(h, `${p}.self_attn.k_proj.weight`, hidden, kvHeads * headDim, 1 / Math.sqrt(hidden));
-    const v = linear(h, `${p}.self_attn.v_proj.weight`, hidden, kvHeads * headDim, 1 / Math.sqrt(hidden));
-    const qr = g.op('RotaryEmbedding', [q, cosCache, sinCache, 'position_ids'], {
-      num_heads: attr.int(heads),
-    });
-    const kr = g.op('RotaryEmbedding', [k, cosCache, sinCache, 'position_ids'], {
-      num_heads: attr.int(kvHeads),
-    });
-    const [y] = g.node(
-      'Attention',
-      [qr, kr, v, mask, past[i]!.key, past[i]!.value],
-      { q_num_heads: attr.int(heads), kv_num_heads: attr.int(kvHeads) },
-      [`${p}.attn_output`, `present.${i}.key`, `present.${i}.value`],
-    );
-    const o = linear(
-      y!,
+    const q = project(h, `${p}.self_attn.q_proj.weight`, hidden, heads * headDim, 1 / Math.sqrt(hidden));
+    const k = project(h, `${p}.self_attn.k_proj.weight`, hidden, kvHeads * headDim, 1 / Math.sqrt(hidden));
+    const v = project(h, `${p}.self_attn.v_proj.weight`, hidden, kvHeads * headDim, 1 / Math.sqrt(hidden));
+    const presents = [out.presentKey[i]!, out.presentValue[i]!];
+    const y = gqa
+      ? g.node(
+          'com.microsoft::GroupQueryAttention',
+          [q, k, v, past[i]!.key, past[i]!.value, gqa.seqlensK, gqa.totalLength, cosCache, sinCache],
+          {
+            num_heads: attr.int(heads),
+            kv_num_heads: attr.int(kvHeads),
+            do_rotary: attr.int(1),
+            rotary_interleaved: attr.int(0),
+          },
+          [g.fresh('attn_output'), ...presents],
+        )[0]!
+      : g.node(
+          'Attention',
+          [
+            g.op('RotaryEmbedding', [q, cosCache, sinCache, 'position_ids'], { num_heads: attr.int(heads) }),
+            g.op('RotaryEmbedding', [k, cosCache, sinCache, 'position_ids'], {
+              num_heads: attr.int(kvHeads),
+            }),
+            v,
+            mask,
+            past[i]!.key,
+            past[i]!.value,
+          ],
+          { q_num_heads: attr.int(heads), kv_num_heads: attr.int(kvHeads) },
+          [g.fresh('attn_output'), ...presents],
+        )[0]!;
+    const o = project(
+      y,
       `${p}.self_attn.o_proj.weight`,
       heads * headDim,
       hidden,
@@ -76,12 +101,12 @@ export function buildLlamaGraph(spec: DecoderSpec): OnnxGraphBuilder {
     );
     x = g.op('Add', [x, o]);
     const h2 = norm(x, `${p}.post_attention_layernorm.weight`);
-    const gate = linear(h2, `${p}.mlp.gate_proj.weight`, hidden, intermediateSize, 1 / Math.sqrt(hidden));
-    const up = linear(h2, `${p}.mlp.up_proj.weight`, hidden, intermediateSize, 1 / Math.sqrt(hidden));
+    const gate = project(h2, `${p}.mlp.gate_proj.weight`, hidden, intermediateSize, 1 / Math.sqrt(hidden));
+    const up = project(h2, `${p}.mlp.up_proj.weight`, hidden, intermediateSize, 1 / Math.sqrt(hidden));
     const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
     x = g.op('Add', [
       x,
-      linear(
+      project(
         act,
         `${p}.mlp.down_proj.weight`,
         intermediateSize,
@@ -91,7 +116,24 @@ export function buildLlamaGraph(spec: DecoderSpec): OnnxGraphBuilder {
     ]);
   }
   const final = norm(x, 'model.norm.weight');
-  const head = g.float('lm_head.weight', [hidden, vocab], successorHead(spec, embedding, 0.1));
-  g.op('MatMul', [final, head], {}, 'logits');
-  return g;
+  const head = successorHead(spec, embedding, 0.1);
+  g.op('Identity', [linear(g, final, 'lm_head.weight', head, hidden, vocab, quant)], {}, out.logits);
+}
+
+/**
+ * GroupQueryAttention's length inputs, computed in the graph from the mask as onnxruntime-genai's
+ * models do: `seqlens_k` = ones per row − 1 (int32 `[batch]`), `total_sequence_length` = the
+ * mask's width (int32 scalar). The op therefore reads each row's length from its count of ones,
+ * never from where they are.
+ */
+function gqaInputs(g: OnnxGraphBuilder): { seqlensK: string; totalLength: string } {
+  const ones = g.op('ReduceSum', ['attention_mask', g.int64('const_axes_1', [1], [1])], {
+    keepdims: attr.int(0),
+  });
+  const seqlensK = g.op('Cast', [g.op('Sub', [ones, g.int64('const_one', [], [1])])], { to: attr.int(6) });
+  const width = g.op('Gather', [g.op('Shape', ['attention_mask']), g.int64('const_one', [], [1])], {
+    axis: attr.int(0),
+  });
+  const totalLength = g.op('Cast', [width], { to: attr.int(6) });
+  return { seqlensK, totalLength };
 }

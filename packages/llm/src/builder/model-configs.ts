@@ -8,6 +8,7 @@ export function buildModelConfig(
   arch: TinyArch,
   shape: TinyShape,
   tok: BuiltTokenizer,
+  externalData: boolean,
 ): Record<string, unknown> {
   const { endOfText, imEnd } = tok.specialIds;
   const common = {
@@ -18,7 +19,7 @@ export function buildModelConfig(
     tie_word_embeddings: false,
     torch_dtype: 'float32',
     use_cache: true,
-    ...(shape.externalData ? { 'transformers.js_config': { use_external_data_format: true } } : {}),
+    ...(externalData ? { 'transformers.js_config': { use_external_data_format: true } } : {}),
   };
   if (arch === 'gpt2') {
     return {
@@ -62,5 +63,48 @@ export function buildGenerationConfig(tok: BuiltTokenizer): Record<string, unkno
     eos_token_id: [imEnd, endOfText],
     pad_token_id: endOfText,
     do_sample: false,
+  };
+}
+
+/**
+ * `genai_config.json` as onnxruntime-genai's model builder writes it (Optimum tensor names, the
+ * ONNX file at the top level, search defaults).
+ */
+export function buildGenaiConfig(
+  arch: TinyArch,
+  shape: TinyShape,
+  tok: BuiltTokenizer,
+  filename: string,
+): Record<string, unknown> {
+  const { endOfText, imEnd } = tok.specialIds;
+  return {
+    model: {
+      type: arch,
+      bos_token_id: endOfText,
+      eos_token_id: [imEnd, endOfText],
+      pad_token_id: endOfText,
+      vocab_size: tok.vocabSize,
+      context_length: shape.contextLength,
+      decoder: {
+        filename,
+        hidden_size: shape.hiddenSize,
+        head_size: shape.headDim,
+        num_attention_heads: shape.heads,
+        num_key_value_heads: shape.kvHeads,
+        num_hidden_layers: shape.layers,
+        inputs: {
+          input_ids: 'input_ids',
+          attention_mask: 'attention_mask',
+          past_key_names: 'past_key_values.%d.key',
+          past_value_names: 'past_key_values.%d.value',
+        },
+        outputs: {
+          logits: 'logits',
+          present_key_names: 'present.%d.key',
+          present_value_names: 'present.%d.value',
+        },
+      },
+    },
+    search: { do_sample: false, max_length: shape.contextLength },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildLlamaGraph } from './llama-graph.js';
+import { buildDecoderGraph } from './decoder-graph.js';
+import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
 import { attr, OnnxGraphBuilder } from './onnx-graph-builder.js';
 import { decodeModel } from './onnx-proto.js';
 import { presetShape } from './presets.js';
@@ -43,11 +44,12 @@ describe('OnnxGraphBuilder', () => {
   });
 
   it('builds the llama decoder from standard ONNX ops only', () => {
-    const g = buildLlamaGraph({
+    const g = buildDecoderGraph('llama', {
       shape: presetShape('llama', 'tiny'),
       vocabSize: 50,
       quietIds: [49],
       seed: 0,
+      kind: DEFAULT_MODEL_KIND,
     });
     const ops = new Set(decodeModel(g.serialize().model).graph.node.map((n: { opType: string }) => n.opType));
     expect([...ops].sort()).toEqual(
@@ -57,6 +59,7 @@ describe('OnnxGraphBuilder', () => {
         'Cast',
         'Equal',
         'Gather',
+        'Identity',
         'LessOrEqual',
         'MatMul',
         'Mul',
@@ -71,5 +74,45 @@ describe('OnnxGraphBuilder', () => {
         'Add',
       ].sort(),
     );
+  });
+
+  const opsOf = (kind: Partial<ModelKind>): string[] => {
+    const model = decodeModel(
+      buildDecoderGraph('llama', {
+        shape: presetShape('llama', 'tiny'),
+        vocabSize: 50,
+        quietIds: [49],
+        seed: 0,
+        kind: { ...DEFAULT_MODEL_KIND, ...kind },
+      }).serialize().model,
+    );
+    const ops = new Set<string>();
+    const walk = (graph: { node: { opType: string; domain?: string; attribute?: { g?: unknown }[] }[] }) => {
+      for (const n of graph.node) {
+        ops.add(n.domain ? `${n.domain}::${n.opType}` : n.opType);
+        for (const a of n.attribute ?? []) if (a.g) walk(a.g as never);
+      }
+    };
+    walk(model.graph);
+    if ([...ops].some((op) => op.startsWith('com.microsoft::'))) {
+      expect(model.opsetImport).toContainEqual({ domain: 'com.microsoft', version: 1 });
+    }
+    return [...ops];
+  };
+
+  it('writes each export kind with the operators that define it', () => {
+    const gqa = opsOf({ attention: 'gqa' });
+    expect(gqa).toContain('com.microsoft::GroupQueryAttention');
+    expect(gqa).not.toContain('Attention');
+    expect(gqa).not.toContain('RotaryEmbedding');
+    expect(gqa).toContain('ReduceSum');
+    const q4 = opsOf({ quant: 'q4' });
+    expect(q4).toContain('com.microsoft::MatMulNBits');
+    expect(q4).not.toContain('MatMul');
+    const q8 = opsOf({ quant: 'q8' });
+    expect(q8).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
+    expect(q8).not.toContain('MatMul');
+    const merged = opsOf({ merged: true });
+    expect(merged).toEqual(expect.arrayContaining(['If', 'Attention', 'RotaryEmbedding']));
   });
 });

@@ -12,16 +12,23 @@ export type OnnxAttribute =
   | { type: 'int'; value: number }
   | { type: 'float'; value: number }
   | { type: 'ints'; value: number[] }
-  | { type: 'string'; value: string };
+  | { type: 'string'; value: string }
+  | { type: 'graph'; value: OnnxGraphBuilder };
 
 export const attr = {
   int: (value: number): OnnxAttribute => ({ type: 'int', value }),
   float: (value: number): OnnxAttribute => ({ type: 'float', value }),
   ints: (value: number[]): OnnxAttribute => ({ type: 'ints', value }),
   string: (value: string): OnnxAttribute => ({ type: 'string', value }),
+  graph: (value: OnnxGraphBuilder): OnnxAttribute => ({ type: 'graph', value }),
 };
 
 export type ElemType = 'float32' | 'int64' | 'bool';
+/** Element types of raw initializers (quantized weights, scales, zero points). */
+export type RawType = 'uint8' | 'int8' | 'int32';
+
+/** Domain of Microsoft's contrib ops; write `com.microsoft::OpType` to use one. */
+export const MS_DOMAIN = 'com.microsoft';
 export type Dim = number | string;
 
 interface Initializer {
@@ -56,19 +63,41 @@ const ELEM: Record<ElemType, number> = {
   int64: OnnxDataType.INT64,
   bool: OnnxDataType.BOOL,
 };
+const RAW: Record<RawType, number> = {
+  uint8: OnnxDataType.UINT8,
+  int8: OnnxDataType.INT8,
+  int32: OnnxDataType.INT32,
+};
 
 // Offsets into the external file are page aligned so onnxruntime can memory-map each tensor.
 const EXTERNAL_ALIGN = 4096;
 
-/** Accumulates an ONNX graph (nodes, initializers, graph inputs/outputs) and serialises it. */
+/**
+ * Accumulates an ONNX graph (nodes, initializers, graph inputs/outputs) and serialises it. A
+ * `subgraph` (the body of an `If`) keeps its own nodes and outputs; its initializers go to the
+ * top graph, where both branches of an `If` see them.
+ */
 export class OnnxGraphBuilder {
   private readonly nodes: Record<string, unknown>[] = [];
   private readonly initializers: Initializer[] = [];
+  private readonly initializerNames = new Set<string>();
   private readonly inputs: ValueInfo[] = [];
   private readonly outputs: ValueInfo[] = [];
   private counter = 0;
+  private usesMsDomain = false;
+  private readonly root: OnnxGraphBuilder;
 
-  constructor(private readonly graphName: string) {}
+  constructor(
+    private readonly graphName: string,
+    parent?: OnnxGraphBuilder,
+  ) {
+    this.root = parent?.root ?? this;
+  }
+
+  /** A graph for an `If` branch: it reads the outer graph's values and initializers by name. */
+  subgraph(name: string): OnnxGraphBuilder {
+    return new OnnxGraphBuilder(name, this);
+  }
 
   input(name: string, elemType: ElemType, dims: Dim[]): string {
     this.inputs.push({ name, elemType, dims });
@@ -79,14 +108,22 @@ export class OnnxGraphBuilder {
     this.outputs.push({ name, elemType, dims });
   }
 
-  /** Adds a node; returns its output names (fresh names unless `outputs` are given). */
+  /**
+   * Adds a node; returns its output names (fresh names unless `outputs` are given). `opType` may
+   * name a contrib op as `com.microsoft::GroupQueryAttention`; an empty input name is an omitted
+   * optional input.
+   */
   node(
-    opType: string,
+    qualifiedType: string,
     inputs: string[],
     attrs: Record<string, OnnxAttribute> = {},
     outputs: number | string[] = 1,
   ): string[] {
-    const id = this.counter++;
+    const [domain, opType] = qualifiedType.includes('::')
+      ? (qualifiedType.split('::') as [string, string])
+      : ['', qualifiedType];
+    if (domain === MS_DOMAIN) this.root.usesMsDomain = true;
+    const id = this.root.counter++;
     const outNames =
       typeof outputs === 'number'
         ? Array.from({ length: outputs }, (_, i) => `/${opType.toLowerCase()}_${id}/out${i}`)
@@ -94,11 +131,17 @@ export class OnnxGraphBuilder {
     this.nodes.push({
       name: `${opType}_${id}`,
       opType,
+      ...(domain === '' ? {} : { domain }),
       input: inputs,
       output: outNames,
       attribute: Object.entries(attrs).map(([name, a]) => encodeAttribute(name, a)),
     });
     return outNames;
+  }
+
+  /** A new value name no other node uses (for outputs named by hand). */
+  fresh(hint: string): string {
+    return `/${hint}_${this.root.counter++}`;
   }
 
   /** A single-output node; returns the output name. */
@@ -108,15 +151,30 @@ export class OnnxGraphBuilder {
 
   float(name: string, dims: number[], data: Float32Array): string {
     checkCount(name, dims, data.length);
-    this.initializers.push({ name, dims, dataType: OnnxDataType.FLOAT, bytes: le(data) });
-    return name;
+    return this.addInitializer({ name, dims, dataType: OnnxDataType.FLOAT, bytes: le(data) });
   }
 
   int64(name: string, dims: number[], values: number[]): string {
     checkCount(name, dims, values.length);
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    this.initializers.push({ name, dims, dataType: OnnxDataType.INT64, bytes: le(data) });
-    return name;
+    return this.addInitializer({ name, dims, dataType: OnnxDataType.INT64, bytes: le(data) });
+  }
+
+  /** An initializer of packed or integer data (quantized weights, zero points). */
+  raw(name: string, dims: number[], type: RawType, data: Uint8Array | Int8Array | Int32Array): string {
+    const width = type === 'int32' ? 4 : 1;
+    checkCount(name, dims, data.byteLength / width);
+    return this.addInitializer({ name, dims, dataType: RAW[type], bytes: le(data) });
+  }
+
+  /** Initializers are named by what they hold, so a second one of the same name is the same tensor. */
+  private addInitializer(init: Initializer): string {
+    const root = this.root;
+    if (!root.initializerNames.has(init.name)) {
+      root.initializerNames.add(init.name);
+      root.initializers.push(init);
+    }
+    return init.name;
   }
 
   /** Number of float parameters held in initializers. */
@@ -125,6 +183,11 @@ export class OnnxGraphBuilder {
     for (const init of this.initializers)
       if (init.dataType === OnnxDataType.FLOAT) n += init.bytes.length / 4;
     return n;
+  }
+
+  /** The GraphProto of a subgraph: nodes and outputs only (no inputs, no initializers). */
+  branchProto(): Record<string, unknown> {
+    return { name: this.graphName, node: this.nodes, output: this.outputs.map(valueInfo) };
   }
 
   serialize(external?: ExternalDataOptions): SerializedModel {
@@ -153,7 +216,10 @@ export class OnnxGraphBuilder {
       irVersion: ONNX_IR_VERSION,
       producerName: 'weft',
       producerVersion: '0.1.0',
-      opsetImport: [{ domain: '', version: ONNX_OPSET }],
+      opsetImport: [
+        { domain: '', version: ONNX_OPSET },
+        ...(this.usesMsDomain ? [{ domain: MS_DOMAIN, version: 1 }] : []),
+      ],
       graph: {
         name: this.graphName,
         node: this.nodes,
@@ -168,6 +234,8 @@ export class OnnxGraphBuilder {
 
 function encodeAttribute(name: string, a: OnnxAttribute): Record<string, unknown> {
   switch (a.type) {
+    case 'graph':
+      return { name, type: OnnxAttributeType.GRAPH, g: a.value.branchProto() };
     case 'int':
       return { name, type: OnnxAttributeType.INT, i: a.value };
     case 'float':
@@ -199,6 +267,6 @@ function checkCount(name: string, dims: number[], count: number): void {
 
 // ONNX raw_data is little-endian; so is every platform onnxruntime-node ships for, so the typed
 // array's own bytes are used as they are.
-function le(data: Float32Array | BigInt64Array): Uint8Array {
+function le(data: Float32Array | BigInt64Array | Uint8Array | Int8Array | Int32Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

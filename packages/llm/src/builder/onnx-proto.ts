@@ -32,6 +32,7 @@ const descriptor = {
             i: { type: 'int64', id: 3 },
             s: { type: 'bytes', id: 4 },
             t: { type: 'TensorProto', id: 5 },
+            g: { type: 'GraphProto', id: 6 },
             floats: { rule: 'repeated', type: 'float', id: 7 },
             ints: { rule: 'repeated', type: 'int64', id: 8 },
             type: { type: 'int32', id: 20 },
@@ -93,10 +94,26 @@ const root = protobuf.Root.fromJSON(descriptor);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** onnx.TensorProto.DataType values used here. */
-export const OnnxDataType = { FLOAT: 1, BOOL: 9, INT32: 6, INT64: 7, FLOAT16: 10 } as const;
+export const OnnxDataType = {
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  INT32: 6,
+  INT64: 7,
+  BOOL: 9,
+  FLOAT16: 10,
+} as const;
 
 /** onnx.AttributeProto.AttributeType values used here. */
-export const OnnxAttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const OnnxAttributeType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+} as const;
 
 /** onnx.TensorProto.DataLocation.EXTERNAL */
 export const ONNX_DATA_LOCATION_EXTERNAL = 1;

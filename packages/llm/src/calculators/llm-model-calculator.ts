@@ -72,6 +72,18 @@ export const LlmModelCalculator = defineCalculator({
         description: 'KV budget in tokens (default max_num_seqs × context)',
       },
       max_queued: { type: 'integer', minimum: 1, default: 256, description: 'waiting requests before 429' },
+      coupled_rows: {
+        type: 'string',
+        enum: ['per-row', 'batched'],
+        default: 'per-row',
+        description:
+          'models whose numerics couple rows (q8 dynamic quantization): per-row keeps every answer independent of the batch, batched trades that for throughput',
+      },
+      share_buffer: {
+        type: 'boolean',
+        default: true,
+        description: 'GroupQueryAttention models: past and present KV as one buffer written in place',
+      },
     },
   },
   create() {
@@ -91,6 +103,8 @@ export const LlmModelCalculator = defineCalculator({
           maxNumSeqs: o.max_num_seqs,
           maxNumBatchedTokens: o.max_num_batched_tokens,
           maxQueued: o.max_queued,
+          coupledRows: o.coupled_rows,
+          shareBuffer: o.share_buffer,
         });
         ctx.setOutputSidePacket('ENGINE', engine);
         ctx.setOutputSidePacket('TOKENIZER', tokenizer);

@@ -25,7 +25,7 @@ function describe(err: unknown): { name: string; code: string | undefined; messa
 async function main(): Promise<void> {
   let model: ModelSession;
   try {
-    model = await ModelSession.open(data.source, { threads: data.threads });
+    model = await ModelSession.open(data.source, { threads: data.threads, batching: data.batching });
   } catch (err) {
     emit({ type: 'fatal', ...describe(err) });
     return;
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       kvHeads: io.kvHeads,
       headSize: io.headSize,
       kvDtype: io.kvDtype,
+      batching: model.batching,
     },
   });
   const loop = new StepLoop(

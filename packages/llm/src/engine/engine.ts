@@ -1,4 +1,5 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
+import type { CoupledRowsMode, RowAlignment } from '../runtime/batching-plan.js';
 import { type ModelRef, resolveModelSource } from '../runtime/model-source.js';
 import {
   ContextLengthExceededError,
@@ -27,6 +28,19 @@ export interface EngineOptions {
   readonly maxQueued?: number;
   /** How long a decode step waits for a slow caller's tokens before leaving it out (default 20 ms). */
   readonly readyWaitMs?: number;
+  /**
+   * Models whose numerics couple rows (dynamic quantization, `engine.model.batching.rowCouplingOps`):
+   * `per-row` (default) runs each row alone so answers never depend on the batch; `batched` trades
+   * that for throughput. Ignored for other models.
+   */
+  readonly coupledRows?: CoupledRowsMode;
+  /** GroupQueryAttention models: past and present KV as one buffer written in place (default true). */
+  readonly shareBuffer?: boolean;
+  /**
+   * Diagnostics only: lay rows out this way instead of the way the model's attention op needs.
+   * `left` on a GroupQueryAttention model gives wrong batched answers (the tests' negative control).
+   */
+  readonly forceRowAlignment?: RowAlignment;
 }
 
 export interface SubmitOptions {
@@ -124,10 +138,20 @@ export class Engine implements GroupHost {
     positive('maxNumSeqs', options.maxNumSeqs);
     positive('maxNumBatchedTokens', options.maxNumBatchedTokens);
     positive('kvCacheTokens', options.kvCacheTokens);
+    if (options.coupledRows !== undefined && !['per-row', 'batched'].includes(options.coupledRows)) {
+      throw new InvalidGenerateArgumentError(
+        `engine option coupledRows = ${JSON.stringify(options.coupledRows)} must be "per-row" or "batched"`,
+      );
+    }
     const spawned = await spawnEngineWorker(resolveModelSource(model, { dtype: options.dtype }), {
       threads: options.threads,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
+      batching: {
+        ...(options.coupledRows === undefined ? {} : { coupledRows: options.coupledRows }),
+        ...(options.shareBuffer === undefined ? {} : { shareBuffer: options.shareBuffer }),
+        ...(options.forceRowAlignment === undefined ? {} : { forceRowAlignment: options.forceRowAlignment }),
+      },
     });
     return new Engine(spawned, options);
   }

@@ -1,3 +1,4 @@
+import type { BatchingOptions, BatchingPlan } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 
 /** Commands main → worker, sent in arrays on a dedicated port and read synchronously between steps. */
@@ -22,6 +23,8 @@ export interface EngineModelInfo {
   readonly kvHeads: number;
   readonly headSize: number;
   readonly kvDtype: string;
+  /** Row alignment, per-row runs, share-buffer KV: what the engine does with this model. */
+  readonly batching: BatchingPlan;
 }
 
 /**
@@ -63,6 +66,7 @@ export interface EngineWorkerData {
   readonly threads: number | undefined;
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
+  readonly batching: BatchingOptions;
   /** Int32 counter main bumps (and notifies) after each command, so the worker can sleep on it. */
   readonly wake: SharedArrayBuffer;
 }

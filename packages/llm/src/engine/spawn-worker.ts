@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { BatchingOptions } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 import { EngineWorkerError } from './engine-errors.js';
 import { startModuleWorker } from './module-worker.js';
@@ -19,7 +20,12 @@ export interface SpawnedWorker {
  */
 export async function spawnEngineWorker(
   source: ModelSource,
-  options: { threads: number | undefined; maxNumBatchedTokens: number; readyWaitMs: number },
+  options: {
+    threads: number | undefined;
+    maxNumBatchedTokens: number;
+    readyWaitMs: number;
+    batching: BatchingOptions;
+  },
 ): Promise<SpawnedWorker> {
   const wake = new SharedArrayBuffer(4);
   const channel = new MessageChannel();

@@ -1,7 +1,6 @@
-import * as ort from 'onnxruntime-node';
+import type { BatchingOptions, RowAlignment } from '../runtime/batching-plan.js';
+import { ModelSession } from '../runtime/model-session.js';
 import { type LoadModelInfoOptions, loadModelInfo } from './load-model-info.js';
-import { layerName } from './model-info.js';
-import { onnxLoadError } from './onnx-files.js';
 
 /** What `weft model inspect` prints. */
 export interface ModelReport {
@@ -9,6 +8,7 @@ export interface ModelReport {
   layout: string;
   modelType: string;
   architecture: string | null;
+  /** The ONNX file the engine runs (chosen by dtype, or named by genai_config.json). */
   onnxFile: string;
   dtype: string;
   availableDtypes: string[];
@@ -28,25 +28,38 @@ export interface ModelReport {
   padTokenId: number | null;
   chatTemplate: boolean;
   chatTemplateSource: string | null;
+  /** Attention operators in the graph, e.g. `Attention`, `com.microsoft::GroupQueryAttention`. */
+  attention: string[];
+  /** How the engine lays rows out in a batch (`right` for GroupQueryAttention). */
+  rowAlignment: RowAlignment;
+  /** Operators whose numerics couple rows (e.g. `DynamicQuantizeLinear`); empty when rows are independent. */
+  rowCouplingOps: string[];
+  /** `batched`: rows share session runs; `per-row`: one run per row (coupled model); `coupled`: rows share runs and influence each other. */
+  batchInvariance: 'batched' | 'per-row' | 'coupled';
+  /** Past and present KV passed as one buffer written in place. */
+  shareBuffer: boolean;
+  /** A merged decoder (`use_cache_branch` input). */
+  mergedDecoder: boolean;
+}
+
+export interface InspectOptions extends LoadModelInfoOptions {
+  /** The engine's batching options, so the report shows what an engine started with them does. */
+  batching?: BatchingOptions;
 }
 
 /**
- * Reads the directory and opens the ONNX file once to report the tensor types the session
- * declares (the config files do not say them reliably).
+ * Reads the directory and opens the chosen ONNX file exactly as the engine does (same session
+ * code, same checks), so a model inspect accepts is a model the engine runs, and reports the
+ * tensor types and batching plan the engine will use.
  */
-export async function inspectModel(dir: string, options: LoadModelInfoOptions = {}): Promise<ModelReport> {
+export async function inspectModel(dir: string, options: InspectOptions = {}): Promise<ModelReport> {
   const info = loadModelInfo(dir, options);
-  let session: ort.InferenceSession;
+  const session = await ModelSession.open(info, {
+    threads: 1,
+    ...(options.batching ? { batching: options.batching } : {}),
+  });
   try {
-    session = await ort.InferenceSession.create(info.onnxFile, { graphOptimizationLevel: 'disabled' });
-  } catch (err) {
-    throw onnxLoadError(info.onnxFile, err);
-  }
-  try {
-    const typeOf = (name: string): string => {
-      const meta = session.inputMetadata.find((m) => m.name === name);
-      return meta?.isTensor ? meta.type : 'unknown';
-    };
+    const { io, batching } = session;
     return {
       dir: info.dir,
       layout: info.layout,
@@ -61,16 +74,26 @@ export async function inspectModel(dir: string, options: LoadModelInfoOptions = 
       heads: info.numHeads,
       kvHeads: info.numKvHeads,
       headSize: info.headDim,
-      kvDtype: typeOf(layerName(info.io.pastKey, 0)),
-      inputIdsDtype: typeOf(info.io.inputIds),
+      kvDtype: io.kvDtype,
+      inputIdsDtype: io.idDtype,
       contextLength: info.contextLength,
       bosTokenId: info.bosTokenId ?? null,
       eosTokenIds: info.eosTokenIds,
       padTokenId: info.padTokenId ?? null,
       chatTemplate: info.chatTemplate !== undefined,
       chatTemplateSource: info.chatTemplateSource ?? null,
+      attention: [...batching.attentionOps],
+      rowAlignment: batching.rowAlignment,
+      rowCouplingOps: [...batching.rowCouplingOps],
+      batchInvariance: batching.perRowRuns
+        ? 'per-row'
+        : batching.rowCouplingOps.length > 0
+          ? 'coupled'
+          : 'batched',
+      shareBuffer: batching.shareBuffer,
+      mergedDecoder: io.useCacheBranch !== undefined,
     };
   } finally {
-    await session.release();
+    await session.close();
   }
 }

@@ -50,9 +50,9 @@ describe.each([
       [binding],
       dtype,
       [
-        { tensors: [src], row: 2, length: 2 },
-        { tensors: [src], row: 1, length: 1 },
-        { tensors: [src], row: 2, length: 2 },
+        { tensors: [src], row: 2, length: 2, width: 4 },
+        { tensors: [src], row: 1, length: 1, width: 4 },
+        { tensors: [src], row: 2, length: 2, width: 4 },
       ],
       2,
     );
@@ -72,6 +72,31 @@ describe.each([
           for (let s = 0; s < 2; s++)
             for (let d = 0; d < 2; d++) expected.push(s < 2 - len! ? 0 : code(o, srcRow!, h, 4 - 2 + s, d));
     expect(data).toEqual(expected);
+  });
+
+  it('right alignment copies each row from position 0 into a larger capacity, zero after its length', () => {
+    const src = source(dtype, binding, 2, 1, 3, 1);
+    const [out] = gatherKv(
+      [binding],
+      dtype,
+      [
+        { tensors: [src], row: 1, length: 2, width: 3 },
+        { tensors: [src], row: 0, length: 3, width: 3 },
+      ],
+      5,
+      'right',
+      3,
+    );
+    expect(out!.dims).toEqual(binding.packed ? [2, 2, 1, 5, 1] : [2, 1, 5, 1]);
+    const outer = binding.packed ? 2 : 1;
+    const expected: number[] = [];
+    for (let o = 0; o < outer; o++)
+      for (const [srcRow, len] of [
+        [1, 2],
+        [0, 3],
+      ])
+        for (let s = 0; s < 5; s++) expected.push(s < len! ? code(o, srcRow!, 0, s, 0) : 0);
+    expect(Array.from(out!.data as Float32Array | Uint16Array)).toEqual(expected);
   });
 
   it('makes empty KV of the right shape for a prefill', () => {

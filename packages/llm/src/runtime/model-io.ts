@@ -22,6 +22,11 @@ export interface ModelIo {
   readonly attentionMask: string;
   /** Absent when the graph derives positions itself. */
   readonly positionIds: string | undefined;
+  /**
+   * A merged decoder's boolean switch (Optimum `decoder_model_merged`): false on a run with no
+   * past KV (the graph takes its no-past branch), true once there is one.
+   */
+  readonly useCacheBranch: string | undefined;
   readonly logits: string;
   readonly idDtype: IdDtype;
   readonly maskDtype: IdDtype;
@@ -62,6 +67,7 @@ export interface KvShapeHints {
 }
 
 const PER_LAYER = /^past_key_values\.(\d+)\.(key|value)$/;
+const USE_CACHE_BRANCH = 'use_cache_branch';
 const GENERIC_PAST = /^past\D*?(\d+)(?:\D.*)?$/;
 
 function idType(file: string, meta: TensorMetadata | undefined, what: string): IdDtype {
@@ -122,6 +128,15 @@ export function describeModelIo(
   const unknown: string[] = [];
   for (const meta of inputs) {
     if (meta.name === inputIds || meta.name === attentionMask || meta.name === positionIds) continue;
+    if (meta.name === USE_CACHE_BRANCH) {
+      if (meta.type !== 'bool') {
+        throw new UnsupportedModelError(
+          file,
+          `input "${meta.name}" has element type "${meta.type}", expected bool`,
+        );
+      }
+      continue;
+    }
     const layerMatch =
       pastPatterns.map((p) => p.exec(meta.name)).find((m) => m !== null) ??
       PER_LAYER.exec(meta.name) ??
@@ -160,6 +175,7 @@ export function describeModelIo(
     inputIds,
     attentionMask,
     positionIds: byName.has(positionIds) ? positionIds : undefined,
+    useCacheBranch: byName.has(USE_CACHE_BRANCH) ? USE_CACHE_BRANCH : undefined,
     logits,
     idDtype: idType(file, byName.get(inputIds), `input "${inputIds}"`),
     maskDtype: idType(file, byName.get(attentionMask), `input "${attentionMask}"`),

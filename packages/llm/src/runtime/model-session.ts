@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { checkOnnxHeader, onnxLoadError } from '../model/onnx-files.js';
+import { scanOnnxOps } from '../model/onnx-graph-scan.js';
+import { type BatchingOptions, type BatchingPlan, planBatching } from './batching-plan.js';
 import { describeModelIo, type ModelIo } from './model-io.js';
 import { type ModelRef, type ModelSource, resolveModelSource } from './model-source.js';
 import { UnsupportedModelError } from './runtime-errors.js';
@@ -10,10 +12,14 @@ export interface ModelSessionOptions {
   readonly threads?: number;
   /** ONNX dtype variant when `source` is a directory (`fp32` = `model.onnx`, `fp16`, `quantized`, `q4`...). */
   readonly dtype?: string;
+  /** Row-coupled models, share-buffer KV (see `BatchingPlan`). */
+  readonly batching?: BatchingOptions;
 }
 
 export type Feeds = Record<string, ort.Tensor>;
 export type Fetches = Record<string, ort.Tensor>;
+/** Outputs to compute: `null` = allocate, a tensor = write into it (pre-allocated). */
+export type FetchRequest = Record<string, ort.Tensor | null>;
 
 /**
  * An onnxruntime-node session on a KV-cache decoder plus everything read from its metadata and
@@ -26,6 +32,8 @@ export type Fetches = Record<string, ort.Tensor>;
  */
 export class ModelSession {
   readonly io: ModelIo;
+  /** Row alignment, per-row runs and share-buffer KV, decided from the graph's operators. */
+  readonly batching: BatchingPlan;
   readonly source: ModelSource;
   readonly vocabSize: number;
   readonly contextLength: number;
@@ -35,10 +43,17 @@ export class ModelSession {
   readonly threads: number;
   readonly session: ort.InferenceSession;
 
-  private constructor(session: ort.InferenceSession, source: ModelSource, io: ModelIo, threads: number) {
+  private constructor(
+    session: ort.InferenceSession,
+    source: ModelSource,
+    io: ModelIo,
+    batching: BatchingPlan,
+    threads: number,
+  ) {
     this.session = session;
     this.source = source;
     this.io = io;
+    this.batching = batching;
     this.threads = threads;
     const vocab = io.vocabSize ?? source.vocabSize;
     if (vocab === undefined) {
@@ -79,16 +94,23 @@ export class ModelSession {
         resolved.names,
         resolved.shapes,
       );
-      return new ModelSession(session, resolved, io, threads);
+      // After onnxruntime accepted the file, so a broken file is reported in onnxruntime's words.
+      const plan = planBatching(scanOnnxOps(file), io, options.batching);
+      return new ModelSession(session, resolved, io, plan, threads);
     } catch (err) {
       await session.release();
       throw err;
     }
   }
 
-  /** One forward pass. Outputs are fresh buffers owned by the caller. */
-  run(feeds: Feeds): Promise<Fetches> {
-    return this.session.run(feeds) as Promise<Fetches>;
+  /**
+   * One forward pass. Outputs are fresh buffers owned by the caller; with `fetches`, only those
+   * outputs, pre-allocated ones written in place (onnxruntime-node still returns a copy).
+   */
+  run(feeds: Feeds, fetches?: FetchRequest): Promise<Fetches> {
+    return (
+      fetches ? this.session.run(feeds, fetches as never) : this.session.run(feeds)
+    ) as Promise<Fetches>;
   }
 
   async close(): Promise<void> {

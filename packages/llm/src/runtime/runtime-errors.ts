@@ -13,7 +13,7 @@ export class UnsupportedModelError extends LlmRuntimeError {
   constructor(file: string, detail: string) {
     super(
       L.UNSUPPORTED_MODEL,
-      `"${file}" is not a decoder model Weft can run: ${detail}. Expected inputs input_ids, attention_mask, optional position_ids and past KV (past_key_values.N.key/.value or packed past_N), outputs logits and present KV.`,
+      `"${file}" is not a decoder model Weft can run: ${detail}. Expected inputs input_ids, attention_mask, optional position_ids and use_cache_branch, and past KV (past_key_values.N.key/.value or packed past_N), outputs logits and present KV.`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import { float16ToFloat32 } from './float16.js';
 import { emptyKv, gatherKv, type KvRowRef } from './kv-gather.js';
 import type { Feeds, ModelSession } from './model-session.js';
@@ -16,31 +16,50 @@ export interface BatchRowRef {
 }
 
 /**
- * Sequences that run through the model together: a KV cache of `rows × seqLen` positions where row i
- * holds `lengths[i]` real tokens right-aligned (left padding, masked out). Positions come from the
- * mask (cumsum − 1), so a padded row sees exactly what it would see alone.
+ * Rows that share one session run: one KV tensor per past input with `width` used positions
+ * (`capacity` allocated: more than `width` only with share-buffer KV).
+ */
+interface Block {
+  kv: ort.Tensor[];
+  lens: number[];
+  width: number;
+  capacity: number;
+}
+
+// Share-buffer KV grows in steps of this many positions: each step's output copy (onnxruntime-node
+// copies every output) costs the capacity, each growth a copy of the real positions.
+const CAPACITY_STEP = 64;
+
+/**
+ * Sequences that run through the model together. The model's `BatchingPlan` decides the layout:
+ * - `left` alignment: row i holds `lengths[i]` real tokens at the end of a common width (left
+ *   padding, masked out); positions come from each row's own length, so a padded row sees exactly
+ *   what it would see alone. Attention ops that read the mask need this.
+ * - `right` alignment: row i's KV starts at position 0 and the mask is ones for its own length
+ *   only (`seqlens_k` = ones − 1); new tokens go at each row's own position. GroupQueryAttention
+ *   needs this; with share-buffer KV the past tensor is also the pre-allocated present output and
+ *   the op writes only the new positions.
+ * - per-row runs (models whose numerics couple rows): each row is its own block and session run.
  *
  * The present KV of one step is fed back as the past of the next without copying; only `gather`
  * (rows joining, leaving, forking) copies, and it squeezes padding out while doing so.
  */
 export class SequenceBatch {
   readonly model: ModelSession;
-  private kv: ort.Tensor[];
-  private lens: number[];
-  private width: number;
+  private blocks: Block[];
 
-  private constructor(model: ModelSession, kv: ort.Tensor[], lengths: number[], seqLen: number) {
+  private constructor(model: ModelSession, blocks: Block[]) {
     this.model = model;
-    this.kv = kv;
-    this.lens = lengths;
-    this.width = seqLen;
+    this.blocks = blocks;
   }
 
-  /** A batch of `rows` empty sequences, ready for a (left-padded) prefill. */
+  /** A batch of `rows` empty sequences, ready for a (padded) prefill. */
   static empty(model: ModelSession, rows: number): SequenceBatch {
-    const { io } = model;
-    const kv = emptyKv(io.kv, io.kvDtype, rows, io.kvHeads, io.headSize);
-    return new SequenceBatch(model, kv, new Array<number>(rows).fill(0), 0);
+    const sizes = model.batching.perRowRuns ? new Array<number>(rows).fill(1) : rows > 0 ? [rows] : [];
+    return new SequenceBatch(
+      model,
+      sizes.map((n) => emptyBlock(model, n)),
+    );
   }
 
   /**
@@ -51,49 +70,58 @@ export class SequenceBatch {
     if (rows.length === 0) return SequenceBatch.empty(model, 0);
     const first = rows[0]!.batch;
     if (rows.length === first.rows && rows.every((r, i) => r.batch === first && r.row === i)) return first;
-    const refs: KvRowRef[] = rows.map((r) => ({
-      tensors: r.batch.kv,
-      row: r.row,
-      length: r.batch.lens[r.row]!,
-    }));
-    const lengths = refs.map((r) => r.length);
-    const seqLen = Math.max(0, ...lengths);
-    const kv = gatherKv(model.io.kv, model.io.kvDtype, refs, seqLen);
-    return new SequenceBatch(model, kv, lengths, seqLen);
+    const refs = rows.map((r) => r.batch.rowRef(r.row));
+    const groups = model.batching.perRowRuns ? refs.map((r) => [r]) : [refs];
+    return new SequenceBatch(
+      model,
+      groups.map((g) => gatherBlock(model, g)),
+    );
   }
 
   get rows(): number {
-    return this.lens.length;
+    let n = 0;
+    for (const b of this.blocks) n += b.lens.length;
+    return n;
   }
 
-  /** Common KV length (real tokens plus left padding). */
+  /** Used KV positions of the widest block (real tokens plus padding). */
   get seqLen(): number {
-    return this.width;
+    return Math.max(0, ...this.blocks.map((b) => b.width));
   }
 
   /** Real tokens in the KV of each row. */
   get lengths(): readonly number[] {
-    return this.lens;
+    return this.blocks.flatMap((b) => b.lens);
+  }
+
+  private rowRef(row: number): KvRowRef {
+    let r = row;
+    for (const b of this.blocks) {
+      if (r < b.lens.length) return { tensors: b.kv, row: r, length: b.lens[r]!, width: b.width };
+      r -= b.lens.length;
+    }
+    throw new InvalidGenerateArgumentError(`row ${row} is not a row of this batch (${this.rows} rows)`);
   }
 
   /**
    * Feeds new tokens (one list per row) and returns the logits after each row's last token,
-   * `rows × vocab`. Rows may get different token counts only while the batch is empty (a left-padded
+   * `rows × vocab`. Rows may get different token counts only while the batch is empty (a padded
    * prefill); afterwards every row gets the same count.
    */
   async step(tokens: readonly (readonly number[])[]): Promise<Float32Array> {
-    const { io, vocabSize, contextLength } = this.model;
-    const batch = this.rows;
-    if (tokens.length !== batch) {
+    const { vocabSize, contextLength } = this.model;
+    if (tokens.length !== this.rows) {
       throw new InvalidGenerateArgumentError(
-        `step got token lists for ${tokens.length} rows, the batch has ${batch}`,
+        `step got token lists for ${tokens.length} rows, the batch has ${this.rows}`,
       );
     }
+    const empty = this.blocks.every((b) => b.width === 0);
     let chunk = 0;
     for (const t of tokens) chunk = Math.max(chunk, t.length);
-    for (let i = 0; i < batch; i++) {
+    const lens = this.lengths;
+    for (let i = 0; i < tokens.length; i++) {
       const row = tokens[i]!;
-      if (row.length === 0 || (this.width > 0 && row.length !== chunk)) {
+      if (row.length === 0 || (!empty && row.length !== chunk)) {
         throw new InvalidGenerateArgumentError(
           `row ${i} got ${row.length} tokens; every row needs ${chunk} (uneven counts only on an empty batch)`,
         );
@@ -103,48 +131,124 @@ export class SequenceBatch {
         if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
           throw new TokenIdOutOfRangeError(id, j, vocabSize);
       }
-      const total = this.lens[i]! + row.length;
+      const total = lens[i]! + row.length;
       if (total > contextLength) throw new ContextLengthExceededError(total, contextLength);
     }
-    const total = this.width + chunk;
-    const ids = idArray(io.idDtype, batch * chunk);
-    const positions = idArray(io.positionDtype, batch * chunk);
-    const mask = idArray(io.maskDtype, batch * total);
-    for (let i = 0; i < batch; i++) {
-      const row = tokens[i]!;
-      const pad = chunk - row.length;
-      const realAfter = this.lens[i]! + row.length;
-      fillIds(ids, this.model.padTokenId, i * chunk, i * chunk + pad);
-      for (let j = 0; j < row.length; j++) {
-        setId(ids, i * chunk + pad + j, row[j]!);
-        setId(positions, i * chunk + pad + j, this.lens[i]! + j);
-      }
-      fillIds(mask, 1, i * total + (total - realAfter), (i + 1) * total);
+    const out = new Float32Array(tokens.length * vocabSize);
+    let first = 0;
+    for (const block of this.blocks) {
+      const own = tokens.slice(first, first + block.lens.length);
+      out.set(await runBlock(this.model, block, own), first * vocabSize);
+      first += block.lens.length;
     }
-    const feeds: Feeds = {
-      [io.inputIds]: idTensor(io.idDtype, ids, [batch, chunk]),
-      [io.attentionMask]: idTensor(io.maskDtype, mask, [batch, total]),
-    };
-    if (io.positionIds) feeds[io.positionIds] = idTensor(io.positionDtype, positions, [batch, chunk]);
-    for (let k = 0; k < io.kv.length; k++) feeds[io.kv[k]!.input] = this.kv[k]!;
-    const out = await this.model.run(feeds);
-    this.kv = io.kv.map((b) => out[b.output]!);
-    this.width = total;
-    for (let i = 0; i < batch; i++) this.lens[i]! += tokens[i]!.length;
-    return lastPositionLogits(out[io.logits]!, batch, chunk, vocabSize);
+    return out;
   }
 }
 
-/** `[batch, chunk, vocab]` logits → the last position of each row as float32 `[batch, vocab]`. */
-function lastPositionLogits(tensor: ort.Tensor, batch: number, chunk: number, vocab: number): Float32Array {
+function emptyBlock(model: ModelSession, rows: number): Block {
+  const { io } = model;
+  return {
+    kv: emptyKv(io.kv, io.kvDtype, rows, io.kvHeads, io.headSize),
+    lens: new Array<number>(rows).fill(0),
+    width: 0,
+    capacity: 0,
+  };
+}
+
+function gatherBlock(model: ModelSession, refs: readonly KvRowRef[], minCapacity = 0): Block {
+  const { io, batching } = model;
+  const lens = refs.map((r) => r.length);
+  const width = Math.max(0, ...lens);
+  const capacity = batching.shareBuffer ? roomFor(model, Math.max(width, minCapacity)) : width;
+  const kv = gatherKv(io.kv, io.kvDtype, refs, capacity, batching.rowAlignment, width);
+  return { kv, lens, width, capacity };
+}
+
+function roomFor(model: ModelSession, positions: number): number {
+  return Math.min(model.contextLength, Math.ceil(positions / CAPACITY_STEP) * CAPACITY_STEP);
+}
+
+/** One session run for a block's rows; returns their last-token logits `rows × vocab`. */
+async function runBlock(
+  model: ModelSession,
+  block: Block,
+  tokens: readonly (readonly number[])[],
+): Promise<Float32Array> {
+  const { io, batching, vocabSize } = model;
+  const align = batching.rowAlignment;
+  const batch = tokens.length;
+  let chunk = 0;
+  for (const t of tokens) chunk = Math.max(chunk, t.length);
+  // Left: every row's KV ends at `width`, so the new tokens extend all rows to width + chunk.
+  // Right: each row ends at its own length; the widest decides the mask's width.
+  let total = block.width + chunk;
+  if (align === 'right') total = Math.max(...block.lens.map((len, i) => len + tokens[i]!.length));
+  // A merged decoder's no-past branch computes a present of exactly `total` positions: no in place.
+  const inPlace = batching.shareBuffer && !(io.useCacheBranch && block.width === 0);
+  if (inPlace && total > block.capacity) {
+    const refs = block.lens.map((length, row) => ({ tensors: block.kv, row, length, width: block.width }));
+    Object.assign(block, gatherBlock(model, refs, total));
+  }
+  const ids = idArray(io.idDtype, batch * chunk);
+  const positions = idArray(io.positionDtype, batch * chunk);
+  const mask = idArray(io.maskDtype, batch * total);
+  for (let i = 0; i < batch; i++) {
+    const row = tokens[i]!;
+    const len = block.lens[i]!;
+    const pad = chunk - row.length;
+    // Left pads before the tokens, right after; pad ids and positions are never attended.
+    const at = align === 'left' ? pad : 0;
+    fillIds(ids, model.padTokenId, i * chunk, (i + 1) * chunk);
+    for (let j = 0; j < row.length; j++) {
+      setId(ids, i * chunk + at + j, row[j]!);
+      setId(positions, i * chunk + at + j, len + j);
+    }
+    const realAfter = len + row.length;
+    if (align === 'left') fillIds(mask, 1, i * total + (total - realAfter), (i + 1) * total);
+    else fillIds(mask, 1, i * total, i * total + realAfter);
+  }
+  const feeds: Feeds = {
+    [io.inputIds]: idTensor(io.idDtype, ids, [batch, chunk]),
+    [io.attentionMask]: idTensor(io.maskDtype, mask, [batch, total]),
+  };
+  if (io.positionIds) feeds[io.positionIds] = idTensor(io.positionDtype, positions, [batch, chunk]);
+  if (io.useCacheBranch) {
+    feeds[io.useCacheBranch] = new ort.Tensor('bool', Uint8Array.of(block.width > 0 ? 1 : 0), [1]);
+  }
+  for (let k = 0; k < io.kv.length; k++) feeds[io.kv[k]!.input] = block.kv[k]!;
+  let out: Record<string, ort.Tensor>;
+  if (inPlace) {
+    // The same tensor as past and as the pre-allocated present: the op writes new positions in place.
+    const fetches: Record<string, ort.Tensor | null> = { [io.logits]: null };
+    for (let k = 0; k < io.kv.length; k++) fetches[io.kv[k]!.output] = block.kv[k]!;
+    out = await model.run(feeds, fetches);
+  } else {
+    out = await model.run(feeds);
+    block.kv = io.kv.map((b) => out[b.output]!);
+    block.capacity = total;
+  }
+  block.width = total;
+  for (let i = 0; i < batch; i++) block.lens[i]! += tokens[i]!.length;
+  const lastAt = tokens.map((t) => (align === 'left' ? chunk - 1 : t.length - 1));
+  return lastPositionLogits(out[io.logits]!, lastAt, chunk, vocabSize);
+}
+
+/** `[batch, chunk, vocab]` logits → row i's position `lastAt[i]` as float32 `[batch, vocab]`. */
+function lastPositionLogits(
+  tensor: ort.Tensor,
+  lastAt: readonly number[],
+  chunk: number,
+  vocab: number,
+): Float32Array {
   const data = tensor.data as Float32Array | Uint16Array;
   const width = (tensor.dims[2] as number | undefined) ?? vocab;
   if (chunk === 1 && width === vocab) {
     return data instanceof Float32Array ? data : float16ToFloat32(data);
   }
+  const batch = lastAt.length;
   const out = new Float32Array(batch * vocab);
   for (let i = 0; i < batch; i++) {
-    const from = (i * chunk + chunk - 1) * width;
+    const from = (i * chunk + lastAt[i]!) * width;
     const slice = data.subarray(from, from + vocab);
     if (slice instanceof Float32Array) out.set(slice, i * vocab);
     else float16ToFloat32(slice, out.subarray(i * vocab, (i + 1) * vocab));
