@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       '@weft/framework': src('framework'),
       '@weft/calculators': src('calculators'),
+      '@weft/onnx': src('onnx'),
       '@weft/llm': src('llm'),
       '@weft/server': src('server'),
     },

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startModuleWorker } from '../packages/llm/src/engine/module-worker.js';
+import { startModuleWorker } from '../packages/framework/src/worker/module-worker.js';
 import {
   argmax,
   bareDecodeRate,

@@ -26,11 +26,13 @@ const unpadTables = (markdown: string) =>
 const headings = (markdown: string) => new Set([...markdown.matchAll(/^## (\S+)\s*$/gm)].map((m) => m[1]!));
 
 describe('calculator docs', () => {
-  test('every built-in calculator has a "## Name" section in calculators.md or llm-calculators.md', async () => {
+  test('every built-in calculator has a "## Name" section in calculators.md, onnx-calculators.md, llm-calculators.md or embeddings.md', async () => {
     const registry = registerAllBuiltins(new CalculatorRegistry());
     const documented = new Set([
       ...headings(await readDoc('docs/calculators.md')),
+      ...headings(await readDoc('docs/onnx-calculators.md')),
       ...headings(await readDoc('docs/llm-calculators.md')),
+      ...headings(await readDoc('docs/embeddings.md')),
     ]);
     const names = registry.names();
     expect(names).toContain('PassThroughCalculator');

@@ -15,6 +15,7 @@ export const errorTableSources: readonly {
     exportName: 'calculatorsErrorCodes',
     load: () => import('@weft/calculators'),
   },
+  { package: '@weft/onnx', exportName: 'onnxErrorCodes', load: () => import('@weft/onnx') },
   { package: '@weft/llm', exportName: 'llmErrorCodes', load: () => import('@weft/llm') },
   { package: '@weft/server', exportName: 'serverErrorCodes', load: () => import('@weft/server') },
 ];

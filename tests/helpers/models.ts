@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureModelDir, type ModelKind } from '@weft/llm';
+import { ensureEmbeddingModelDir, ensureModelDir, type ModelKind } from '@weft/llm';
 
 /** The repository root (this file lives in `<repo>/tests/helpers/`). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,3 +35,13 @@ export function sharedFixturesDir(): string | undefined {
 
 /** Put in the names of tests that `it.skipIf(!sharedFixturesDir())`. */
 export const NO_FIXTURES_MESSAGE = 'needs ../shared/fixtures, skipped when that folder is absent';
+
+/** A Sentence-Transformers encoder from `weft model create --task embedding`, cached like the decoders. */
+export async function ensureTinyEmbeddingModel(
+  pooling: 'mean' | 'cls' = 'mean',
+  preset: 'tiny' | 'small' | 'bench' = 'tiny',
+  seed: number = DEFAULT_TEST_SEED,
+): Promise<string> {
+  const dir = join(repoRoot, '.weft', 'models', `embed-${pooling}-${preset}-${seed}`);
+  return ensureEmbeddingModelDir(dir, { pooling, preset, seed });
+}

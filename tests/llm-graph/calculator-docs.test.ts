@@ -4,7 +4,10 @@ import { llmCalculators } from '@weft/llm';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/models.js';
 
-const doc = readFileSync(join(repoRoot, 'docs', 'llm-calculators.md'), 'utf8');
+// The embedding calculators are documented with the embeddings endpoint.
+const doc = ['llm-calculators.md', 'embeddings.md']
+  .map((file) => readFileSync(join(repoRoot, 'docs', file), 'utf8'))
+  .join('\n');
 
 /** The first ```yaml block of the `## name` section. */
 function docExample(name: string): string | undefined {
@@ -15,7 +18,7 @@ function docExample(name: string): string | undefined {
   return /```yaml\n([\s\S]*?)```/.exec(section)?.[1]?.trim();
 }
 
-describe('docs/llm-calculators.md', () => {
+describe('docs/llm-calculators.md and docs/embeddings.md', () => {
   it.each(llmCalculators.map((c) => [c.name, c] as const))(
     '%s: documented with the contract’s Example config',
     (name, c) => {

@@ -178,7 +178,7 @@ describe('weft model create / inspect', () => {
     ],
     [
       ['create', 'x', '--arhc', 'llama'],
-      'unknown option "--arhc" (options: --arch, --preset, --seed, --attention, --quant, --layout, --external-data, --merged)',
+      'unknown option "--arhc" (options: --arch, --preset, --seed, --task, --pooling, --attention, --quant, --layout, --external-data, --merged)',
     ],
     [['create', 'x', '--arch', 'llama', '--quant', 'q3'], '--quant "q3" is not one of none, q4, q8'],
     [['create', 'x', '--arch', 'llama', '--merged=yes'], 'option "--merged" is a flag and takes no value'],

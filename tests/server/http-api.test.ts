@@ -166,6 +166,7 @@ describe('models, tokenize, health, config, metrics', () => {
       object: 'model',
       created: expect.any(Number),
       owned_by: 'weft',
+      task: 'text-generation',
     });
     const one = await getJson(`${server.url}/v3/models/slow`);
     expect(one.status).toBe(200);
@@ -223,13 +224,13 @@ describe('models, tokenize, health, config, metrics', () => {
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    const plain = await fetch(`${server.url}/v1/embeddings`, { method: 'POST', body: 'x' });
+    const plain = await fetch(`${server.url}/v1/audio/speech`, { method: 'POST', body: 'x' });
     expect(plain.status).toBe(404);
-    const res = await postJson(`${server.url}/v3/embeddings`, {});
+    const res = await postJson(`${server.url}/v3/audio/speech`, {});
     expect(res.status).toBe(404);
     expect(res.body.error).toEqual({
       message:
-        'no endpoint at POST /v3/embeddings; see docs/rest-api.md (e.g. POST /v3/chat/completions, GET /v3/models) (WEFT_ERR_SERVER_ROUTE_NOT_FOUND)',
+        'no endpoint at POST /v3/audio/speech; see docs/rest-api.md (e.g. POST /v3/chat/completions, GET /v3/models) (WEFT_ERR_SERVER_ROUTE_NOT_FOUND)',
       type: 'invalid_request_error',
       param: null,
       code: 'not_found',

@@ -29,7 +29,7 @@ describe('calculator descriptions', () => {
     for (const def of builtinCalculators) {
       const file = def.name
         .replace(/Calculator$/, '')
-        .replace(/([a-z])([A-Z])/g, '$1-$2')
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase();
       const source = await readFile(new URL(`./${file}.ts`, import.meta.url), 'utf8');
       expect(source).toContain(`export const ${def.name} = defineCalculator(`);

@@ -26,6 +26,16 @@ const defined = defineErrorCodes({
     description:
       'The function applied by a MapCalculator threw; the cause is attached. Fix the function or its input.',
   },
+  TENSOR_SHAPE: {
+    title: 'Tensor of the wrong dtype or shape',
+    description:
+      'A tensor calculator (PoolingCalculator, L2NormalizeCalculator, MatryoshkaTruncateCalculator) got a tensor whose dtype or dims it cannot work on, or a size outside the tensor. The message gives the expected and the actual dtype and dims.',
+  },
+  TENSOR_OPTIONS: {
+    title: 'Tensor calculator configured twice or not at all',
+    description:
+      'A PoolingCalculator node sets both the `mode` option and a MODE side packet, neither, or a mode that is not mean, cls or last_token. Keep exactly one valid source.',
+  },
 });
 
 export type CalculatorErrorCode = (typeof defined.entries)[number]['code'];

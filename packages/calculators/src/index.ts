@@ -4,10 +4,13 @@ import { ConstantSidePacketCalculator } from './constant-side-packet.js';
 import { EndLoopCalculator } from './end-loop.js';
 import { FlowLimiterCalculator } from './flow-limiter.js';
 import { GateCalculator } from './gate.js';
+import { L2NormalizeCalculator, l2Normalize } from './l2-normalize.js';
 import { MapCalculator } from './map.js';
+import { MatryoshkaTruncateCalculator, truncateLastAxis } from './matryoshka-truncate.js';
 import { MuxCalculator } from './mux.js';
 import { PacketClonerCalculator } from './packet-cloner.js';
 import { PassThroughCalculator } from './pass-through.js';
+import { POOLING_MODES, PoolingCalculator, type PoolingMode, pool } from './pooling.js';
 import { PreviousLoopbackCalculator } from './previous-loopback.js';
 import { SequenceSourceCalculator } from './sequence-source.js';
 import { SidePacketToStreamCalculator } from './side-packet-to-stream.js';
@@ -27,13 +30,21 @@ export {
   EndLoopCalculator,
   FlowLimiterCalculator,
   GateCalculator,
+  L2NormalizeCalculator,
+  l2Normalize,
   MapCalculator,
+  MatryoshkaTruncateCalculator,
   MuxCalculator,
   PacketClonerCalculator,
   PassThroughCalculator,
+  POOLING_MODES,
+  PoolingCalculator,
+  type PoolingMode,
   PreviousLoopbackCalculator,
+  pool,
   SequenceSourceCalculator,
   SidePacketToStreamCalculator,
+  truncateLastAxis,
 };
 
 /** Every general-purpose calculator of this package. */
@@ -50,12 +61,16 @@ export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
   ConstantSidePacketCalculator,
   MapCalculator,
   SequenceSourceCalculator,
+  PoolingCalculator,
+  L2NormalizeCalculator,
+  MatryoshkaTruncateCalculator,
 ];
 
 export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
   registry.register(...builtinCalculators);
 }
 
+export { describeCalculator } from './describe.js';
 export { readCalculatorDocs } from './reference/builtin-docs.js';
 export { type CalculatorPageEntry, renderCalculatorsPage } from './reference/calculators-page.js';
 export {

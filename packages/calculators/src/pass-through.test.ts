@@ -1,4 +1,4 @@
-import { CalculatorRegistry, CalculatorRunner } from '@weft/framework';
+import { CalculatorRegistry, CalculatorRunner, loadGraphFromString, Timestamp } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
 import { registerBuiltinCalculators } from './index.js';
 
@@ -90,4 +90,60 @@ describe('PassThroughCalculator', () => {
     expect(runner.outputSidePacket('config_out')).toEqual({ depth: 2 });
     expect(runner.outputSidePacket('seed_out')).toBe(7);
   });
+});
+
+// MediaPipe's CalculatorGraphBoundsTest.TimestampBoundsForInfrequentInput: PassThroughCalculator
+// (default handler, offset 0) over a frequent and an infrequent stream, observed with bounds
+// (each bound move shows as MediaPipe's empty packet at bound - 1).
+test('TimestampBoundsForInfrequentInput (MediaPipe CalculatorGraphBoundsTest)', async () => {
+  const graph = await loadGraphFromString(
+    `
+input_stream: [INFREQUENT:config, FREQUENT:frame]
+output_stream: [output_frame, output_config]
+nodes:
+  - calculator: PassThroughCalculator
+    input_stream: [CONFIG:config, VIDEO:frame]
+    output_stream: [VIDEO:output_frame, CONFIG:output_config]
+`,
+    { file: 'infrequent.yaml', registry },
+  );
+  const seen: Record<string, string[]> = { output_frame: [], output_config: [] };
+  const run = graph.start({
+    onOutput: (stream, p) => seen[stream]!.push(`${p.value}@${p.timestamp}`),
+    onOutputBound: (stream, bound) =>
+      seen[stream]!.push(`empty@${Timestamp.format(Timestamp.previousAllowedInStream(bound))}`),
+  });
+  await run.addPacket('frame', 'frame_0', 0);
+  expect(seen.output_frame).toEqual([]); // not processed until config is settled at 0
+  run.setInputBound('config', 10000);
+  expect(seen.output_frame).toEqual(['frame_0@0']);
+  await run.addPacket('frame', 'frame_1', 20000);
+  expect(seen.output_frame).toEqual(['frame_0@0', 'empty@9999']);
+  run.setInputBound('config', 30000);
+  expect(seen.output_frame).toEqual(['frame_0@0', 'empty@9999', 'frame_1@20000']);
+  await run.addPacket('frame', 'frame_2', 40000);
+  expect(seen.output_frame).toEqual(['frame_0@0', 'empty@9999', 'frame_1@20000', 'empty@29999']);
+  await run.addPacket('config', 'config_1', 50000);
+  await run.addPacket('frame', 'frame_3', 60000);
+  run.setInputBound('config', 70000);
+  expect(seen.output_frame).toEqual([
+    'frame_0@0',
+    'empty@9999',
+    'frame_1@20000',
+    'empty@29999',
+    'frame_2@40000',
+    'empty@50000',
+    'frame_3@60000',
+  ]);
+  expect(seen.output_config).toEqual([
+    'empty@0',
+    'empty@9999',
+    'empty@20000',
+    'empty@29999',
+    'empty@40000',
+    'config_1@50000',
+    'empty@60000',
+  ]);
+  run.closeAllInputs();
+  await run.done();
 });

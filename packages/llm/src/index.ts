@@ -6,6 +6,10 @@ import { OpenAiRequestCalculator } from './calculators/openai-request-calculator
 import { OpenAiResponseCalculator } from './calculators/openai-response-calculator.js';
 import { SamplerCalculator } from './calculators/sampler-calculator.js';
 import { TokenizerCalculator } from './calculators/tokenizer-calculator.js';
+import { EmbeddingModelCalculator } from './embeddings/embedding-model-calculator.js';
+import { EmbeddingsRequestCalculator } from './embeddings/embeddings-request-calculator.js';
+import { EmbeddingsResponseCalculator } from './embeddings/embeddings-response-calculator.js';
+import { EmbeddingsTokenizerCalculator } from './embeddings/embeddings-tokenizer-calculator.js';
 
 /** Every LLM calculator of this package. */
 export const llmCalculators: readonly AnyCalculatorDefinition[] = [
@@ -16,20 +20,27 @@ export const llmCalculators: readonly AnyCalculatorDefinition[] = [
   SamplerCalculator,
   DetokenizerCalculator,
   OpenAiResponseCalculator,
+  EmbeddingModelCalculator,
+  EmbeddingsRequestCalculator,
+  EmbeddingsTokenizerCalculator,
+  EmbeddingsResponseCalculator,
 ];
 
 export function registerLlmCalculators(registry: CalculatorRegistry): void {
   registry.register(...llmCalculators);
 }
+export * from './builder/create-embedding-model.js';
 export * from './builder/create-tiny-model.js';
 export * from './builder/ensure-model-dir.js';
 export * from './builder/model-kind.js';
+export { attr, OnnxGraphBuilder } from './builder/onnx-graph-builder.js';
 export * from './builder/presets.js';
 export * from './calculators/index.js';
 export * from './chat/chat-message.js';
 export * from './chat/render-chat.js';
 export { generateCommand } from './cli/generate-command.js';
 export { modelCommand } from './cli/model-command.js';
+export * from './embeddings/index.js';
 export {
   Engine,
   type EngineOptions,
@@ -47,6 +58,7 @@ export type { EngineModelInfo } from './engine/protocol.js';
 export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';
 export * from './errors/llm-error-codes.js';
 export * from './errors/llm-errors.js';
+export * from './model/embedding-info.js';
 export * from './model/inspect-model.js';
 export * from './model/load-model-info.js';
 export * from './model/model-info.js';

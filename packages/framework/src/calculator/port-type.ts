@@ -1,4 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { tensorType } from '../tensor/tensor.js';
 
 /**
  * A runtime-checkable type for a port or side packet. Two ports connect when their type names are
@@ -36,6 +37,8 @@ export const t = {
     // Structural checks of JSON ports are done by the validator with ajv (see runtime/type-check.ts).
     check: () => undefined,
   }),
+  /** A tensor packet (`Tensor`: dtype, dims, flat typed array); see tensor/tensor.ts. */
+  tensor: tensorType,
   /** An opaque object (a tensor, an engine handle...) identified by name, with an optional check. */
   named: <T>(name: string, test?: (v: unknown) => boolean): PortType<T> =>
     primitive<T>(name, test ?? (() => true)),

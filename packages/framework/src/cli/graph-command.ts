@@ -7,7 +7,8 @@ import { graphRun } from './graph-run.js';
 const USAGE = `usage: weft graph <check|draw|run> ...
   weft graph check FILE...
   weft graph draw FILE [--format mermaid|dot|svg]
-  weft graph run FILE [--side NAME=JSON]... [--input STREAM=FILE.jsonl]... [--trace FILE]`;
+  weft graph run FILE [--side NAME=JSON]... [--script FILE.jsonl | --input STREAM=FILE.jsonl...] [--bounds] [--trace FILE]
+  (weft graph run --help: the input and output line formats)`;
 
 /** `weft graph ...`; returns the process exit code. */
 export async function graphCommand(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {

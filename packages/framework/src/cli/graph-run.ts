@@ -8,18 +8,37 @@ import type { Graph } from '../runtime/graph.js';
 import { loadGraph } from '../runtime/load-graph.js';
 import { GraphCancelledError, RunError } from '../runtime/run-errors.js';
 import { writeChromeTrace } from '../trace/chrome-trace.js';
-import { type InputLine, parseJsonLines } from './json-lines.js';
+import {
+  boundLine,
+  feedLines,
+  InputLineError,
+  packetLine,
+  parseInputScript,
+  type ScriptLine,
+} from './run-lines.js';
 
-const USAGE = `usage: weft graph run FILE [--side NAME=JSON]... [--input STREAM=FILE.jsonl]... [--trace FILE]
+const USAGE = `usage: weft graph run FILE [--side NAME=JSON]... [--script FILE.jsonl | --input STREAM=FILE.jsonl...] [--bounds] [--trace FILE]
   --side    a graph input side packet, its value as JSON (e.g. --side 'scale=2')
-  --input   feeds a graph input stream from JSON lines {"timestamp": N, "value": ANY}, in file order
+  --script  feeds the graph inputs from one file of JSON lines, applied in order:
+              {"stream": "in", "timestamp": 3, "value": ANY}   a packet
+              {"stream": "in", "bound": 10}                    no packet below 10 will follow (bound only)
+              {"stream": "in", "close": true}                  closes that input here
+            timestamps are integers or names: "PreStream", "Min", "Max", "PostStream" (bounds also
+            "OneOverPostStream", "Done"); inputs still open at the end are closed then
+  --input   feeds one input from its own file of such lines ("stream" may be left out); several
+            files are fed side by side; inputs without a file are closed at the start
+  --bounds  also prints {"stream", "bound"} when an output's bound moves without a packet, and
+            {"stream", "close": true} when it closes (MediaPipe's empty packets of bound observers)
   --trace   writes a Chrome trace (open it in https://ui.perfetto.dev)
-Prints one JSON line {"stream", "timestamp", "value"} per packet of every graph output stream.`;
+Prints one JSON line {"stream", "timestamp", "value"} per packet of every graph output stream, in the
+order produced; special timestamps by name. The output lines are valid --script input.`;
 
 interface RunArgs {
   readonly file: string;
   readonly sides: [string, string][];
   readonly inputs: [string, string][];
+  readonly script: string | undefined;
+  readonly bounds: boolean;
   readonly trace: string | undefined;
 }
 
@@ -28,6 +47,8 @@ class UsageError extends Error {}
 function parseArgs(args: readonly string[]): RunArgs {
   let file: string | undefined;
   let trace: string | undefined;
+  let script: string | undefined;
+  let bounds = false;
   const sides: [string, string][] = [];
   const inputs: [string, string][] = [];
   for (let i = 0; i < args.length; i++) {
@@ -52,17 +73,28 @@ function parseArgs(args: readonly string[]): RunArgs {
     if (flag === '--side') sides.push(pair('NAME=JSON'));
     else if (flag === '--input') inputs.push(pair('STREAM=FILE.jsonl'));
     else if (flag === '--trace') trace = value();
+    else if (flag === '--script') script = value();
+    else if (arg === '--bounds') bounds = true;
     else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option "${arg}"${suggest(flag, ['--side', '--input', '--trace'])}`);
+      throw new UsageError(
+        `unknown option "${arg}"${suggest(flag, ['--side', '--input', '--script', '--bounds', '--trace'])}`,
+      );
     } else if (file === undefined) file = arg;
     else throw new UsageError(`one graph file at a time (got "${file}" and "${arg}")`);
   }
   if (file === undefined) throw new UsageError('missing graph FILE');
-  return { file, sides, inputs, trace };
+  if (script !== undefined && inputs.length > 0) {
+    throw new UsageError('--script feeds every input in order; give either --script or --input, not both');
+  }
+  return { file, sides, inputs, script, bounds, trace };
 }
 
 /** `weft graph run FILE ...`: runs a graph once over JSON-lines inputs; exit 0 done, 1 graph error, 2 usage. */
 export async function graphRun(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   let parsed: RunArgs;
   try {
     parsed = parseArgs(args);
@@ -93,6 +125,7 @@ export async function graphRun(args: string[], io: CliIo, registry: CalculatorRe
     return await execute(
       graph,
       prepared,
+      parsed,
       parsed.trace === undefined ? undefined : resolve(io.cwd, parsed.trace),
       io,
     );
@@ -103,7 +136,10 @@ export async function graphRun(args: string[], io: CliIo, registry: CalculatorRe
 
 interface Prepared {
   readonly sidePackets: Record<string, unknown>;
-  readonly feeds: Map<string, InputLine[]>;
+  /** Files of input lines: one `--script` (fed alone, in order) or one per `--input` (side by side). */
+  readonly feeds: readonly { readonly file: string; readonly lines: readonly ScriptLine[] }[];
+  /** Inputs closed before the lines are fed (`--input` mode: those without a file). */
+  readonly closedAtStart: readonly string[];
 }
 
 async function prepare(graph: Graph, args: RunArgs, cwd: string): Promise<Prepared | string> {
@@ -120,27 +156,56 @@ async function prepare(graph: Graph, args: RunArgs, cwd: string): Promise<Prepar
     }
   }
   const streamNames = graph.config.inputStreams.map((p) => p.name);
-  const feeds = new Map<string, InputLine[]>();
-  for (const [stream, file] of args.inputs) {
-    if (!streamNames.includes(stream)) {
-      return `--input ${stream}: graph "${graph.config.name}" has no input stream "${stream}"${suggest(stream, streamNames)}`;
-    }
+  const read = async (flag: string, file: string, stream?: string) => {
     let text: string;
     try {
       text = await readFile(resolve(cwd, file), 'utf8');
     } catch {
-      return `--input ${stream}=${file}: cannot read "${resolve(cwd, file)}"`;
+      return `${flag} ${stream === undefined ? '' : `${stream}=`}${file}: cannot read "${resolve(cwd, file)}"`;
     }
-    const lines = parseJsonLines(text, file);
+    const lines = parseInputScript(text, file, stream);
     if (typeof lines === 'string') return lines;
-    feeds.set(stream, lines);
+    const unknown = lines.find((l) => !streamNames.includes(l.stream));
+    if (unknown !== undefined) {
+      return `${file}:${unknown.line}: graph "${graph.config.name}" has no input stream "${unknown.stream}"${suggest(unknown.stream, streamNames)}`;
+    }
+    return { file, lines };
+  };
+  if (args.script !== undefined) {
+    const feed = await read('--script', args.script);
+    if (typeof feed === 'string') return feed;
+    return missingSidePackets(graph, sidePackets) ?? { sidePackets, feeds: [feed], closedAtStart: [] };
   }
-  return { sidePackets, feeds };
+  const feeds: { file: string; lines: readonly ScriptLine[] }[] = [];
+  for (const [stream, file] of args.inputs) {
+    if (!streamNames.includes(stream)) {
+      return `--input ${stream}: graph "${graph.config.name}" has no input stream "${stream}"${suggest(stream, streamNames)}`;
+    }
+    const feed = await read('--input', file, stream);
+    if (typeof feed === 'string') return feed;
+    feeds.push(feed);
+  }
+  const fed = new Set(args.inputs.map(([stream]) => stream));
+  return (
+    missingSidePackets(graph, sidePackets) ?? {
+      sidePackets,
+      feeds,
+      closedAtStart: streamNames.filter((name) => !fed.has(name)),
+    }
+  );
+}
+
+/** The usage error naming `--side` for each required side packet not given. */
+function missingSidePackets(graph: Graph, given: Record<string, unknown>): string | undefined {
+  const missing = graph.requiredSidePackets.filter((name) => !(name in given));
+  if (missing.length === 0) return undefined;
+  return `graph "${graph.config.name}" needs input side packet${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; pass ${missing.map((m) => `--side '${m}=JSON'`).join(' ')}`;
 }
 
 async function execute(
   graph: Graph,
   prepared: Prepared,
+  args: RunArgs,
   traceFile: string | undefined,
   io: CliIo,
 ): Promise<number> {
@@ -149,11 +214,8 @@ async function execute(
     run = graph.start({
       sidePackets: prepared.sidePackets,
       trace: traceFile !== undefined,
-      onOutput: (stream, packet) => {
-        io.stdout(
-          `${JSON.stringify({ stream, timestamp: packet.timestamp, value: packet.value ?? null })}\n`,
-        );
-      },
+      onOutput: (stream, packet) => io.stdout(packetLine(stream, packet.timestamp, packet.value)),
+      onOutputBound: args.bounds ? (stream, bound) => io.stdout(boundLine(stream, bound)) : undefined,
     });
   } catch (error) {
     io.stderr(`${describe(error)}\n`);
@@ -161,19 +223,16 @@ async function execute(
   }
   const done = run.done();
   done.catch(() => {}); // observed below; this keeps an early failure from being "unhandled"
-  for (const name of graph.config.inputStreams.map((p) => p.name)) {
-    if (!prepared.feeds.has(name)) run.closeInput(name);
-  }
-  // Streams are fed side by side (one packet each in turn), each closed at the end of its file.
-  const feeding = [...prepared.feeds].map(async ([stream, lines]) => {
-    for (const line of lines) await run.addPacket(stream, line.value, line.timestamp);
-    run.closeInput(stream);
-  });
-  const fed = await Promise.all(feeding).then(
-    () => undefined,
+  for (const name of prepared.closedAtStart) run.closeInput(name);
+  // Each file is fed in order; several (--input) side by side. What is still open is closed after.
+  const fed = await Promise.all(prepared.feeds.map((feed) => feedLines(run, feed.file, feed.lines))).then(
+    () => {
+      run.closeAllInputs();
+      return undefined;
+    },
     (error: unknown) => error,
   );
-  // A bad input (e.g. a timestamp going back) leaves its stream open: stop the run instead of waiting.
+  // A refused line (e.g. a timestamp going back) stops the run instead of leaving it waiting.
   if (fed !== undefined) run.cancel(fed);
   let failure: unknown;
   try {
@@ -181,6 +240,8 @@ async function execute(
   } catch (error) {
     failure = error instanceof GraphCancelledError && fed !== undefined ? fed : error;
   }
+  // A line refused after the run had already ended (e.g. a packet after closing every input).
+  if (failure === undefined) failure = fed;
   if (traceFile !== undefined) await writeChromeTrace(traceFile, run.traceEvents());
   if (failure !== undefined) {
     io.stderr(`${describe(failure)}\n`);
@@ -190,6 +251,8 @@ async function execute(
 }
 
 function describe(error: unknown): string {
-  if (error instanceof RunError) return `error ${error.code} ${error.message}`;
+  if (error instanceof RunError || (error instanceof InputLineError && error.code !== undefined)) {
+    return `error ${error.code} ${error.message}`;
+  }
   return `error ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -51,14 +51,8 @@ export class GraphInputs {
 
   #find(stream: string, what: string): { state: InputState; index: number } | RunError {
     const run = this.run;
-    if (run.stopping) {
-      return run.error instanceof RunError
-        ? run.error
-        : new RunError(
-            R.RUN_FINISHED,
-            `${what} "${stream}": the run of graph "${run.plan.name}" has finished`,
-          );
-    }
+    // A failed run's own error says most; after a run that ended well, a closed input says why.
+    if (run.stopping && run.error instanceof RunError) return run.error;
     const index = run.plan.inputIds.get(stream);
     if (index === undefined) {
       const names = run.plan.inputs.map((i) => i.name);
@@ -72,6 +66,12 @@ export class GraphInputs {
       return new RunError(
         R.INPUT_CLOSED,
         `${what}: graph input "${stream}" is already closed; add packets before closeInput()`,
+      );
+    }
+    if (run.stopping) {
+      return new RunError(
+        R.RUN_FINISHED,
+        `${what} "${stream}": the run of graph "${run.plan.name}" has finished`,
       );
     }
     return { state, index };

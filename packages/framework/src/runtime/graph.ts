@@ -53,6 +53,11 @@ export class Graph implements CompiledGraph {
     return this.#plan.name;
   }
 
+  /** Graph input side packets that every run must be given (they feed a required port). */
+  get requiredSidePackets(): readonly string[] {
+    return this.#plan.requiredSidePackets.filter((name) => !this.#shared.has(name));
+  }
+
   start(options: StartOptions = {}): GraphRun {
     if (this.#disposed) {
       throw new RunError(

@@ -100,7 +100,64 @@ const FanOut = defineCalculator({
   }),
 });
 
-const registry = new CalculatorRegistry().register(Summary, Recorder, CheckSource, FanOut);
+/** MediaPipe's ProcessBoundToPacketCalculator: a packet at T for every input settled at T (packet or bound). */
+const BoundToPacket = defineCalculator({
+  name: 'ProcessBoundToPacketCalculator',
+  description: 'Emits, on output i, the timestamp at which input i became settled.',
+  inputs: { '': { type: t.any(), multiple: true } },
+  outputs: { '': { type: t.any(), multiple: true } },
+  inputStreamHandler: 'immediate',
+  processTimestampBounds: true,
+  create: () => ({
+    process(ctx) {
+      for (let i = 0; i < ctx.outputCount(''); i++) {
+        const settled =
+          ctx.input('', i)?.timestamp ?? Timestamp.previousAllowedInStream(ctx.inputBound('', i));
+        const out = ctx.output('', i);
+        if (settled === ctx.inputTimestamp && settled >= out.nextTimestampBound) out.add(settled, settled);
+      }
+    },
+  }),
+});
+
+/** MediaPipe's ImmediatePassthroughCalculator: relays packets, and bounds as bounds. */
+const ImmediatePassthrough = defineCalculator({
+  name: 'ImmediatePassthroughCalculator',
+  description: 'Relays each input packet and each input bound to output i.',
+  inputs: { '': { type: t.any(), multiple: true } },
+  outputs: { '': { type: t.any(), multiple: true } },
+  inputStreamHandler: 'immediate',
+  processTimestampBounds: true,
+  create: () => ({
+    process(ctx) {
+      for (let i = 0; i < ctx.outputCount(''); i++) {
+        const packet = ctx.input('', i);
+        if (packet !== undefined) ctx.output('', i).addPacket(packet);
+        else ctx.output('', i).setNextTimestampBound(ctx.inputBound('', i));
+      }
+    },
+  }),
+});
+
+/** MediaPipe's OffsetBoundCalculator: no packets, offset 0, so only bounds come out. */
+const OffsetBound = defineCalculator({
+  name: 'OffsetBoundCalculator',
+  description: 'Emits nothing; its output bound follows its input (offset 0).',
+  inputs: { '': { type: t.any() } },
+  outputs: { '': { type: t.any() } },
+  timestampOffset: 0,
+  create: () => ({ process() {} }),
+});
+
+const registry = new CalculatorRegistry().register(
+  Summary,
+  Recorder,
+  CheckSource,
+  FanOut,
+  BoundToPacket,
+  ImmediatePassthrough,
+  OffsetBound,
+);
 const load = (yaml: string) => loadGraphFromString(yaml, { file: 'mediapipe.yaml', registry });
 
 describe('SummaryPacketCalculatorUseCaseTest (immediate handler, processing bounds, Timestamp.Max on close)', () => {
@@ -255,5 +312,83 @@ nodes:
       'process 0',
       'close Timestamp.Done',
     ]);
+  });
+});
+
+describe('CalculatorGraphBoundsTest (processing timestamp bounds)', () => {
+  const timestamps = (run: { outputPackets(s: string): readonly { timestamp: number }[] }, stream: string) =>
+    run.outputPackets(stream).map((p) => p.timestamp);
+
+  test('SetInputStreamTimestampBound: every graph input bound becomes a packet', async () => {
+    const graph = await load(`
+input_stream: [input_0]
+output_stream: [output_0]
+nodes:
+  - { calculator: ProcessBoundToPacketCalculator, input_stream: [input_0], output_stream: [output_0] }
+`);
+    const run = graph.start();
+    for (let i = 0; i < 9; i++) run.setInputBound('input_0', Timestamp.nextAllowedInStream(10 + i * 10));
+    expect(timestamps(run, 'output_0')).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    run.closeAllInputs();
+    await run.done();
+  });
+
+  test('PostStreamPacketToSetProcessTimestampBound', async () => {
+    const graph = await load(`
+input_stream: [input_0]
+output_stream: [output_0]
+nodes:
+  - { calculator: ProcessBoundToPacketCalculator, input_stream: [input_0], output_stream: [output_0] }
+`);
+    const run = graph.start();
+    await run.addPacket('input_0', 0, Timestamp.PostStream);
+    expect(timestamps(run, 'output_0')).toEqual([Timestamp.PostStream]);
+    run.closeAllInputs();
+    await run.done();
+  });
+
+  test.each(['default', 'immediate', 'sync_set'])(
+    'ProcessTimestampBounds (%s handler): process is called for input sets without packets',
+    async (handler) => {
+      const graph = await load(`
+input_stream: [input]
+output_stream: [bounds_ts]
+nodes:
+  - { calculator: OffsetBoundCalculator, input_stream: [input], output_stream: [bounds] }
+  - calculator: ProcessBoundToPacketCalculator
+    input_stream: [bounds]
+    output_stream: [bounds_ts]
+    input_stream_handler: { handler: ${handler} }
+`);
+      const run = graph.start();
+      for (let i = 0; i < 4; i++) await run.addPacket('input', i, i * 10);
+      expect(timestamps(run, 'bounds_ts')).toEqual([0, 10, 20, 30]);
+      run.closeAllInputs();
+      await run.done();
+    },
+  );
+
+  test('ProcessTimestampBounds_Passthrough: packets and bounds relayed, each reported as a packet', async () => {
+    const graph = await load(`
+input_stream: [input_0, input_1]
+output_stream: [output_0, output_1]
+nodes:
+  - { calculator: OffsetBoundCalculator, input_stream: [input_1], output_stream: [bound_1] }
+  - calculator: ImmediatePassthroughCalculator
+    input_stream: [input_0, bound_1]
+    output_stream: [same_0, same_1]
+  - calculator: ProcessBoundToPacketCalculator
+    input_stream: [same_0, same_1]
+    output_stream: [output_0, output_1]
+`);
+    const run = graph.start();
+    for (let i = 0; i < 4; i++) await run.addPacket('input_0', i, i * 10);
+    expect(timestamps(run, 'output_0')).toEqual([0, 10, 20, 30]);
+    expect(timestamps(run, 'output_1')).toEqual([]);
+    for (let i = 0; i < 2; i++) await run.addPacket('input_1', i, 10 + i * 10);
+    expect(timestamps(run, 'output_0')).toEqual([0, 10, 20, 30]);
+    expect(timestamps(run, 'output_1')).toEqual([10, 20]);
+    run.closeAllInputs();
+    await run.done();
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
+import { createTinyEmbeddingModel, type EmbeddingPooling } from './create-embedding-model.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
 import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
@@ -36,12 +37,46 @@ export async function ensureModelDir(dir: string, options: EnsureModelDirOptions
   const { arch, preset = 'tiny', seed = 0 } = options;
   const kind = { ...DEFAULT_MODEL_KIND, ...options.kind };
   // Callers in one process share one build; other processes are handled by the rename below.
-  const key = JSON.stringify([dir, arch, preset, seed, kind]);
+  return buildOnce(
+    dir,
+    { builder: BUILDER_VERSION, arch, preset, seed, kind },
+    options.onProgress,
+    (tmp, onProgress) =>
+      createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) }),
+  );
+}
+
+export interface EnsureEmbeddingModelDirOptions {
+  preset?: TinyPreset;
+  seed?: number;
+  pooling?: EmbeddingPooling;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** `ensureModelDir` for the embedding builder (`weft model create --task embedding`). */
+export async function ensureEmbeddingModelDir(
+  dir: string,
+  options: EnsureEmbeddingModelDirOptions = {},
+): Promise<string> {
+  const { preset = 'tiny', seed = 0, pooling = 'mean' } = options;
+  const wanted = { builder: BUILDER_VERSION, task: 'embedding', preset, seed, pooling };
+  return buildOnce(dir, wanted, options.onProgress, (tmp, onProgress) =>
+    createTinyEmbeddingModel(tmp, { preset, seed, pooling, ...(onProgress ? { onProgress } : {}) }),
+  );
+}
+
+type Build = (tmp: string, onProgress: ((p: BuildProgress) => void) | undefined) => Promise<unknown>;
+
+function buildOnce(
+  dir: string,
+  wanted: Record<string, unknown>,
+  onProgress: ((p: BuildProgress) => void) | undefined,
+  build: Build,
+): Promise<string> {
+  const key = JSON.stringify([dir, wanted]);
   let pending = inFlight.get(key);
   if (pending === undefined) {
-    pending = buildIfNeeded(dir, { ...options, arch, preset, seed, kind }).finally(() =>
-      inFlight.delete(key),
-    );
+    pending = buildIfNeeded(dir, wanted, onProgress, build).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
   }
   return pending;
@@ -51,10 +86,10 @@ const inFlight = new Map<string, Promise<string>>();
 
 async function buildIfNeeded(
   dir: string,
-  options: EnsureModelDirOptions & { preset: TinyPreset; seed: number; kind: ModelKind },
+  wanted: Record<string, unknown>,
+  report: ((p: BuildProgress) => void) | undefined,
+  build: Build,
 ): Promise<string> {
-  const { arch, preset, seed, kind } = options;
-  const wanted = { builder: BUILDER_VERSION, arch, preset, seed, kind };
   if (matchesMarker(dir, wanted)) return dir;
   if (existsSync(dir) && readdirSync(dir).length > 0 && readMarker(dir) === undefined) {
     throw new ModelBuildError(
@@ -63,11 +98,10 @@ async function buildIfNeeded(
   }
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${++buildCounter}-${Date.now()}`);
   try {
-    const report = options.onProgress;
     // Progress names the folder the user asked for, not the temporary one.
     const onProgress =
       report && ((p: BuildProgress) => report({ ...p, message: p.message.replace(tmp, dir) }));
-    await createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) });
+    await build(tmp, onProgress);
     writeFileSync(join(tmp, BUILD_MARKER), `${JSON.stringify(wanted)}\n`);
     if (matchesMarker(dir, wanted)) return dir;
     if (existsSync(dir)) {

@@ -1,13 +1,13 @@
 import { t } from '@weft/framework';
 import type { RequestOptions } from '../openai/request-params.js';
-import type { Endpoint } from '../openai/request-types.js';
+import type { ApiEndpoint, Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
 import type { ErrorPacket } from '../serving/graph-protocol.js';
 
 /** Graph input (timestamp 0): one OpenAI request. */
 export interface LlmRequest {
-  readonly endpoint: Endpoint;
+  readonly endpoint: ApiEndpoint;
   readonly body: unknown;
 }
 

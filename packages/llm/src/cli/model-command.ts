@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '@weft/framework';
+import { createEmbeddingCommand } from '../builder/embedding-command.js';
 import { ensureModelDir } from '../builder/ensure-model-dir.js';
 import type { ModelKind } from '../builder/model-kind.js';
 import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../builder/presets.js';
@@ -10,6 +11,7 @@ const USAGE = `usage: weft model <create|inspect> ...
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged]
+  weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
 
 /** Value options of `create` that choose the export kind, with their accepted values. */
@@ -79,10 +81,18 @@ function parseArgs(
 async function create(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(
     args,
-    ['arch', 'preset', 'seed', ...Object.keys(KIND_CHOICES)],
+    ['arch', 'preset', 'seed', 'task', 'pooling', ...Object.keys(KIND_CHOICES)],
     ['external-data', 'merged'],
   );
   if (typeof parsed === 'string') return usage(io, parsed);
+  const task = parsed.options.get('task') ?? 'text-generation';
+  if (task === 'embedding') {
+    const problem = await createEmbeddingCommand(resolve(io.cwd, parsed.dir), parsed.dir, parsed.options, io);
+    return problem === undefined ? 0 : usage(io, problem);
+  }
+  if (task !== 'text-generation')
+    return usage(io, `--task "${task}" is not one of text-generation, embedding`);
+  if (parsed.options.has('pooling')) return usage(io, '--pooling is only for --task embedding');
   const kind: Partial<ModelKind> = {};
   for (const [name, choices] of Object.entries(KIND_CHOICES)) {
     const value = parsed.options.get(name);

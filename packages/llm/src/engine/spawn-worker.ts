@@ -1,8 +1,8 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@weft/framework';
 import type { BatchingOptions } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 import { EngineWorkerError } from './engine-errors.js';
-import { startModuleWorker } from './module-worker.js';
 import type { EngineEvent, EngineModelInfo, EngineWorkerData } from './protocol.js';
 
 export interface SpawnedWorker {

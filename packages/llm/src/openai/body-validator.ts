@@ -4,6 +4,7 @@ import { RequestError } from '../errors/llm-errors.js';
 import { ajvErrorToRequestError, describeValue } from './ajv-error-message.js';
 import { chatSchema } from './chat-schema.js';
 import { completionsSchema } from './completions-schema.js';
+import { type EmbeddingsBody, embeddingsSchema } from './embeddings-schema.js';
 import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
 import { UNSUPPORTED_CHAT_FIELDS, UNSUPPORTED_COMPLETIONS_FIELDS } from './unsupported-fields.js';
 
@@ -17,18 +18,25 @@ const ajv = new Ajv({
   verbose: true,
 });
 ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-const validators: Record<Endpoint, ValidateFunction> = {
-  completions: ajv.compile(completionsSchema),
-  'chat/completions': ajv.compile(chatSchema),
+/** Every request body the OpenAI layer validates. */
+export type BodyKind = Endpoint | 'embeddings';
+
+const schemas: Record<BodyKind, Record<string, unknown>> = {
+  completions: completionsSchema,
+  'chat/completions': chatSchema,
+  embeddings: embeddingsSchema,
 };
-const unsupported: Record<Endpoint, Readonly<Record<string, string>>> = {
+const validators = Object.fromEntries(
+  Object.entries(schemas).map(([kind, schema]) => [kind, ajv.compile(schema)]),
+) as unknown as Record<BodyKind, ValidateFunction>;
+const unsupported: Record<BodyKind, Readonly<Record<string, string>>> = {
   completions: UNSUPPORTED_COMPLETIONS_FIELDS,
   'chat/completions': UNSUPPORTED_CHAT_FIELDS,
+  embeddings: {},
 };
-const known: Record<Endpoint, ReadonlySet<string>> = {
-  completions: new Set(Object.keys(completionsSchema.properties as object)),
-  'chat/completions': new Set(Object.keys(chatSchema.properties as object)),
-};
+const known = Object.fromEntries(
+  Object.entries(schemas).map(([kind, schema]) => [kind, new Set(Object.keys(schema.properties as object))]),
+) as unknown as Record<BodyKind, ReadonlySet<string>>;
 
 /**
  * Checks a body against the endpoint's schema. Throws a `RequestError` naming the first
@@ -36,8 +44,9 @@ const known: Record<Endpoint, ReadonlySet<string>> = {
  */
 export function validateBody(endpoint: 'completions', body: unknown): CompletionsBody;
 export function validateBody(endpoint: 'chat/completions', body: unknown): ChatBody;
+export function validateBody(endpoint: 'embeddings', body: unknown): EmbeddingsBody;
 export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody;
-export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody {
+export function validateBody(endpoint: BodyKind, body: unknown): CompletionsBody | ChatBody | EmbeddingsBody {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw RequestError.invalid(
       null,
@@ -73,5 +82,5 @@ export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody
   }
   const validate = validators[endpoint];
   if (!validate(checked)) throw ajvErrorToRequestError(validate.errors ?? []);
-  return checked as unknown as CompletionsBody | ChatBody;
+  return checked as unknown as CompletionsBody | ChatBody | EmbeddingsBody;
 }

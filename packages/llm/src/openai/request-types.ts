@@ -1,6 +1,9 @@
 /** The two generation endpoints of the LLM graph contract. */
 export type Endpoint = 'completions' | 'chat/completions';
 
+/** Every endpoint a graph request packet may name: generation, Responses and embeddings. */
+export type ApiEndpoint = Endpoint | 'responses' | 'embeddings';
+
 interface SamplingFields {
   model: string;
   max_tokens?: number | null;

@@ -77,7 +77,10 @@ export function createApp(options: AppOptions): WeftApp {
   if (options.apiKey !== undefined && options.apiKey !== '') api.use(apiKeyAuth(options.apiKey));
   api.use((_req, _res, next) => next(draining ? serverErrors.shuttingDown() : undefined));
   // Only the POST endpoints parse bodies, so an unknown route is a 404 whatever its content type.
-  api.post(['/completions', '/chat/completions', '/tokenize'], ...jsonBody(bodyLimit, limits.maxJsonDepth));
+  api.post(
+    ['/completions', '/chat/completions', '/responses', '/embeddings', '/tokenize'],
+    ...jsonBody(bodyLimit, limits.maxJsonDepth),
+  );
   api.use(bodyParserErrors(bodyLimit));
   addLlmRoutes(api, { graphs, metrics, keepAliveMs, limits });
   addModelRoutes(api, graphs);

@@ -28,7 +28,7 @@ export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --allow-modules DIR     also import graph calculators: modules from DIR (default: only
                           each graph's own folder); repeatable. Graph folders are code.
-  --ensure-default-model  build the default tiny model into models/tiny-llama when missing
+  --ensure-default-model  build the default tiny models (models/tiny-llama, models/tiny-embed) when missing
 `;
 
 export class ServeUsageError extends ServerError {

@@ -1,10 +1,16 @@
 import type { CalculatorErrorCode } from '@weft/calculators';
 import { type FrameworkErrorCode, R } from '@weft/framework';
 import { L, type LlmErrorCode } from '@weft/llm';
+import { O, type OnnxErrorCode } from '@weft/onnx';
 import { S, type ServerErrorCode } from './server-error-codes.js';
 
 /** Every Weft error code, of every package. */
-export type WeftErrorCode = FrameworkErrorCode | CalculatorErrorCode | LlmErrorCode | ServerErrorCode;
+export type WeftErrorCode =
+  | FrameworkErrorCode
+  | CalculatorErrorCode
+  | OnnxErrorCode
+  | LlmErrorCode
+  | ServerErrorCode;
 
 /** What a client sees for one code: the HTTP status, OpenAI's `type` and `code`, extra headers. */
 export interface HttpShape {
@@ -70,6 +76,13 @@ export const httpShapes: Partial<Record<WeftErrorCode, HttpShape>> = {
     headers: { 'Retry-After': '1' },
   },
   [L.ENGINE_CLOSED]: failed('engine_closed', 503),
+  [O.ONNX_QUEUE_FULL]: {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+    headers: { 'Retry-After': '1' },
+  },
+  [O.ONNX_SESSION_CLOSED]: failed('engine_closed', 503),
   [L.ENGINE_WORKER]: failed('engine_failed'),
 };
 

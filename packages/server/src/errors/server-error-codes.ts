@@ -43,7 +43,8 @@ const defined = defineErrorCodes({
   },
   SERVER_NOT_SUPPORTED: {
     title: 'The model does not support this endpoint',
-    description: 'For example `/v3/tokenize` on a graph without a `TOKENIZER` side packet.',
+    description:
+      'For example `/v3/tokenize` on a graph without a `TOKENIZER` side packet, `/v3/embeddings` on a text-generation model, or `/v3/chat/completions` and `/v3/responses` on an embedding model (`param` `model`).',
   },
   SERVER_INVALID_API_KEY: {
     title: 'Missing or wrong API key',

@@ -52,7 +52,8 @@ export const serverErrors = {
       `The model ${quoteInput(model)} is ${state}, not available; GET /v1/config shows its state and last error`,
       'model',
     ),
-  notSupported: (message: string) => new ServerError(S.SERVER_NOT_SUPPORTED, message),
+  notSupported: (message: string, param: string | null = null) =>
+    new ServerError(S.SERVER_NOT_SUPPORTED, message, param),
   invalidApiKey: (present: boolean) =>
     new ServerError(
       S.SERVER_INVALID_API_KEY,

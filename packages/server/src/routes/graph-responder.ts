@@ -1,5 +1,5 @@
 import type { Packet } from '@weft/framework';
-import type { Endpoint } from '@weft/llm';
+import type { ApiEndpoint } from '@weft/llm';
 import type { Request, Response } from 'express';
 import type { ServerLimits } from '../app/server-limits.js';
 import { type ErrorReport, httpErrorAnswer } from '../errors/http-shapes.js';
@@ -14,7 +14,7 @@ import { awaitWritable, WriteTimeoutError } from './write-deadline.js';
 
 export interface RespondOptions {
   readonly lease: GraphLease;
-  readonly endpoint: Endpoint;
+  readonly endpoint: ApiEndpoint;
   readonly body: Record<string, unknown>;
   readonly keepAliveMs: number;
   /** writeTimeoutMs, outputBufferPackets and requestDeadlineMs apply to each run. */

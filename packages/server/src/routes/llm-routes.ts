@@ -1,9 +1,10 @@
-import type { Endpoint } from '@weft/llm';
+import type { ApiEndpoint } from '@weft/llm';
 import type { Request, Response, Router } from 'express';
 import type { ServerLimits } from '../app/server-limits.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { respondWithGraph } from './graph-responder.js';
+import { checkEndpointTask } from './model-task.js';
 import { requestLog } from './request-log.js';
 import { resolveModel } from './resolve-model.js';
 
@@ -14,15 +15,24 @@ export interface LlmRouteOptions {
   readonly limits: ServerLimits;
 }
 
-/** `POST /completions` and `POST /chat/completions`: one graph run per request. */
+/**
+ * `POST /completions`, `/chat/completions`, `/responses` (LLM graphs) and `/embeddings` (embedding
+ * graphs): one graph run per request; a model whose task does not fit the endpoint is a 400.
+ */
 export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
-  const handler = (endpoint: Endpoint) => async (req: Request, res: Response) => {
+  const handler = (endpoint: ApiEndpoint) => async (req: Request, res: Response) => {
     const startedAt = performance.now();
     const log = requestLog(res);
     log.endpoint = endpoint;
     const body = req.body as Record<string, unknown>;
     if (typeof body.model === 'string') log.model = body.model;
     const lease = resolveModel(options.graphs, body, log);
+    try {
+      checkEndpointTask(lease.name, lease.graph, endpoint);
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
     await respondWithGraph(req, res, {
       lease,
       endpoint,
@@ -35,4 +45,6 @@ export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
   };
   router.post('/completions', handler('completions'));
   router.post('/chat/completions', handler('chat/completions'));
+  router.post('/responses', handler('responses'));
+  router.post('/embeddings', handler('embeddings'));
 }

@@ -1,13 +1,16 @@
+import type { CompiledGraph } from '@weft/framework';
 import type { Router } from 'express';
 import { serverErrors } from '../errors/server-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
+import { describeModelTask } from './model-task.js';
 import { requestLog } from './request-log.js';
 
-const modelObject = (m: { name: string; loadedAt: number }) => ({
+const modelObject = (m: { name: string; loadedAt: number; graph: CompiledGraph }) => ({
   id: m.name,
   object: 'model',
   created: m.loadedAt,
   owned_by: 'weft',
+  ...describeModelTask(m.graph),
 });
 
 /** `GET /models` and `GET /models/{id}` in OpenAI's list/object shapes (available graphs only). */

@@ -1,0 +1,266 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker, type Tensor, tensor } from '@weft/framework';
+import { OnnxError } from '../errors.js';
+import { type BatchLayout, type BatchOptions, batchLayout } from './batch-layout.js';
+import { type BatchItem, mergeFeeds, planBatch, splitOutputs } from './batch-run.js';
+import { checkFeeds, type FeedLabel } from './check-feeds.js';
+import type { FromWorker, OnnxValueInfo, OnnxWorkerData, ToWorker, WireTensor } from './worker-protocol.js';
+
+export interface OnnxModelOptions extends Partial<BatchOptions> {
+  /** onnxruntime intra-op threads (default: all cores). */
+  readonly threads?: number;
+  /** Runs waiting for the session at most; one more is refused (default 256). */
+  readonly maxQueued?: number;
+}
+
+export interface OnnxRunOptions {
+  readonly signal?: AbortSignal;
+  /** Names inputs in errors (the calculator passes its stream tags). */
+  readonly label?: FeedLabel;
+}
+
+export interface OnnxModelMetrics {
+  readonly queued: number;
+  readonly runs: number;
+  readonly batches: number;
+}
+
+interface Pending extends BatchItem {
+  readonly resolve: (outputs: Record<string, Tensor>) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+}
+
+/**
+ * An ONNX model opened in a worker thread (onnxruntime's `run` blocks the thread calling it), shared
+ * by every graph run. `run()` checks the tensors against the model's metadata and queues them;
+ * while the worker is busy, runs wait, and the next batch stacks every waiting run that fits
+ * (`maxBatchSize` rows along `axis`, padded dims padded with `padValues`, then cut back per run),
+ * so concurrent requests share one `session.run` and each gets what it would get alone.
+ *
+ * ```ts
+ * const model = await OnnxModel.open('model.onnx', { maxBatchSize: 16, padValues: { input_ids: 0, attention_mask: 0 } });
+ * const { last_hidden_state } = await model.run({ input_ids, attention_mask }, ['last_hidden_state']);
+ * await model.close();
+ * ```
+ */
+export class OnnxModel {
+  private readonly queue: Pending[] = [];
+  private readonly batchDim: string | undefined;
+  private inFlight: { id: number; items: Pending[] } | undefined;
+  private nextId = 0;
+  private closed: OnnxError | undefined;
+  private counts = { runs: 0, batches: 0 };
+
+  private constructor(
+    readonly path: string,
+    readonly inputs: readonly OnnxValueInfo[],
+    readonly outputs: readonly OnnxValueInfo[],
+    readonly layout: BatchLayout,
+    private readonly worker: Worker,
+    private readonly maxQueued: number,
+  ) {
+    const dim = inputs[0]?.dims[layout.axis];
+    this.batchDim = typeof dim === 'string' ? dim : undefined;
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => this.fail(`the ONNX worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.fail(`the ONNX worker exited (code ${code})`));
+  }
+
+  static async open(path: string, options: OnnxModelOptions = {}): Promise<OnnxModel> {
+    if (!existsSync(path)) throw new OnnxError('WEFT_ERR_ONNX_LOAD_FAILED', `no ONNX model at ${path}`);
+    const data: OnnxWorkerData = { modelPath: path, threads: options.threads ?? availableParallelism() };
+    const worker = startModuleWorker(import.meta.url, 'onnx-worker', { workerData: data });
+    let ready: Extract<FromWorker, { type: 'ready' }>;
+    try {
+      ready = await firstMessage(worker);
+    } catch (error) {
+      await worker.terminate();
+      throw new OnnxError(
+        'WEFT_ERR_ONNX_LOAD_FAILED',
+        `cannot open ONNX model ${path}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    let layout: BatchLayout;
+    try {
+      layout = batchLayout(ready.inputs, ready.outputs, {
+        maxBatchSize: options.maxBatchSize ?? 1,
+        axis: options.axis ?? 0,
+        padValues: options.padValues ?? {},
+      });
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
+    return new OnnxModel(path, ready.inputs, ready.outputs, layout, worker, options.maxQueued ?? 256);
+  }
+
+  /** Runs the model on one set of input tensors; resolves with the `fetches` outputs. */
+  run(
+    feeds: Readonly<Record<string, Tensor>>,
+    fetches: readonly string[],
+    options: OnnxRunOptions = {},
+  ): Promise<Record<string, Tensor>> {
+    if (this.closed) return Promise.reject(this.closed);
+    const { signal, label } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const outputNames = this.outputs.map((o) => o.name);
+    for (const name of fetches) {
+      if (!outputNames.includes(name)) {
+        return Promise.reject(
+          new OnnxError(
+            'WEFT_ERR_ONNX_PORT_MAPPING',
+            `the model has no output "${name}"; its outputs are ${outputNames.join(', ')}`,
+          ),
+        );
+      }
+    }
+    let sizes: Map<string, number>;
+    try {
+      sizes = checkFeeds(feeds, this.inputs, label);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.queue.length >= this.maxQueued) {
+      return Promise.reject(
+        new OnnxError(
+          'WEFT_ERR_ONNX_QUEUE_FULL',
+          `${this.queue.length} runs are already waiting for ${this.path} (max_queued ${this.maxQueued})`,
+        ),
+      );
+    }
+    const rows = this.batchDim === undefined ? 1 : (sizes.get(this.batchDim) ?? 1);
+    return new Promise((resolve, reject) => {
+      const item: Pending = {
+        feeds,
+        fetches: [...fetches],
+        sizes,
+        rows,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const at = this.queue.indexOf(item);
+          if (at >= 0) {
+            this.queue.splice(at, 1);
+            reject(signal!.reason);
+          }
+        },
+      };
+      signal?.addEventListener('abort', item.onAbort, { once: true });
+      this.queue.push(item);
+      this.pump();
+    });
+  }
+
+  metrics(): OnnxModelMetrics {
+    return { queued: this.queue.length, ...this.counts };
+  }
+
+  async close(): Promise<void> {
+    this.fail(`the ONNX session ${this.path} was closed`);
+    await this.worker.terminate();
+  }
+
+  private pump(): void {
+    if (this.inFlight || this.queue.length === 0 || this.closed) return;
+    const taken = planBatch(this.queue, this.layout, this.batchDim);
+    const items = taken.map((i) => this.queue[i]!);
+    for (const i of taken.reverse()) this.queue.splice(i, 1);
+    const id = this.nextId++;
+    this.inFlight = { id, items };
+    this.counts.runs += items.length;
+    this.counts.batches++;
+    let message: ToWorker;
+    try {
+      const feeds = mergeFeeds(items, this.inputs, this.layout);
+      message = { type: 'run', id, feeds: toWire(feeds), fetches: [...items[0]!.fetches] };
+    } catch (error) {
+      this.settle(items, (item) => item.reject(error));
+      return;
+    }
+    this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromWorker): void {
+    const flight = this.inFlight;
+    if (!flight || (message.type !== 'result' && message.type !== 'failed') || message.id !== flight.id)
+      return;
+    if (message.type === 'failed') {
+      const error = new OnnxError(
+        'WEFT_ERR_ONNX_RUN_FAILED',
+        `onnxruntime failed on ${this.path}: ${message.message}`,
+      );
+      this.settle(flight.items, (item) => item.reject(error));
+      return;
+    }
+    let parts: Record<string, Tensor>[];
+    try {
+      const outputs: Record<string, Tensor> = {};
+      for (const [name, w] of Object.entries(message.outputs))
+        outputs[name] = tensor(w.dtype, w.dims, w.data as never);
+      parts = splitOutputs(outputs, flight.items, this.outputs, this.layout);
+    } catch (error) {
+      this.settle(flight.items, (item) => item.reject(error));
+      return;
+    }
+    this.settle(flight.items, (item, i) => item.resolve(parts[i]!));
+  }
+
+  private settle(items: Pending[], each: (item: Pending, index: number) => void): void {
+    this.inFlight = undefined;
+    for (const [i, item] of items.entries()) {
+      item.signal?.removeEventListener('abort', item.onAbort);
+      each(item, i);
+    }
+    this.pump();
+  }
+
+  private fail(message: string): void {
+    if (this.closed) return;
+    this.closed = new OnnxError('WEFT_ERR_ONNX_SESSION_CLOSED', message);
+    const waiting = [...(this.inFlight?.items ?? []), ...this.queue.splice(0)];
+    this.inFlight = undefined;
+    for (const item of waiting) item.reject(this.closed);
+  }
+}
+
+/** Waits for the worker's `ready` (its `fatal`, an error or an exit reject), then detaches. */
+function firstMessage(worker: Worker): Promise<Extract<FromWorker, { type: 'ready' }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: FromWorker) => {
+      cleanup();
+      if (m.type === 'ready') resolve(m);
+      else reject(new Error(m.type === 'fatal' ? m.message : `unexpected ${m.type}`));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`the worker exited (code ${code}) before the model opened`));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+// Structured clone copies each view's bytes to the worker (packets are shared and stay intact).
+function toWire(feeds: Record<string, Tensor>): Record<string, WireTensor> {
+  const wire: Record<string, WireTensor> = {};
+  for (const [name, t] of Object.entries(feeds)) wire[name] = { dtype: t.dtype, dims: t.dims, data: t.data };
+  return wire;
+}
