@@ -8,7 +8,7 @@ import {
   type StreamDecoder,
   type StreamDecoderTables,
 } from './stream-decoder.js';
-import { detectScheme, tokenBytes } from './token-bytes.js';
+import { detectScheme, type TokenByteScheme, tokenBytes } from './token-bytes.js';
 
 export interface AddedToken {
   id: number;
@@ -47,12 +47,14 @@ export class Tokenizer {
   readonly addBosToken: boolean;
   /** `chat_template.jinja` next to the tokenizer, else tokenizer_config's template. */
   readonly chatTemplate?: string;
+  /** How a vocabulary entry spells its bytes (from tokenizer.json's decoder, read at load). */
+  readonly byteScheme: TokenByteScheme;
   private tables?: StreamDecoderTables;
   private longestToken?: number;
 
   private constructor(
     private readonly native: NativeTokenizer,
-    private readonly decoderSpec: unknown,
+    decoderSpec: unknown,
     addedTokensSpec: unknown,
     readonly tokenizerFile: string,
     config: Record<string, unknown>,
@@ -79,6 +81,7 @@ export class Tokenizer {
     [this.eosToken, this.eosTokenId] = resolve('eos_token');
     [this.padToken, this.padTokenId] = resolve('pad_token');
     this.addBosToken = config.add_bos_token === true;
+    this.byteScheme = detectScheme(decoderSpec);
     if (chatTemplate !== undefined) this.chatTemplate = chatTemplate;
   }
 
@@ -172,7 +175,7 @@ export class Tokenizer {
   // Token bytes are computed on first sight of each id and kept: building all 50k-150k entries up
   // front would cost more than a model step, and a stream only ever meets a small part of them.
   private buildTables(): StreamDecoderTables {
-    const scheme = detectScheme(this.decoderSpec);
+    const scheme = this.byteScheme;
     const cache: (Uint8Array | null | undefined)[] = new Array(this.vocabSize);
     const vocabSize = this.vocabSize;
     const native = this.native;

@@ -12,9 +12,11 @@ export function addHealthRoutes(router: Router, graphs: GraphRegistry, isDrainin
     requestLog(res).endpoint = 'health';
     const ready = graphs.isReady() && !isDraining();
     const notReady = graphs.status().filter((g) => g.state !== 'available');
+    const problems = graphs.watchProblems();
     res.status(ready ? 200 : 503).json({
       ready,
       ...(isDraining() && { reason: 'shutting down' }),
+      ...(problems.length > 0 && { problems }),
       ...(notReady.length > 0 && { not_ready: notReady.map((g) => ({ name: g.name, state: g.state })) }),
     });
   });
