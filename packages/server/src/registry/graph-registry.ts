@@ -96,7 +96,7 @@ export class GraphRegistry {
         debounceMs: this.#options.debounceMs ?? 150,
         ...(this.#options.recheckMs !== undefined && { recheckMs: this.#options.recheckMs }),
         onChange: (file) => void this.refresh(file),
-        onRescan: (dir) => void this.#rescan(dir),
+        onRescan: (dir) => this.#rescan(dir),
       });
     }
   }

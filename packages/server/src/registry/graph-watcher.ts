@@ -12,7 +12,7 @@ export interface GraphWatcherOptions {
   readonly recheckMs?: number;
   readonly onChange: (file: string) => void;
   /** Re-read everything in `dir`: its watch was (re)established, or a ConfigMap swapped its `..data` link. */
-  readonly onRescan: (dir: string) => void;
+  readonly onRescan: (dir: string) => Promise<void>;
 }
 
 interface Watched {
@@ -22,6 +22,8 @@ interface Watched {
   watcher: FSWatcher | undefined;
   /** Inode of the folder the watcher is on (a recreated folder has another). */
   ino: number | undefined;
+  /** A rescan after a renewed watch is under way: until it has found the files, not ready. */
+  rescanning: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export class GraphWatcher {
       byDir.set(dirname(file), entry);
     }
     for (const [dir, { all, names }] of byDir) {
-      const entry: Watched = { dir, all, names, watcher: undefined, ino: undefined };
+      const entry: Watched = { dir, all, names, watcher: undefined, ino: undefined, rescanning: false };
       this.#watched.push(entry);
       this.#attach(entry);
     }
@@ -56,7 +58,7 @@ export class GraphWatcher {
   /** Folders not watched right now (missing, or the watch could not start), as sentences. */
   problems(): string[] {
     return this.#watched
-      .filter((w) => w.watcher === undefined)
+      .filter((w) => w.watcher === undefined || w.rescanning)
       .map((w) => `graphs folder ${w.dir} is not watched (it does not exist or cannot be read); waiting for it`);
   }
 
@@ -68,7 +70,7 @@ export class GraphWatcher {
         if (name === null) return;
         const file = String(name);
         // A ConfigMap update swaps the `..data` link: every file behind it may have changed.
-        if (file.startsWith('..')) this.#debounce(`rescan:${entry.dir}`, () => this.options.onRescan(entry.dir));
+        if (file.startsWith('..')) this.#debounce(`rescan:${entry.dir}`, () => this.#rescan(entry));
         else if (entry.names.has(file) || (entry.all && isGraphFileName(file))) {
           const path = join(entry.dir, file);
           this.#debounce(path, () => this.options.onChange(path));
@@ -95,12 +97,19 @@ export class GraphWatcher {
       entry.watcher = undefined;
       if (ino === undefined) {
         // Gone: what it served is gone too (the rescan removes those graphs).
-        if (entry.ino !== undefined) this.options.onRescan(entry.dir);
+        if (entry.ino !== undefined) this.#rescan(entry);
         entry.ino = undefined;
         continue;
       }
-      if (this.#attach(entry)) this.options.onRescan(entry.dir);
+      if (this.#attach(entry)) this.#rescan(entry);
     }
+  }
+
+  #rescan(entry: Watched): void {
+    entry.rescanning = true;
+    void this.options.onRescan(entry.dir).finally(() => {
+      entry.rescanning = false;
+    });
   }
 
   #debounce(key: string, run: () => void): void {
