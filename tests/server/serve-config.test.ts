@@ -30,6 +30,40 @@ function captureIo(): CliIo & { out: string; err: string } {
 }
 
 describe('weft serve --config (in process)', () => {
+  it('reads the API key from api_key_file and guards /metrics with it when metrics_need_api_key', async () => {
+    await writeFile(join(dir, 'key.txt'), '  sk-from-file\n');
+    await writeFile(
+      join(dir, 'keyed.yaml'),
+      `graphs:\n  - name: public-model\n    path: g.yaml\napi_key_file: key.txt\nmetrics_need_api_key: true\nlog_level: warn\ncalculator_module_dirs: [${JSON.stringify(dirname(responderModule))}]\n`,
+    );
+    const io = captureIo();
+    const stop = new AbortController();
+    let server: RunningServer | undefined;
+    const exit = serveCommand(['--config', 'keyed.yaml', '--port', '0'], io, {
+      signal: stop.signal,
+      onListening: (s) => {
+        server = s;
+      },
+    });
+    while (server === undefined) await new Promise((r) => setTimeout(r, 10));
+    const auth = { authorization: 'Bearer sk-from-file' };
+    expect((await getJson(`${server.url}/v3/models`, auth)).status).toBe(200);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: auth })).status).toBe(200);
+    stop.abort();
+    expect(await exit).toBe(0);
+  });
+
+  it('exits 2 when the API key file cannot be read or is empty', async () => {
+    await writeFile(join(dir, 'empty.txt'), '\n');
+    const io = captureIo();
+    expect(await serveCommand(['--api-key-file', 'missing.txt', '--port', '0'], io)).toBe(2);
+    expect(io.err).toMatch(/^weft serve: cannot read the API key file .*missing\.txt: ENOENT/);
+    const io2 = captureIo();
+    expect(await serveCommand(['--api-key-file', 'empty.txt', '--port', '0'], io2)).toBe(2);
+    expect(io2.err).toBe(`weft serve: the API key file ${join(dir, 'empty.txt')} is empty\n`);
+  });
+
   it('serves the listed graphs under their configured names with the configured key', async () => {
     await writeFile(
       join(dir, 'weft.yaml'),
@@ -69,7 +103,7 @@ describe('weft serve --config (in process)', () => {
     const io = captureIo();
     expect(await serveCommand(['--config', 'bad.yaml'], io)).toBe(2);
     expect(io.err).toBe(
-      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)\n`,
+      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, api_key_file, metrics_need_api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)\n`,
     );
     expect(io.out).toBe('');
   });

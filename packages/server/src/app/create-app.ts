@@ -20,6 +20,8 @@ export interface AppOptions {
   readonly registry: GraphRegistry;
   /** When set, every /v1 and /v3 route needs `Authorization: Bearer <apiKey>`. */
   readonly apiKey?: string;
+  /** `/metrics` needs the API key too (it names the served models and shows load); default false. */
+  readonly metricsNeedApiKey?: boolean;
   /** Largest accepted JSON body (`bytes` syntax: "1mb", "200kb"); default "1mb". */
   readonly bodyLimit?: string;
   /** Interval of `: keep-alive` SSE comments while a stream waits for its first event; default 5000 ms. */
@@ -64,7 +66,11 @@ export function createApp(options: AppOptions): WeftApp {
   // route takes, it gets the JSON 404.
   app.options('*path', (req, _res, next) => next(serverErrors.routeNotFound(req.method, req.path)));
 
-  app.get('/metrics', async (_req, res) => {
+  const metricsAuth =
+    options.metricsNeedApiKey === true && options.apiKey !== undefined && options.apiKey !== ''
+      ? [apiKeyAuth(options.apiKey)]
+      : [];
+  app.get('/metrics', ...metricsAuth, async (_req, res) => {
     requestLog(res).endpoint = 'metrics';
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());

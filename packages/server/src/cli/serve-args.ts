@@ -8,6 +8,8 @@ export interface ServeArgs {
   readonly host?: string;
   readonly port?: number;
   readonly apiKey?: string;
+  /** A file holding the key (so it is not visible in `ps`). */
+  readonly apiKeyFile?: string;
   readonly graceMs?: number;
   /** Folders besides each graph's own that `calculators:` modules may be imported from. */
   readonly allowModules: readonly string[];
@@ -16,14 +18,15 @@ export interface ServeArgs {
   readonly help: boolean;
 }
 
-export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--host H] [--port N] [--api-key KEY]
+export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--host H] [--port N] [--api-key-file FILE]
                   [--grace-ms MS] [--log-level LEVEL] [--allow-modules DIR]... [--ensure-default-model]
 
   --graphs DIR            serve every *.yaml graph in DIR (default: graphs/)
   --config FILE           YAML: graphs: [{name, path}] and server options
   --host H                address to bind (default 127.0.0.1)
   --port N                port (default 8000; 0 picks a free one)
-  --api-key KEY           require "Authorization: Bearer KEY" (also WEFT_API_KEY)
+  --api-key-file FILE     require "Authorization: Bearer KEY" with the key in FILE (also
+                          WEFT_API_KEY; --api-key KEY works too but shows the key in ps)
   --grace-ms MS           on SIGTERM, let running requests finish this long (default 10000)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --allow-modules DIR     also import graph calculators: modules from DIR (default: only
@@ -69,6 +72,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(v.host !== undefined && { host: v.host }),
     ...(port !== undefined && { port }),
     ...(v['api-key'] !== undefined && { apiKey: v['api-key'] }),
+    ...(v['api-key-file'] !== undefined && { apiKeyFile: v['api-key-file'] }),
     ...(graceMs !== undefined && { graceMs }),
     ...(v['log-level'] !== undefined && { logLevel: v['log-level'] }),
     allowModules: v['allow-modules'] ?? [],
@@ -88,6 +92,7 @@ function parse(args: readonly string[]) {
       host: { type: 'string' },
       port: { type: 'string' },
       'api-key': { type: 'string' },
+      'api-key-file': { type: 'string' },
       'grace-ms': { type: 'string' },
       'log-level': { type: 'string' },
       'allow-modules': { type: 'string', multiple: true },

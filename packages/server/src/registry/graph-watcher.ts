@@ -59,7 +59,9 @@ export class GraphWatcher {
   problems(): string[] {
     return this.#watched
       .filter((w) => w.watcher === undefined || w.rescanning)
-      .map((w) => `graphs folder ${w.dir} is not watched (it does not exist or cannot be read); waiting for it`);
+      .map(
+        (w) => `graphs folder ${w.dir} is not watched (it does not exist or cannot be read); waiting for it`,
+      );
   }
 
   #attach(entry: Watched): boolean {

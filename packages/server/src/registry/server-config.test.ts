@@ -41,7 +41,7 @@ describe('loadServerConfig', () => {
     expect((error as ServerConfigError).problems).toEqual([
       `${file}:2:5 /graphs/0: must have required property 'path'`,
       `${file}:3:5 /graphs/0: unknown key "pth"; did you mean "path"? (known keys: name, path)`,
-      `${file}:4:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)`,
+      `${file}:4:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, api_key_file, metrics_need_api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)`,
       `${file}:5:7 /port: must be integer`,
     ]);
   });

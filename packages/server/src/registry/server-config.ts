@@ -15,6 +15,10 @@ export interface ServerConfig {
   readonly host?: string;
   readonly port?: number;
   readonly apiKey?: string;
+  /** `api_key_file`, resolved against the config file's folder. */
+  readonly apiKeyFile?: string;
+  /** `metrics_need_api_key`: `/metrics` (model names, load) asks for the key too. */
+  readonly metricsNeedApiKey?: boolean;
   readonly bodyLimit?: string;
   readonly keepAliveMs?: number;
   readonly shutdownGraceMs?: number;
@@ -51,6 +55,8 @@ const schema = {
     host: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     api_key: { type: 'string', minLength: 1 },
+    api_key_file: { type: 'string', minLength: 1 },
+    metrics_need_api_key: { type: 'boolean' },
     body_limit: { type: 'string', pattern: '^[0-9]+(b|kb|mb|gb)$' },
     keep_alive_ms: { type: 'integer', minimum: 10 },
     shutdown_grace_ms: { type: 'integer', minimum: 0 },
@@ -148,6 +154,10 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     ...(opt('host') !== undefined && { host: opt<string>('host')! }),
     ...(opt('port') !== undefined && { port: opt<number>('port')! }),
     ...(opt('api_key') !== undefined && { apiKey: opt<string>('api_key')! }),
+    ...(opt('api_key_file') !== undefined && { apiKeyFile: resolve(base, opt<string>('api_key_file')!) }),
+    ...(opt('metrics_need_api_key') !== undefined && {
+      metricsNeedApiKey: opt<boolean>('metrics_need_api_key')!,
+    }),
     ...(opt('body_limit') !== undefined && { bodyLimit: opt<string>('body_limit')! }),
     ...(opt('keep_alive_ms') !== undefined && { keepAliveMs: opt<number>('keep_alive_ms')! }),
     ...(opt('shutdown_grace_ms') !== undefined && { shutdownGraceMs: opt<number>('shutdown_grace_ms')! }),

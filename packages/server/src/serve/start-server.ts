@@ -12,6 +12,7 @@ export interface ServerOptions {
   readonly host?: string;
   readonly port?: number;
   readonly apiKey?: string;
+  readonly metricsNeedApiKey?: boolean;
   readonly bodyLimit?: string;
   readonly keepAliveMs?: number;
   readonly watch?: boolean;
@@ -53,6 +54,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: options.logger,
     limits,
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+    ...(options.metricsNeedApiKey !== undefined && { metricsNeedApiKey: options.metricsNeedApiKey }),
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
   });
