@@ -126,12 +126,12 @@ async function graphRate(graph: CompiledGraph, vocab: number, c: number, tokens 
         stream: true,
         stream_options: { include_usage: true },
       };
-      await run.addPacket('request', { endpoint: 'completions', body }, 0);
+      await run.addPacket('request', { endpoint: 'completions', model: 'tiny-llama', body }, 0);
       run.closeInput('request');
       let generated = 0;
       for await (const p of run.output<any>('response')) {
-        if (p.value.event?.usage) generated = p.value.event.usage.completion_tokens;
-        if (p.value.status) throw new Error(JSON.stringify(p.value.body));
+        if (p.value.kind === 'usage') generated = p.value.completionTokens;
+        if (p.value.kind === 'error') throw new Error(JSON.stringify(p.value));
       }
       await run.done();
       if (generated !== tokens) throw new Error(`run ${i} generated ${generated} tokens, not ${tokens}`);

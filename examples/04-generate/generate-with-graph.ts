@@ -1,6 +1,6 @@
 import { registerBuiltinCalculators } from '@weft/calculators';
 import { CalculatorRegistry, loadGraph } from '@weft/framework';
-import { registerLlmCalculators } from '@weft/llm';
+import { type ResponsePacket, registerLlmCalculators } from '@weft/llm';
 
 /** The OpenAI chunk fields this example reads. */
 interface CompletionChunk {
@@ -17,7 +17,8 @@ export interface GraphCompletion {
 /**
  * The served way, without HTTP: load the LLM graph once (the model, engine and tokenizer open
  * then, shared by every run) and start one run per request, exactly as `weft serve` does. A
- * request is `{endpoint, body}`; with `stream: true` each RESPONSE packet is one SSE event.
+ * request is `{endpoint, model, body}`; the answer is the graph protocol's packets (docs/architecture.md):
+ * `head`, then with `stream: true` one `chunk` per OpenAI stream chunk, then `usage` and `end`.
  */
 export async function completeWithGraph(
   graphFile: string,
@@ -37,16 +38,14 @@ export async function completeWithGraph(
       temperature: 0,
       stream: true,
     };
-    await run.addPacket('request', { endpoint: 'completions', body }, 0);
+    await run.addPacket('request', { endpoint: 'completions', model: graph.config.name, body }, 0);
     run.closeAllInputs();
     const pieces: string[] = [];
     let finishReason: string | null = null;
-    for await (const packet of run.output<{ event?: CompletionChunk; status?: number; body?: unknown }>(
-      'response',
-    )) {
-      if (packet.value.event === undefined)
-        throw new Error(`request failed: ${JSON.stringify(packet.value.body)}`);
-      const choice = packet.value.event.choices[0];
+    for await (const { value } of run.output<ResponsePacket>('response')) {
+      if (value.kind === 'error') throw new Error(`request failed: ${value.message} (${value.code})`);
+      if (value.kind !== 'chunk') continue; // head, usage, end
+      const choice = (value.data as CompletionChunk).choices[0];
       if (choice === undefined) continue; // the usage chunk, when asked for
       if (choice.text !== '') {
         pieces.push(choice.text);

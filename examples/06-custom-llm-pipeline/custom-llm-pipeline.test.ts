@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerBuiltinCalculators } from '@weft/calculators';
 import { CalculatorRegistry, type CompiledGraph, loadGraph, loadGraphFromString } from '@weft/framework';
-import { ensureModelDir, type LlmResponse, registerLlmCalculators } from '@weft/llm';
+import { ensureModelDir, type ResponsePacket, registerLlmCalculators } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,10 +27,10 @@ async function guarded(guard: string): Promise<CompiledGraph> {
 async function chat(graph: CompiledGraph, body: Record<string, unknown>) {
   const run = graph.start();
   const request = { model: 'guarded-llama', max_tokens: 16, temperature: 0, ...body };
-  await run.addPacket('request', { endpoint: 'chat/completions', body: request }, 0);
+  await run.addPacket('request', { endpoint: 'chat/completions', model: 'guarded-llama', body: request }, 0);
   run.closeAllInputs();
-  const packets: LlmResponse[] = [];
-  for await (const p of run.output<LlmResponse>('response')) packets.push(p.value);
+  const packets: ResponsePacket[] = [];
+  for await (const p of run.output<ResponsePacket>('response')) packets.push(p.value);
   await run.done();
   return packets;
 }
@@ -38,17 +38,15 @@ async function chat(graph: CompiledGraph, body: Record<string, unknown>) {
 const story = { messages: [{ role: 'user', content: 'Tell me a story.' }] };
 
 async function whole(graph: CompiledGraph, body: Record<string, unknown> = story) {
-  const [packet, ...rest] = await chat(graph, body);
-  expect(rest).toEqual([]);
-  if (packet === undefined || !('status' in packet))
-    throw new Error(`expected one response, got ${JSON.stringify(packet)}`);
-  const b = packet.body as any;
+  const packets = await chat(graph, body);
+  expect(packets.map((p) => p.kind)).toEqual(['head', 'chunk', 'usage', 'end']);
+  const b = (packets[1] as { data: any }).data;
   return { text: b.choices[0].message.content as string, finish: b.choices[0].finish_reason, usage: b.usage };
 }
 
 async function streamed(graph: CompiledGraph) {
   const packets = await chat(graph, { ...story, stream: true, stream_options: { include_usage: true } });
-  const events = packets.map((p) => ('event' in p ? (p.event as any) : undefined));
+  const events = packets.map((p) => (p.kind === 'chunk' ? (p.data as any) : undefined)).filter(Boolean);
   const choices = events.flatMap((e) => e?.choices ?? []);
   return {
     text: choices.map((c: any) => c.delta.content ?? '').join(''),

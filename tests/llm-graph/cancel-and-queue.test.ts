@@ -58,6 +58,7 @@ describe('cancellation and back-pressure', () => {
       max_tokens: 2,
     });
     expect(tooMany).toEqual([
+      { kind: 'head', stream: false },
       {
         kind: 'error',
         message:
@@ -72,7 +73,7 @@ describe('cancellation and back-pressure', () => {
       best_of: 4,
       max_tokens: 2,
     });
-    expect((bestOf[0] as any).param).toBe('best_of');
+    expect((bestOf[1] as any).param).toBe('best_of');
     await idle();
   });
 
@@ -85,9 +86,10 @@ describe('cancellation and back-pressure', () => {
     const deadline = Date.now() + 3000;
     while (engine.metrics().queued < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     const refused = await runRequest(graph, 'completions', { ...long, stream: false, max_tokens: 2 });
-    expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ kind: 'error', code: 'WEFT_ERR_ENGINE_QUEUE_FULL', param: null });
-    expect((refused[0] as any).message).toContain('the engine queue is full');
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toEqual({ kind: 'head', stream: false });
+    expect(refused[1]).toMatchObject({ kind: 'error', code: 'WEFT_ERR_ENGINE_QUEUE_FULL', param: null });
+    expect((refused[1] as any).message).toContain('the engine queue is full');
     controller.abort();
     expect(await Promise.all(busy)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     await idle();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CalculatorRegistry, type CompiledGraph, loadGraphFromString } from '@weft/framework';
-import { type LlmResponse, registerLlmCalculators } from '@weft/llm';
+import { type ChunkPacket, type ResponsePacket, registerLlmCalculators } from '@weft/llm';
 import { ensureTinyModel, repoRoot } from '../helpers/models.js';
 
 export const GRAPH_FILE = join(repoRoot, 'graphs', 'tiny-llama.yaml');
@@ -23,18 +23,18 @@ export async function loadTinyLlamaGraph(engine: Record<string, number> = {}): P
   return loadGraphFromString(text, { file: GRAPH_FILE, registry });
 }
 
-/** Runs one request through the graph and returns every RESPONSE packet value. */
+/** Runs one request through the graph (model `tiny-llama`) and returns every RESPONSE packet value. */
 export async function runRequest(
   graph: CompiledGraph,
   endpoint: 'completions' | 'chat/completions',
   body: unknown,
-  options: { signal?: AbortSignal; onPacket?: (p: LlmResponse) => void } = {},
-): Promise<LlmResponse[]> {
+  options: { signal?: AbortSignal; onPacket?: (p: ResponsePacket) => void } = {},
+): Promise<ResponsePacket[]> {
   const run = graph.start(options.signal ? { signal: options.signal } : {});
-  await run.addPacket('request', { endpoint, body }, 0);
+  await run.addPacket('request', { endpoint, model: 'tiny-llama', body }, 0);
   run.closeInput('request');
-  const out: LlmResponse[] = [];
-  for await (const p of run.output<LlmResponse>('response')) {
+  const out: ResponsePacket[] = [];
+  for await (const p of run.output<ResponsePacket>('response')) {
     out.push(p.value);
     options.onPacket?.(p.value);
   }
@@ -42,10 +42,26 @@ export async function runRequest(
   return out;
 }
 
-/** The body of a single non-streaming 200 response. */
-export function okBody(packets: LlmResponse[]): any {
-  if (packets.length !== 1 || !('status' in packets[0]!) || packets[0].status !== 200) {
-    throw new Error(`expected one 200 response, got ${JSON.stringify(packets).slice(0, 500)}`);
-  }
-  return packets[0].body;
+const fail = (what: string, packets: ResponsePacket[]): never => {
+  throw new Error(`expected ${what}, got ${JSON.stringify(packets).slice(0, 500)}`);
+};
+
+/** The body of an answer with `stream: false`: head, one chunk, usage, end. */
+export function okBody(packets: ResponsePacket[]): any {
+  const [head, chunk, usage, end] = packets;
+  if (packets.length !== 4 || head?.kind !== 'head' || head.stream || chunk?.kind !== 'chunk')
+    return fail('head, chunk, usage, end', packets);
+  if (usage?.kind !== 'usage' || end?.kind !== 'end') return fail('head, chunk, usage, end', packets);
+  return chunk.data;
+}
+
+/** The chunks of a streamed answer: head (stream), chunks, usage, end. */
+export function streamChunks(packets: ResponsePacket[]): any[] {
+  const head = packets[0];
+  if (head?.kind !== 'head' || !head.stream) return fail('a streamed answer', packets);
+  if (packets.at(-2)?.kind !== 'usage' || packets.at(-1)?.kind !== 'end')
+    return fail('usage, end last', packets);
+  return packets
+    .slice(1, -2)
+    .map((p) => (p.kind === 'chunk' ? (p as ChunkPacket).data : fail('chunks', packets)));
 }

@@ -24,7 +24,10 @@ describe('weft graph run graphs/tiny-llama.yaml', () => {
       temperature: 0,
       stream: true,
     };
-    writeFileSync(input, `${JSON.stringify({ timestamp: 0, value: { endpoint: 'completions', body } })}\n`);
+    writeFileSync(
+      input,
+      `${JSON.stringify({ timestamp: 0, value: { endpoint: 'completions', model: 'tiny-llama', body } })}\n`,
+    );
     let stdout = '';
     let stderr = '';
     const registry = new CalculatorRegistry();
@@ -42,7 +45,12 @@ describe('weft graph run graphs/tiny-llama.yaml', () => {
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.stream, l.timestamp])).toEqual(lines.map((_, i) => ['response', i]));
     expect(lines.length).toBeGreaterThanOrEqual(2);
-    for (const l of lines) expect(l.value.event.object).toBe('text_completion');
-    expect(lines.at(-1).value.event.choices[0].finish_reason).toBe('length');
+    expect(lines[0].value).toEqual({ kind: 'head', stream: true });
+    const chunks = lines.filter((l) => l.value.kind === 'chunk').map((l) => l.value.data);
+    expect(chunks.length).toBeGreaterThanOrEqual(1);
+    for (const c of chunks) expect(c.object).toBe('text_completion');
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('length');
+    expect(lines.at(-2).value).toMatchObject({ kind: 'usage', completionTokens: 4 });
+    expect(lines.at(-1).value).toEqual({ kind: 'end' });
   });
 });

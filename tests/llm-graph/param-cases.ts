@@ -8,6 +8,8 @@ export interface ParamCase {
   readonly patch: Record<string, unknown>;
   /** undefined: valid. */
   readonly error?: { param: string | null; code: string; message: string };
+  /** Checked by the server before any graph runs (`model`): the graph never sees the bad value. */
+  readonly serverOnly?: true;
 }
 
 /**
@@ -176,6 +178,7 @@ export const paramCases: ParamCase[] = [
     name: 'model wrong type',
     patch: { model: 5 },
     error: typeErr('model', 'a string', 'a number (5)'),
+    serverOnly: true,
   },
 ];
 
@@ -361,3 +364,6 @@ export const bodyFor = (c: ParamCase): Record<string, unknown> => ({
   ...(c.endpoint === 'completions' ? completionsBase : chatBase),
   ...c.patch,
 });
+
+/** The cases the graph itself checks (every case but the server's own). */
+export const graphCases = (): ParamCase[] => [...paramCases, ...ruleCases].filter((c) => !c.serverOnly);

@@ -1,7 +1,7 @@
 import type { CompiledGraph } from '@weft/framework';
 import type { Tokenizer } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTinyLlamaGraph, okBody, runRequest } from './graph-helpers.js';
+import { loadTinyLlamaGraph, okBody, runRequest, streamChunks } from './graph-helpers.js';
 
 let graph: CompiledGraph;
 beforeAll(async () => {
@@ -11,11 +11,7 @@ afterAll(async () => {
   await graph?.dispose();
 });
 
-const events = (packets: any[]): any[] =>
-  packets.map((p) => {
-    if (!('event' in p)) throw new Error(`expected stream events, got ${JSON.stringify(p)}`);
-    return p.event;
-  });
+const events = streamChunks;
 const streamedText = (chunks: any[], index = 0): string =>
   chunks
     .flatMap((c) => c.choices)

@@ -125,6 +125,7 @@ function filter(
     if (scanned.hit !== undefined) {
       const close = (index: number, text: string): ChoiceDelta => ({
         index,
+        tokens: index === d.index ? d.tokens : 0,
         text,
         logprobs: [],
         finishReason: 'content_filter',

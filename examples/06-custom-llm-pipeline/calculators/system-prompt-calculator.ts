@@ -1,5 +1,5 @@
 import { defineCalculator } from '@weft/framework';
-import { type LlmRequest, llmTypes } from '@weft/llm';
+import { type GraphRequest, llmTypes } from '@weft/llm';
 
 /**
  * Pre-processing before the request is validated and tokenized: gives every chat request the
@@ -42,12 +42,12 @@ export const SystemPromptCalculator = defineCalculator({
 });
 
 function withSystemPrompt(
-  request: LlmRequest,
+  request: GraphRequest,
   prompt: string,
   mode: 'if_missing' | 'prepend' | 'replace',
-): LlmRequest {
-  const body = request.body as { messages?: unknown } | null;
-  if (request.endpoint !== 'chat/completions' || typeof body !== 'object' || body === null) return request;
+): GraphRequest {
+  const body = request.body as { messages?: unknown };
+  if (request.endpoint !== 'chat/completions') return request;
   if (!Array.isArray(body.messages)) return request;
   const isSystem = (m: unknown) =>
     typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'system';

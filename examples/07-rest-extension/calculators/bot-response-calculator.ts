@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { defineCalculator, t } from '@weft/framework';
+import type { ResponsePacket } from '@weft/llm';
 import { type BotRequest, countWords, parsedRequestType, responsePacketType } from './bot-types.js';
 
 /**
- * Turns a reply into the response packets of the LLM graph contract, so `weft serve` cannot tell
- * this graph from a language model: not streamed, one `{status: 200, body}` with an OpenAI
- * completion; streamed, one `{event: chunk}` per word (a role delta first for chat, a usage chunk
- * last when `stream_options.include_usage` is set); a refused request, one `{status: 400, body: {error}}`.
+ * Turns a reply into the response packets of the graph protocol, so `weft serve` cannot tell this
+ * graph from a language model: `head`, then not streamed one `chunk` with an OpenAI completion,
+ * streamed one chunk per word (a role delta first for chat, a usage chunk last when
+ * `stream_options.include_usage` is set), then `usage` (words) and `end`; a refused request, its
+ * error packet alone.
  *
  * Example config:
  * ```yaml
@@ -34,14 +36,22 @@ export const BotResponseCalculator = defineCalculator({
         if (parsed === undefined) return;
         const out = ctx.output('RESPONSE');
         if (!parsed.ok) {
-          out.add({ status: parsed.status, body: { error: parsed.error } });
+          out.add(parsed.error);
           return;
         }
         const reply = ctx.input('REPLY')?.value;
         if (reply === undefined) throw new Error('the request was accepted but no reply arrived on REPLY');
-        const packets = parsed.stream
-          ? streamEvents(parsed, reply)
-          : [{ status: 200, body: completion(parsed, reply) }];
+        const counts = usage(parsed, reply);
+        const packets: ResponsePacket[] = [
+          { kind: 'head', stream: parsed.stream },
+          ...(parsed.stream
+            ? streamChunks(parsed, reply)
+            : [
+                { kind: 'chunk' as const, data: completion(parsed, reply), tokens: counts.completion_tokens },
+              ]),
+          { kind: 'usage', promptTokens: counts.prompt_tokens, completionTokens: counts.completion_tokens },
+          { kind: 'end' },
+        ];
         packets.forEach((packet, i) => {
           out.add(packet, ctx.inputTimestamp + i);
         });
@@ -77,7 +87,7 @@ function completion(request: BotRequest, reply: string) {
   return { ...header(request, false), choices: [choice], usage: usage(request, reply) };
 }
 
-function streamEvents(request: BotRequest, reply: string): { event: unknown }[] {
+function streamChunks(request: BotRequest, reply: string): ResponsePacket[] {
   const head = header(request, true); // one id for every chunk of a stream, as OpenAI does
   const chat = request.endpoint === 'chat/completions';
   const choice = (piece: string | undefined, finish: string | null) =>
@@ -89,15 +99,16 @@ function streamEvents(request: BotRequest, reply: string): { event: unknown }[] 
           finish_reason: finish,
         }
       : { index: 0, text: piece ?? '', logprobs: null, finish_reason: finish };
-  const events: unknown[] = [];
+  const chunks: ResponsePacket[] = [];
+  const send = (data: unknown, tokens = 0) => chunks.push({ kind: 'chunk', data, tokens });
   if (chat)
-    events.push({
+    send({
       ...head,
       choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
     });
   // Each word carries the spaces before it, so the pieces concatenate back to the reply.
-  for (const word of reply.match(/\s*\S+/g) ?? []) events.push({ ...head, choices: [choice(word, null)] });
-  events.push({ ...head, choices: [choice(undefined, 'stop')] });
-  if (request.includeUsage) events.push({ ...head, choices: [], usage: usage(request, reply) });
-  return events.map((event) => ({ event }));
+  for (const word of reply.match(/\s*\S+/g) ?? []) send({ ...head, choices: [choice(word, null)] }, 1);
+  send({ ...head, choices: [choice(undefined, 'stop')] });
+  if (request.includeUsage) send({ ...head, choices: [], usage: usage(request, reply) });
+  return chunks;
 }

@@ -1,12 +1,6 @@
 import { t } from '@weft/framework';
-
-/** The OpenAI error object, as the graph contract wants it in a `{status, body}` packet. */
-export interface OpenAiError {
-  readonly message: string;
-  readonly type: string;
-  readonly param: string | null;
-  readonly code: string | null;
-}
+// Types only: the graph protocol's packets (erased at run time, so the bot never loads the LLM package).
+import type { ErrorPacket, GraphRequest, ResponsePacket } from '@weft/llm';
 
 /** A request the bot understood: what the responder needs to shape its answer. */
 export interface BotRequest {
@@ -19,28 +13,25 @@ export interface BotRequest {
   readonly prompt: string;
 }
 
-/** A request the bot refused, already in the shape of the 4xx response packet. */
+/** A request the bot refused, already as the protocol's error packet (the server maps its code). */
 export interface BotRefusal {
   readonly ok: false;
-  readonly status: number;
-  readonly error: OpenAiError;
+  readonly error: ErrorPacket;
 }
 
 export type ParsedRequest = BotRequest | BotRefusal;
 
 /**
- * The packet on the graph's REQUEST stream (the server's side of the contract). Named types connect
+ * The packet on the graph's REQUEST stream (the server's side of the protocol). Named types connect
  * only to ports of the same name, so the validator catches a parser wired to the wrong stream.
  */
-export const requestPacketType = t.named<{ endpoint: string; body: unknown }>(
-  'OpenAiRequestPacket',
-  (v) => typeof v === 'object' && v !== null && 'endpoint' in v && 'body' in v,
+export const requestPacketType = t.named<GraphRequest>(
+  'GraphRequest',
+  (v) => typeof v === 'object' && v !== null && 'endpoint' in v && 'model' in v && 'body' in v,
 );
 export const parsedRequestType = t.named<ParsedRequest>('RuleBotParsedRequest');
-/** Packets on the graph's RESPONSE stream: `{status, body}` or `{event}`. */
-export const responsePacketType = t.named<{ status: number; body: unknown } | { event: unknown }>(
-  'OpenAiResponsePacket',
-);
+/** Packets on the graph's RESPONSE stream: head, chunks, usage, end, or an error. */
+export const responsePacketType = t.named<ResponsePacket>('GraphResponsePacket');
 
 /** Usage counts words, not tokens: a rule bot has no tokenizer, and words are what it matches. */
 export function countWords(text: string): number {

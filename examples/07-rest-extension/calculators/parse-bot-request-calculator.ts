@@ -2,7 +2,7 @@ import { defineCalculator, t } from '@weft/framework';
 import { type ParsedRequest, parsedRequestType, requestPacketType } from './bot-types.js';
 
 /**
- * Reads one OpenAI request packet (`{endpoint, body}`, the LLM graph contract) and extracts what a
+ * Reads one request packet (`{endpoint, model, body}`, the graph protocol) and extracts what a
  * rule bot needs: the text to match (the prompt, or the last user message of a chat) and how to
  * answer (streamed or not, with usage or not). A request it cannot answer becomes a refusal on
  * `PARSED` (the responder turns it into a 400) and nothing on `PROMPT`, so the rules never run.
@@ -18,7 +18,7 @@ import { type ParsedRequest, parsedRequestType, requestPacketType } from './bot-
 export const ParseBotRequestCalculator = defineCalculator({
   name: 'ParseBotRequestCalculator',
   description: 'Parses an OpenAI request packet into the text a rule bot matches and how to answer.',
-  inputs: { REQUEST: { type: requestPacketType, description: '`{endpoint, body}` from the server.' } },
+  inputs: { REQUEST: { type: requestPacketType, description: '`{endpoint, model, body}` from the server.' } },
   outputs: {
     PARSED: { type: parsedRequestType, description: 'The understood request, or a refusal.' },
     PROMPT: { type: t.string(), description: 'Text to match; absent when the request was refused.' },
@@ -29,7 +29,8 @@ export const ParseBotRequestCalculator = defineCalculator({
       process(ctx) {
         const packet = ctx.input('REQUEST');
         if (packet === undefined) return;
-        const parsed = parseRequest(packet.value.endpoint, packet.value.body);
+        const { endpoint, model, body } = packet.value;
+        const parsed = parseRequest(endpoint, model, body);
         ctx.output('PARSED').add(parsed);
         if (parsed.ok) ctx.output('PROMPT').add(parsed.prompt);
       },
@@ -37,20 +38,19 @@ export const ParseBotRequestCalculator = defineCalculator({
   },
 });
 
+// The code `@weft/llm`'s request calculator uses for the same case: the server answers it with a 400.
 function refuse(param: string | null, message: string): ParsedRequest {
-  return {
-    ok: false,
-    status: 400,
-    error: { message, type: 'invalid_request_error', param, code: 'invalid_value' },
-  };
+  return { ok: false, error: { kind: 'error', code: 'WEFT_ERR_REQUEST_INVALID_VALUE', message, param } };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parseRequest(endpoint: string, body: unknown): ParsedRequest {
-  if (!isObject(body)) return refuse(null, 'the request body must be a JSON object');
-  if (typeof body.model !== 'string') return refuse('model', '"model" must be a string, e.g. "rule-bot"');
+function parseRequest(
+  endpoint: string,
+  model: string,
+  body: Readonly<Record<string, unknown>>,
+): ParsedRequest {
   if (body.stream !== undefined && typeof body.stream !== 'boolean') {
     return refuse('stream', `"stream" must be a boolean, got ${JSON.stringify(body.stream)}`);
   }
@@ -65,7 +65,7 @@ function parseRequest(endpoint: string, body: unknown): ParsedRequest {
   }
   const common = {
     ok: true as const,
-    model: body.model,
+    model,
     stream: body.stream === true,
     includeUsage: isObject(options) && options.include_usage === true,
   };

@@ -19,7 +19,7 @@ async function parse(endpoint: string, body: unknown) {
     },
     { registry },
   );
-  runner.addPacket('REQUEST', { endpoint, body }, 0);
+  runner.addPacket('REQUEST', { endpoint, model: 'rule-bot', body }, 0);
   await runner.run();
   return { parsed: runner.outputValues('PARSED'), prompt: runner.outputValues('PROMPT') };
 }
@@ -60,12 +60,11 @@ describe('ParseBotRequestCalculator', () => {
     expect(r.parsed).toEqual([
       {
         ok: false,
-        status: 400,
         error: {
+          kind: 'error',
+          code: 'WEFT_ERR_REQUEST_INVALID_VALUE',
           message: '"prompt" must be a string',
-          type: 'invalid_request_error',
           param: 'prompt',
-          code: 'invalid_value',
         },
       },
     ]);
@@ -139,15 +138,21 @@ describe('BotResponseCalculator', () => {
     return { values: runner.outputValues<any>('RESPONSE'), timestamps: runner.outputTimestamps('RESPONSE') };
   }
 
-  it('answers a chat with one {status: 200, body} packet carrying the completion and word usage', async () => {
+  it('answers a chat with head, one chunk carrying the completion and word usage, usage, end', async () => {
     const { values, timestamps } = await respond(
       { ...accepted, endpoint: 'chat/completions', stream: false },
       'Hi you',
     );
-    expect(timestamps).toEqual([0]);
-    expect(values[0]).toEqual({
-      status: 200,
-      body: {
+    expect(timestamps).toEqual([0, 1, 2, 3]);
+    expect(values[0]).toEqual({ kind: 'head', stream: false });
+    expect(values.slice(2)).toEqual([
+      { kind: 'usage', promptTokens: 2, completionTokens: 2 },
+      { kind: 'end' },
+    ]);
+    expect(values[1]).toEqual({
+      kind: 'chunk',
+      tokens: 2,
+      data: {
         id: expect.stringMatching(/^chatcmpl-[0-9a-f]{32}$/),
         object: 'chat.completion',
         created: expect.any(Number),
@@ -171,8 +176,19 @@ describe('BotResponseCalculator', () => {
       { ...accepted, endpoint: 'chat/completions', stream: true },
       'Hi  you',
     );
-    expect(timestamps).toEqual([0, 1, 2, 3, 4]);
-    const events = values.map((v) => v.event);
+    expect(timestamps).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(values.map((v) => v.kind)).toEqual([
+      'head',
+      'chunk',
+      'chunk',
+      'chunk',
+      'chunk',
+      'chunk',
+      'usage',
+      'end',
+    ]);
+    expect(values.slice(1, 6).map((v) => v.tokens)).toEqual([0, 1, 1, 0, 0]);
+    const events = values.slice(1, 6).map((v) => v.data);
     expect(events.map((e) => e.choices[0]?.delta)).toEqual([
       { role: 'assistant', content: '' },
       { content: 'Hi' },
@@ -189,17 +205,18 @@ describe('BotResponseCalculator', () => {
   it('streams a completion as text chunks without a role delta', async () => {
     const parsed = { ...accepted, endpoint: 'completions', stream: true, includeUsage: false };
     const { values } = await respond(parsed, 'one two');
-    expect(values.map((v) => v.event.choices[0])).toEqual([
+    const chunks = values.filter((v) => v.kind === 'chunk').map((v) => v.data);
+    expect(chunks.map((c) => c.choices[0])).toEqual([
       { index: 0, text: 'one', logprobs: null, finish_reason: null },
       { index: 0, text: ' two', logprobs: null, finish_reason: null },
       { index: 0, text: '', logprobs: null, finish_reason: 'stop' },
     ]);
-    expect(values[0].event.object).toBe('text_completion');
+    expect(chunks[0].object).toBe('text_completion');
   });
 
-  it('turns a refusal into one 400 packet with the OpenAI error object', async () => {
-    const error = { message: 'm', type: 'invalid_request_error', param: 'prompt', code: 'invalid_value' };
-    const { values } = await respond({ ok: false, status: 400, error }, undefined);
-    expect(values).toEqual([{ status: 400, body: { error } }]);
+  it('turns a refusal into its error packet alone', async () => {
+    const error = { kind: 'error', code: 'WEFT_ERR_REQUEST_INVALID_VALUE', message: 'm', param: 'prompt' };
+    const { values } = await respond({ ok: false, error }, undefined);
+    expect(values).toEqual([error]);
   });
 });

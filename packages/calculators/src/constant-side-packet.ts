@@ -2,8 +2,8 @@ import { defineCalculator, t } from '@weft/framework';
 import { describeCalculator } from './describe.js';
 
 /**
- * Sets output side packets to constant values written in the graph: `PACKET:i` gets `values[i]`
- * (values without a connected PACKET:i are unused). Use it to give other nodes configuration as side packets without passing them at start, e.g. a
+ * Sets output side packets to constant values written in the graph: `PACKET:i` gets `values[i]`;
+ * there must be exactly one value per PACKET:i (checked when the graph is validated). Use it to give other nodes configuration as side packets without passing them at start, e.g. a
  * system prompt or a Mux SELECT (MediaPipe's ConstantSidePacketCalculator, with JSON values).
  *
  * Example config:
@@ -40,10 +40,18 @@ export const ConstantSidePacketCalculator = defineCalculator({
       },
     },
   },
+  validateOptions: ({ values }, { outputSidePackets }) => {
+    const packets = outputSidePackets.filter((p) => p.tag === 'PACKET').length;
+    if (packets === values.length) return [];
+    return [
+      {
+        path: ['values'],
+        message: `values has ${values.length} value(s) for ${packets} PACKET output side packet(s); give one value per PACKET:i, in index order`,
+      },
+    ];
+  },
   create: () => ({
     open(ctx) {
-      // The context cannot count output side packets: a value without a connected PACKET:i is
-      // dropped by the runtime, and a consumed PACKET:i without a value is reported as never set.
       ctx.options.values.forEach((value, i) => {
         ctx.setOutputSidePacket('PACKET', value, i);
       });

@@ -203,6 +203,15 @@ const rules: readonly { calculator: string; rule: string; nodes: string; expecte
     expected: `7:26 error WEFT_ERR_INVALID_OPTIONS options of node "MapCalculator_1" (MapCalculator): function "to_strin" is not registered (did you mean "to_string"?); register it with registerMapFunction("to_strin", fn) in a module listed under \`calculators:\`. Registered: add, get, identity, length, multiply, parse_json, to_lower, to_string, to_upper, trim`,
   },
   {
+    calculator: 'ConstantSidePacketCalculator',
+    rule: 'one value per PACKET output side packet',
+    nodes: `
+  - calculator: ConstantSidePacketCalculator
+    output_side_packet: [PACKET:0:unused, PACKET:1:route]
+    options: { values: [0] }`,
+    expected: `5:24 error WEFT_ERR_INVALID_OPTIONS options of node "ConstantSidePacketCalculator_1" (ConstantSidePacketCalculator): values has 1 value(s) for 2 PACKET output side packet(s); give one value per PACKET:i, in index order`,
+  },
+  {
     calculator: 'PassThroughCalculator',
     rule: 'an input per output',
     nodes: `

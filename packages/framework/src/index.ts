@@ -8,7 +8,7 @@ export * from './config/graph-format-doc.js';
 export * from './config/graph-schema.js';
 export * from './config/ports.js';
 export * from './config/validate-graph.js';
-export { closest } from './errors/did-you-mean.js';
+export { closest, editDistance, suggest } from './errors/did-you-mean.js';
 export * from './errors/error-codes.js';
 export * from './errors/errors-doc.js';
 export * from './errors/framework-codes.js';

@@ -16,6 +16,8 @@ import { withExample } from './with-example.js';
 interface SlotState {
   readonly decoder: ChoiceDecoder;
   done: boolean;
+  /** Tokens generated since this choice's last delta (text held back is sent later). */
+  tokens: number;
   // best_of > n keeps whole candidates until they can be ranked.
   text: string;
   logprobs: LogprobEntry[];
@@ -90,6 +92,7 @@ export const DetokenizerCalculator = defineCalculator({
       const s = slots[row.slot]!;
       if (s.done) return;
       completionTokens++;
+      s.tokens++;
       let finish = row.finish;
       let text: string;
       if (finish === 'stop') {
@@ -112,8 +115,10 @@ export const DetokenizerCalculator = defineCalculator({
       }
       if (p.bestOf === p.n) {
         // A step whose text is all held back (half a character, a possible stop string) sends nothing.
-        if (text !== '' || logprobs.length > 0 || finish)
-          deltas.push({ index: row.slot, text, logprobs, finishReason: finish });
+        if (text !== '' || logprobs.length > 0 || finish) {
+          deltas.push({ index: row.slot, tokens: s.tokens, text, logprobs, finishReason: finish });
+          s.tokens = 0;
+        }
         return;
       }
       s.text += text;
@@ -126,6 +131,7 @@ export const DetokenizerCalculator = defineCalculator({
       best.slice(0, p.n).forEach(({ c }, rank) => {
         deltas.push({
           index: row.prompt * p.n + rank,
+          tokens: c.tokens,
           text: c.text,
           logprobs: c.logprobs,
           finishReason: c.finish,
@@ -148,7 +154,7 @@ export const DetokenizerCalculator = defineCalculator({
       if (d.stopped) finish = 'stop';
       else text += d.end();
       const logprobs = beam.logprobs ? beam.logprobs.map((raw, i) => texts!.entry(beam.tokens[i]!, raw)) : [];
-      deltas.push({ index: beam.index, text, logprobs, finishReason: finish });
+      deltas.push({ index: beam.index, tokens: beam.tokens.length, text, logprobs, finishReason: finish });
     };
 
     return {
@@ -165,6 +171,7 @@ export const DetokenizerCalculator = defineCalculator({
             : Array.from({ length: candidates }, () => ({
                 decoder: decoder(),
                 done: false,
+                tokens: 0,
                 text: '',
                 logprobs: [],
                 finish: undefined,

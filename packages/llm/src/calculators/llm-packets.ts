@@ -1,21 +1,9 @@
 import { t } from '@weft/framework';
 import type { RequestOptions } from '../openai/request-params.js';
-import type { ApiEndpoint, Endpoint } from '../openai/request-types.js';
+import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
-import type { ErrorPacket } from '../serving/graph-protocol.js';
-
-/** Graph input (timestamp 0): one OpenAI request. */
-export interface LlmRequest {
-  readonly endpoint: ApiEndpoint;
-  readonly body: unknown;
-}
-
-/** Graph output: a whole response, one SSE event, or an error (see docs/architecture.md). */
-export type LlmResponse =
-  | { readonly status: number; readonly body: object }
-  | { readonly event: object }
-  | ErrorPacket;
+import { graphRequestType, responsePacketType } from '../serving/graph-protocol.js';
 
 /** A prompt before tokenization: text, or token ids given by the client. */
 export type PromptInput = { readonly text: string } | { readonly ids: readonly number[] };
@@ -105,6 +93,8 @@ export interface StepFeedback {
 /** New text of one choice. */
 export interface ChoiceDelta {
   readonly index: number;
+  /** Generated tokens behind this text (those held back earlier included; EOS too). */
+  readonly tokens: number;
   readonly text: string;
   readonly logprobs: readonly LogprobEntry[];
   readonly finishReason: FinishReason | undefined;
@@ -117,8 +107,8 @@ export interface TextDeltas {
 }
 
 export const llmTypes = {
-  request: t.named<LlmRequest>('LlmRequest'),
-  response: t.named<LlmResponse>('LlmResponse'),
+  request: graphRequestType,
+  response: responsePacketType,
   validated: t.named<ValidatedRequest>('LlmValidatedRequest'),
   job: t.named<GenerationJob>('LlmGenerationJob'),
   logits: t.named<StepLogits>('LlmStepLogits'),

@@ -7,10 +7,10 @@ import { toTemplateMessages } from '../openai/chat-messages.js';
 import { requestOptions } from '../openai/request-params.js';
 import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
-import { errorPacketType } from '../serving/graph-protocol.js';
+import { errorPacketType, type GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { renderChatPrompt } from './chat-prompt.js';
-import { type LlmRequest, llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
+import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
 import { withExample } from './with-example.js';
@@ -19,8 +19,8 @@ import { withExample } from './with-example.js';
  * HTTP ingress of the LLM graph: validates an OpenAI `completions` or `chat/completions` body
  * (schemas compiled once, no coercion; unsupported OpenAI fields rejected by name, unknown fields
  * too), applies the cross-field rules, and renders chat messages with the model's chat template.
- * An invalid request becomes one error response on ERROR; `model` is echoed, not checked (the
- * server picked this graph by it).
+ * An invalid request becomes one error packet on ERROR; `model` comes from the GraphRequest, checked
+ * by the server (which picked this graph by it).
  *
  * Example config:
  * ```yaml
@@ -41,7 +41,12 @@ export const OpenAiRequestCalculator = defineCalculator({
   output_stream: [REQUEST:validated, ERROR:request_error]
 `,
   ),
-  inputs: { REQUEST: { type: llmTypes.request, description: '{endpoint, body} at timestamp 0' } },
+  inputs: {
+    REQUEST: {
+      type: llmTypes.request,
+      description: 'the GraphRequest {endpoint, model, body} at timestamp 0',
+    },
+  },
   outputs: {
     REQUEST: { type: llmTypes.validated, description: 'the validated request with its prompts' },
     ERROR: { type: errorPacketType, optional: true, description: 'an error packet for a refused request' },
@@ -75,12 +80,12 @@ export const OpenAiRequestCalculator = defineCalculator({
 });
 
 function validate(
-  request: LlmRequest,
+  request: GraphRequest,
   tokenizer: Tokenizer,
   info: ModelInfo,
   limits: RequestLimits,
 ): ValidatedRequest {
-  const endpoint = request?.endpoint;
+  const endpoint = request.endpoint;
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
     throw new RequestError(
       L.REQUEST_UNKNOWN_ENDPOINT,
@@ -110,7 +115,7 @@ function validate(
   return {
     id: newResponseId(endpoint),
     endpoint,
-    model: body.model,
+    model: request.model,
     created: Math.floor(Date.now() / 1000),
     prompts,
     options,

@@ -33,11 +33,11 @@ function job(endpoint: 'completions' | 'chat/completions', body: Record<string, 
 }
 
 const step1: TextDeltas = {
-  deltas: [{ index: 0, text: ' the', logprobs: [], finishReason: undefined }],
+  deltas: [{ index: 0, tokens: 1, text: ' the', logprobs: [], finishReason: undefined }],
   completionTokens: undefined,
 };
 const step2: TextDeltas = {
-  deltas: [{ index: 0, text: ' end', logprobs: [], finishReason: 'length' }],
+  deltas: [{ index: 0, tokens: 1, text: ' end', logprobs: [], finishReason: 'length' }],
   completionTokens: 2,
 };
 const head = { created: 1700000000, model: 'm', system_fingerprint: 'fp_weft_0_1' };
@@ -58,11 +58,13 @@ async function run(
 }
 
 describe('OpenAiResponseCalculator', () => {
-  it('non-streaming: one 200 with the whole choice and usage', async () => {
+  it('non-streaming: head, one chunk with the whole choice and usage, the usage packet, end', async () => {
     expect(await run(job('completions', {}), [step1, step2])).toEqual([
+      { kind: 'head', stream: false },
       {
-        status: 200,
-        body: {
+        kind: 'chunk',
+        tokens: 2,
+        data: {
           id: 'cmpl-1',
           object: 'text_completion',
           ...head,
@@ -70,6 +72,8 @@ describe('OpenAiResponseCalculator', () => {
           usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
         },
       },
+      { kind: 'usage', promptTokens: 3, completionTokens: 2 },
+      { kind: 'end' },
     ]);
   });
 
@@ -78,14 +82,21 @@ describe('OpenAiResponseCalculator', () => {
       job('chat/completions', { stream: true, stream_options: { include_usage: true } }),
       [step1, step2],
     );
-    const chunk = (choices: unknown[], usage: unknown = null) => ({
-      event: { id: 'chatcmpl-1', object: 'chat.completion.chunk', ...head, choices, usage },
+    const chunk = (tokens: number | undefined, choices: unknown[], usage: unknown = null) => ({
+      kind: 'chunk',
+      data: { id: 'chatcmpl-1', object: 'chat.completion.chunk', ...head, choices, usage },
+      ...(tokens === undefined ? {} : { tokens }),
     });
     expect(out).toEqual([
-      chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
-      chunk([{ index: 0, delta: { content: ' the' }, logprobs: null, finish_reason: null }]),
-      chunk([{ index: 0, delta: { content: ' end' }, logprobs: null, finish_reason: 'length' }]),
-      chunk([], { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }),
+      { kind: 'head', stream: true },
+      chunk(0, [
+        { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+      ]),
+      chunk(1, [{ index: 0, delta: { content: ' the' }, logprobs: null, finish_reason: null }]),
+      chunk(1, [{ index: 0, delta: { content: ' end' }, logprobs: null, finish_reason: 'length' }]),
+      chunk(undefined, [], { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }),
+      { kind: 'usage', promptTokens: 3, completionTokens: 2 },
+      { kind: 'end' },
     ]);
   });
 
@@ -97,7 +108,8 @@ describe('OpenAiResponseCalculator', () => {
   it('an error after streaming started is passed on, and ends the response', async () => {
     const error = { kind: 'error', code: 'WEFT_ERR_ENGINE_WORKER', message: 'worker died', param: null };
     const out = await run(job('completions', { stream: true }), [step1], [['engine_error', error, 2]]);
-    expect(out).toHaveLength(2);
-    expect(out[1]).toEqual(error);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toEqual({ kind: 'head', stream: true });
+    expect(out[2]).toEqual(error);
   });
 });

@@ -2,8 +2,8 @@ import { defineCalculator } from '@weft/framework';
 import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
 import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
-import { errorPacketType } from '../serving/graph-protocol.js';
-import { type ChoiceDelta, type GenerationJob, type LlmResponse, llmTypes } from './llm-packets.js';
+import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
+import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
 import { withExample } from './with-example.js';
 
 interface ChoiceState {
@@ -17,11 +17,12 @@ interface ChoiceState {
 }
 
 /**
- * Builds the RESPONSE packets of the LLM graph contract: one `{status: 200, body}` for a
- * non-streaming request; one `{event}` per chunk when streaming (chat streams open each choice with
- * a `role` delta; a usage chunk closes the stream when `stream_options.include_usage` is set); an
- * error packet of any stage is passed on as it is (the server answers it before or inside the
- * stream) and ends the response. RESPONSE timestamps count 0, 1, 2, ... in emission order.
+ * Builds the RESPONSE packets of the graph protocol (llm `serving/graph-protocol.ts`): `head` when
+ * the tokenized request arrives; then one `chunk` with the OpenAI body (not streaming) or one chunk
+ * per OpenAI stream chunk (chat streams open each choice with a `role` delta; a usage chunk comes
+ * last when `stream_options.include_usage` is set); then `usage` (always, for the server's metrics)
+ * and `end`. An error packet of any stage is passed on as it is and ends the answer. RESPONSE
+ * timestamps count 0, 1, 2, ... in emission order.
  *
  * Example config:
  * ```yaml
@@ -50,7 +51,7 @@ export const OpenAiResponseCalculator = defineCalculator({
       description: 'error packets from earlier nodes',
     },
   },
-  outputs: { RESPONSE: { type: llmTypes.response, description: 'the graph contract response packets' } },
+  outputs: { RESPONSE: { type: llmTypes.response, description: 'the graph protocol packets' } },
   // Packets are handled as they arrive: the error of any stage must not wait for the others.
   inputStreamHandler: 'immediate',
   options: { type: 'object', additionalProperties: false, properties: {} },
@@ -64,7 +65,7 @@ export const OpenAiResponseCalculator = defineCalculator({
     return {
       process(ctx) {
         const out = ctx.output('RESPONSE');
-        const emit = (value: LlmResponse) => {
+        const emit = (value: ResponsePacket) => {
           out.add(value, next++);
         };
         for (let i = 0; i < ctx.inputCount('ERROR'); i++) {
@@ -79,6 +80,8 @@ export const OpenAiResponseCalculator = defineCalculator({
         if (jobPacket) {
           job = jobPacket.value;
           meta = { id: job.id, created: job.created, model: job.model };
+          // As soon as the request is accepted: a stream's keep-alives can start while it queues.
+          emit({ kind: 'head', stream: job.options.stream });
         }
         const deltas = ctx.input('DELTAS')?.value;
         if (!deltas || !job || !meta || ended) return;
@@ -87,7 +90,7 @@ export const OpenAiResponseCalculator = defineCalculator({
         for (const d of deltas.deltas) {
           const c = choice(choices, job, d.index);
           if (options.stream) {
-            emitChunk(d, c, (body) => emit({ event: body }));
+            emitChunk(d, c, (data, tokens) => emit({ kind: 'chunk', data, tokens }));
           } else {
             c.text += d.text;
             c.logprobs.push(...d.logprobs);
@@ -102,7 +105,7 @@ export const OpenAiResponseCalculator = defineCalculator({
           total_tokens: promptTokens + deltas.completionTokens,
         };
         if (options.stream) {
-          if (options.includeUsage) emit({ event: usageChunk(endpoint, meta, usage) });
+          if (options.includeUsage) emit({ kind: 'chunk', data: usageChunk(endpoint, meta, usage) });
         } else {
           const final: FinalChoice[] = [...choices.entries()]
             .sort(([a], [b]) => a - b)
@@ -117,12 +120,15 @@ export const OpenAiResponseCalculator = defineCalculator({
                     : completionsLogprobs(c.logprobs, c.offset),
               finishReason: c.finish ?? 'length',
             }));
-          emit({ status: 200, body: responseBody(endpoint, meta, final, usage) });
+          const data = responseBody(endpoint, meta, final, usage);
+          emit({ kind: 'chunk', data, tokens: deltas.completionTokens });
         }
+        emit({ kind: 'usage', promptTokens, completionTokens: deltas.completionTokens });
+        emit({ kind: 'end' });
         ended = true;
         out.close();
 
-        function emitChunk(d: ChoiceDelta, c: ChoiceState, send: (body: object) => void) {
+        function emitChunk(d: ChoiceDelta, c: ChoiceState, send: (body: object, tokens: number) => void) {
           const prefix =
             c.chunks === 0 && options.echo ? job!.promptTexts[Math.floor(d.index / options.params.n)]! : '';
           if (chat && c.chunks === 0) {
@@ -133,6 +139,7 @@ export const OpenAiResponseCalculator = defineCalculator({
                 { index: d.index, text: '', logprobs: null, finishReason: null, first: true },
                 options.includeUsage,
               ),
+              0,
             );
             c.chunks++;
           }
@@ -153,6 +160,7 @@ export const OpenAiResponseCalculator = defineCalculator({
               { index: d.index, text, logprobs, finishReason: d.finishReason ?? null },
               options.includeUsage,
             ),
+            d.tokens,
           );
           c.chunks++;
         }

@@ -7,7 +7,7 @@ import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { EmbeddingInfo } from '../model/embedding-info.js';
 import { validateBody } from '../openai/body-validator.js';
-import { errorPacketType } from '../serving/graph-protocol.js';
+import { errorPacketType, type GraphRequest } from '../serving/graph-protocol.js';
 import { type EmbeddingsRequest, embeddingTypes } from './embedding-packets.js';
 
 /**
@@ -36,7 +36,10 @@ export const EmbeddingsRequestCalculator = defineCalculator({
 `,
   ),
   inputs: {
-    REQUEST: { type: llmTypes.request, description: '{endpoint: "embeddings", body} at timestamp 0' },
+    REQUEST: {
+      type: llmTypes.request,
+      description: 'the GraphRequest {endpoint: "embeddings", model, body} at timestamp 0',
+    },
   },
   outputs: {
     REQUEST: { type: embeddingTypes.request, description: 'the validated request' },
@@ -67,12 +70,7 @@ export const EmbeddingsRequestCalculator = defineCalculator({
           error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
         },
         () => {
-          const validated = validate(
-            request.endpoint,
-            request.body,
-            ctx.sidePacket('EMBEDDING_INFO'),
-            ctx.options.max_inputs,
-          );
+          const validated = validate(request, ctx.sidePacket('EMBEDDING_INFO'), ctx.options.max_inputs);
           if (validated.dimensions !== undefined) dims?.add(validated.dimensions);
           return validated;
         },
@@ -82,7 +80,8 @@ export const EmbeddingsRequestCalculator = defineCalculator({
   }),
 });
 
-function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs: number): EmbeddingsRequest {
+function validate(request: GraphRequest, info: EmbeddingInfo, maxInputs: number): EmbeddingsRequest {
+  const endpoint = request.endpoint;
   if (endpoint !== 'embeddings') {
     throw new RequestError(
       L.REQUEST_UNKNOWN_ENDPOINT,
@@ -90,7 +89,7 @@ function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs
       `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "embeddings".`,
     );
   }
-  const body = validateBody('embeddings', raw);
+  const body = validateBody('embeddings', request.body);
   const input = body.input;
   let inputs: PromptInput[];
   if (typeof input === 'string') inputs = [{ text: input }];
@@ -125,5 +124,5 @@ function validate(endpoint: string, raw: unknown, info: EmbeddingInfo, maxInputs
       `Invalid 'dimensions': ${dimensions} is more than this model's ${info.dimensions}; ask for 1 to ${info.dimensions}.`,
     );
   }
-  return { model: body.model, inputs, encodingFormat: body.encoding_format ?? 'float', dimensions };
+  return { model: request.model, inputs, encodingFormat: body.encoding_format ?? 'float', dimensions };
 }

@@ -1,14 +1,15 @@
 import { defineCalculator, t } from '@weft/framework';
-import { type LlmResponse, llmTypes } from '../calculators/llm-packets.js';
+import { llmTypes } from '../calculators/llm-packets.js';
 import { withExample } from '../calculators/with-example.js';
-import { errorPacketType } from '../serving/graph-protocol.js';
+import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type EmbeddingsJob, embeddingTypes } from './embedding-packets.js';
 
 /**
- * HTTP egress of an embedding graph: one `{status: 200, body}` in OpenAI's shape
- * (`{object: "list", data: [{object: "embedding", index, embedding}], model, usage}`), the vectors
- * as float arrays or, for `encoding_format: "base64"`, as base64 of their little-endian float32
- * bytes (what OpenAI's clients decode). An ERROR packet at the timestamp is forwarded instead.
+ * HTTP egress of an embedding graph, by the graph protocol: `head` (not streamed), one `chunk` with
+ * the body in OpenAI's shape (`{object: "list", data: [{object: "embedding", index, embedding}],
+ * model, usage}`), the vectors as float arrays or, for `encoding_format: "base64"`, as base64 of
+ * their little-endian float32 bytes (what OpenAI's clients decode), then `usage` and `end`. An
+ * ERROR packet at the timestamp is forwarded instead.
  *
  * Example config:
  * ```yaml
@@ -37,7 +38,7 @@ export const EmbeddingsResponseCalculator = defineCalculator({
       description: 'error packets from earlier nodes',
     },
   },
-  outputs: { RESPONSE: { type: llmTypes.response, description: 'the HTTP response' } },
+  outputs: { RESPONSE: { type: llmTypes.response, description: 'the graph protocol packets' } },
   create: () => ({
     process(ctx) {
       for (let i = 0; i < ctx.inputCount('ERROR'); i++) {
@@ -50,12 +51,22 @@ export const EmbeddingsResponseCalculator = defineCalculator({
       const job = ctx.inputCount('JOB') > 0 ? ctx.input('JOB')?.value : undefined;
       const vectors = ctx.inputCount('EMBEDDINGS') > 0 ? ctx.input('EMBEDDINGS')?.value : undefined;
       if (!job || !vectors) return;
-      ctx.output('RESPONSE').add(embeddingsResponse(job, vectors.data as Float32Array, vectors.dims));
+      const out = ctx.output('RESPONSE');
+      const ts = ctx.inputTimestamp;
+      // One request per run: the four packets take the input timestamp and the three after it.
+      out.add({ kind: 'head', stream: false }, ts);
+      out.add(
+        { kind: 'chunk', data: embeddingsBody(job, vectors.data as Float32Array, vectors.dims) },
+        ts + 1,
+      );
+      const usage: ResponsePacket = { kind: 'usage', promptTokens: job.promptTokens, completionTokens: 0 };
+      out.add(usage, ts + 2);
+      out.add({ kind: 'end' }, ts + 3);
     },
   }),
 });
 
-function embeddingsResponse(job: EmbeddingsJob, data: Float32Array, dims: readonly number[]): LlmResponse {
+function embeddingsBody(job: EmbeddingsJob, data: Float32Array, dims: readonly number[]): object {
   const [rows, width] = dims as [number, number];
   const data_ = Array.from({ length: rows }, (_, index) => {
     const row = data.subarray(index * width, (index + 1) * width);
@@ -66,12 +77,9 @@ function embeddingsResponse(job: EmbeddingsJob, data: Float32Array, dims: readon
     return { object: 'embedding', index, embedding };
   });
   return {
-    status: 200,
-    body: {
-      object: 'list',
-      data: data_,
-      model: job.model,
-      usage: { prompt_tokens: job.promptTokens, total_tokens: job.promptTokens },
-    },
+    object: 'list',
+    data: data_,
+    model: job.model,
+    usage: { prompt_tokens: job.promptTokens, total_tokens: job.promptTokens },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyFor, errorPacketOf, paramCases, ruleCases } from '../../../../tests/llm-graph/param-cases.js';
+import { bodyFor, errorPacketOf, graphCases } from '../../../../tests/llm-graph/param-cases.js';
 import { RequestError } from '../errors/llm-errors.js';
 import { errorPacket } from '../serving/graph-protocol.js';
 import { validateBody } from './body-validator.js';
@@ -19,7 +19,7 @@ function check(endpoint: 'completions' | 'chat/completions', body: unknown): Req
 }
 
 describe('validateBody + requestOptions', () => {
-  it.each([...paramCases, ...ruleCases].map((c) => [`${c.endpoint} ${c.name}`, c] as const))('%s', (_, c) => {
+  it.each(graphCases().map((c) => [`${c.endpoint} ${c.name}`, c] as const))('%s', (_, c) => {
     const err = check(c.endpoint, bodyFor(c));
     if (!c.error) {
       expect(err).toBeUndefined();

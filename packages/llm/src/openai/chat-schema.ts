@@ -31,7 +31,7 @@ const message: Schema = {
 export const chatSchema: Schema = {
   type: 'object',
   'x-expected': 'a JSON object',
-  required: ['model', 'messages'],
+  required: ['messages'],
   additionalProperties: false,
   properties: {
     ...samplingProperties,

@@ -4,7 +4,7 @@ import { integer, nullable, type Schema, samplingProperties } from './schema-par
 export const completionsSchema: Schema = {
   type: 'object',
   'x-expected': 'a JSON object',
-  required: ['model', 'prompt'],
+  required: ['prompt'],
   additionalProperties: false,
   properties: {
     ...samplingProperties,

@@ -2,7 +2,8 @@ import { nullable, type Schema, string } from './schema-parts.js';
 
 /** A `POST /embeddings` body as validated. */
 export interface EmbeddingsBody {
-  model: string;
+  /** Checked by the server; the graph uses `GraphRequest.model`. */
+  model?: unknown;
   input: string | string[] | number[] | number[][];
   encoding_format?: 'float' | 'base64' | null;
   dimensions?: number | null;
@@ -16,10 +17,11 @@ export interface EmbeddingsBody {
 export const embeddingsSchema: Schema = {
   type: 'object',
   'x-expected': 'a JSON object',
-  required: ['model', 'input'],
+  required: ['input'],
   additionalProperties: false,
   properties: {
-    model: { type: 'string', minLength: 1, 'x-expected': 'a string' },
+    // Checked once, by the server, which picked this graph by it (the graph reads GraphRequest.model).
+    model: {},
     input: {
       'x-expected': 'a string, an array of strings, an array of token ids, or an array of token-id arrays',
       anyOf: [

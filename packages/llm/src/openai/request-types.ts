@@ -1,11 +1,12 @@
-/** The two generation endpoints of the LLM graph contract. */
+/** The two generation endpoints the LLM graph serves. */
 export type Endpoint = 'completions' | 'chat/completions';
 
 /** Every endpoint a graph request packet may name: generation, Responses and embeddings. */
 export type ApiEndpoint = Endpoint | 'responses' | 'embeddings';
 
 interface SamplingFields {
-  model: string;
+  /** Checked by the server; the graph uses `GraphRequest.model`. */
+  model?: unknown;
   max_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;

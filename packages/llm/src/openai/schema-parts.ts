@@ -24,7 +24,8 @@ export const SAFE_INTEGER = { minimum: -Number.MAX_SAFE_INTEGER, maximum: Number
 
 /** Sampling fields shared by both endpoints (OpenAI's plus vLLM's well-known extensions). */
 export const samplingProperties: Record<string, Schema> = {
-  model: { type: 'string', minLength: 1, 'x-expected': 'a string' },
+  // Checked once, by the server, which picked this graph by it (the graph reads GraphRequest.model).
+  model: {},
   max_tokens: integer({ minimum: 1 }),
   temperature: numberIn(0, 2),
   top_p: nullable({ type: 'number', exclusiveMinimum: 0, maximum: 1 }, 'a number'),

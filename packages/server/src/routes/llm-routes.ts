@@ -17,7 +17,8 @@ export interface LlmRouteOptions {
 
 /**
  * `POST /completions`, `/chat/completions`, `/responses` (LLM graphs) and `/embeddings` (embedding
- * graphs): one graph run per request; a model whose task does not fit the endpoint is a 400.
+ * graphs): one graph run per request, by the graph protocol (docs/architecture.md); a model whose
+ * task does not fit the endpoint is a 400. A new endpoint served by graphs is one more line below.
  */
 export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
   const handler = (endpoint: ApiEndpoint) => async (req: Request, res: Response) => {

@@ -1,7 +1,10 @@
 import type { Response } from 'express';
 import { awaitWritable } from './write-deadline.js';
 
-/** Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n`, ending with `data: [DONE]`. */
+/**
+ * Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n` (with an `event:` line for APIs
+ * that name their events), ending with `data: [DONE]` unless the API has its own last event.
+ */
 export class SseWriter {
   #open = false;
 
@@ -31,8 +34,8 @@ export class SseWriter {
    * Resolves once the socket accepted the bytes (or closed), so a slow client slows its own run
    * only; rejects with WriteTimeoutError when the client reads nothing for the write timeout.
    */
-  async data(value: unknown): Promise<void> {
-    await this.#write(`data: ${JSON.stringify(value)}\n\n`);
+  async data(value: unknown, event?: string): Promise<void> {
+    await this.#write(`${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(value)}\n\n`);
   }
 
   /** A comment (keep-alive) is dropped while the client has not read the previous bytes: it would only pile up. */
@@ -41,8 +44,8 @@ export class SseWriter {
     await this.#write(`: ${text}\n\n`);
   }
 
-  async done(): Promise<void> {
-    await this.#write('data: [DONE]\n\n');
+  async end(doneMarker: boolean): Promise<void> {
+    if (doneMarker) await this.#write('data: [DONE]\n\n');
     this.res.end();
   }
 
