@@ -103,7 +103,7 @@ describe('weft serve --config (in process)', () => {
     const io = captureIo();
     expect(await serveCommand(['--config', 'bad.yaml'], io)).toBe(2);
     expect(io.err).toBe(
-      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, api_key_file, metrics_need_api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)\n`,
+      `weft serve: WEFT_ERR_SERVER_CONFIG_INVALID server config is invalid:\n${join(dir, 'bad.yaml')}:2:1 error WEFT_ERR_SERVER_CONFIG_INVALID unknown key "prot" in the document (did you mean "port"?)\n`,
     );
     expect(io.out).toBe('');
   });

@@ -1,5 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 
 /**
  * Sets output side packets to constant values written in the graph: `PACKET:i` gets `values[i]`;

@@ -1,18 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { describeCalculator } from './describe.js';
 import { builtinCalculators } from './index.js';
 import { readCalculatorDocs } from './reference/builtin-docs.js';
 import { exampleOfDescription } from './reference/doc-comment.js';
 
 describe('calculator descriptions', () => {
-  test('describeCalculator appends the example block', () => {
-    expect(describeCalculator('Sum.', '\n- calculator: X\n')).toBe(
-      'Sum.\n\nExample config:\n```yaml\n- calculator: X\n```',
-    );
-  });
-
   test("each built-in's description carries the same Example config as its doc comment", async () => {
     const entries = await readCalculatorDocs(
       builtinCalculators,

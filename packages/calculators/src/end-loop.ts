@@ -1,5 +1,4 @@
-import { defineCalculator, Timestamp, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, Timestamp, t } from '@weft/framework';
 
 /**
  * Ends a loop started by BeginLoopCalculator: collects the ITEM packets of one batch (in order;

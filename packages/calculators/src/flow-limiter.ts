@@ -1,5 +1,4 @@
-import { defineCalculator, type Packet, Timestamp, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, type Packet, Timestamp, t } from '@weft/framework';
 import { sameCount } from './port-counts.js';
 
 /**

@@ -1,5 +1,4 @@
-import { defineCalculator, Timestamp, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, Timestamp, t } from '@weft/framework';
 import { connectedTags, sameCount } from './port-counts.js';
 
 /**

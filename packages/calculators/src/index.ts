@@ -70,7 +70,6 @@ export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
   registry.register(...builtinCalculators);
 }
 
-export { describeCalculator } from './describe.js';
 export { readCalculatorDocs } from './reference/builtin-docs.js';
 export { type CalculatorPageEntry, renderCalculatorsPage } from './reference/calculators-page.js';
 export {

@@ -1,5 +1,4 @@
-import { defineCalculator, formatDims, type Tensor, t, tensor } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, formatDims, type Tensor, t, tensor } from '@weft/framework';
 import { CalculatorError } from './errors.js';
 
 // Sentence-Transformers' Normalize (torch.nn.functional.normalize) divides by max(norm, 1e-12).

@@ -1,4 +1,4 @@
-import type { Timestamp } from '@weft/framework';
+import { closest, type Timestamp } from '@weft/framework';
 import { builtinMapFunctions } from './builtin-map-functions.js';
 import { CalculatorError } from './errors.js';
 
@@ -55,28 +55,10 @@ export class MapFunctionRegistry {
     return [...this.#byName.keys()].sort();
   }
 
-  /** The registered name closest to `name` (for did-you-mean), if any is close enough. */
+  /** The registered name closest to `name` (the framework's did-you-mean), if any is close enough. */
   closest(name: string): string | undefined {
-    let best: string | undefined;
-    let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-    for (const candidate of this.#byName.keys()) {
-      const d = editDistance(name.toLowerCase(), candidate);
-      if (d < bestDistance) [best, bestDistance] = [candidate, d];
-    }
-    return best;
+    return closest(name, this.#byName.keys());
   }
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /** The registry MapCalculator looks functions up in; starts with the built-in functions. */

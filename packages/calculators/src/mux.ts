@@ -1,5 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { CalculatorError } from './errors.js';
 
 /**

@@ -1,5 +1,4 @@
-import { ANY_TAG, defineCalculator, type OutputStream, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { ANY_TAG, defineCalculator, describeCalculator, type OutputStream, t } from '@weft/framework';
 import { sameTagIndexes } from './same-tag-indexes.js';
 
 /**

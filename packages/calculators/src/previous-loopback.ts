@@ -1,5 +1,4 @@
-import { defineCalculator, type Packet, Timestamp, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, type Packet, Timestamp, t } from '@weft/framework';
 
 /**
  * Closes a loop over time: at each MAIN timestamp it emits, on PREV_LOOP, the LOOP packet produced

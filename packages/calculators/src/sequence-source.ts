@@ -1,5 +1,4 @@
-import { defineCalculator, Stop, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import { defineCalculator, describeCalculator, Stop, t } from '@weft/framework';
 
 /**
  * A source that emits `count` numbers, `start`, `start + step`, ..., one per `process` call, at

@@ -1,5 +1,11 @@
-import { defineCalculator, type PortRuleProblem, Stop, Timestamp, t } from '@weft/framework';
-import { describeCalculator } from './describe.js';
+import {
+  defineCalculator,
+  describeCalculator,
+  type PortRuleProblem,
+  Stop,
+  Timestamp,
+  t,
+} from '@weft/framework';
 
 const MODES = [
   'AT_PRESTREAM',

@@ -1,13 +1,16 @@
 export * from './calculator/contract.js';
+export * from './calculator/describe-calculator.js';
 export * from './calculator/port-spec.js';
 export * from './calculator/port-type.js';
 export * from './calculator/registry.js';
 export * from './cli/graph-command.js';
+export * from './config/ajv-problems.js';
 export * from './config/editor-schema.js';
 export * from './config/graph-format-doc.js';
 export * from './config/graph-schema.js';
 export * from './config/ports.js';
 export * from './config/validate-graph.js';
+export { type YamlPath, YamlSource } from './config/yaml-source.js';
 export { closest, editDistance, suggest } from './errors/did-you-mean.js';
 export * from './errors/error-codes.js';
 export * from './errors/errors-doc.js';

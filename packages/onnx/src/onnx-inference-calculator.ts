@@ -1,5 +1,4 @@
-import { describeCalculator } from '@weft/calculators';
-import { defineCalculator, type Tensor, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, type Tensor, t } from '@weft/framework';
 import { OnnxError } from './errors.js';
 import { onnxModelType } from './onnx-session-calculator.js';
 import type { OnnxModel } from './session/onnx-model.js';

@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { describeCalculator } from '@weft/calculators';
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { OnnxModel } from './session/onnx-model.js';
 
 /** Port type of the shared session side packet. */

@@ -3,7 +3,7 @@ import { V } from '../errors/validation-codes.js';
 import type { Problem, SourceLocation } from '../graph/validated-graph.js';
 
 const SYNTAX_HINTS: Partial<Record<string, string>> = {
-  MULTIPLE_DOCS: 'a graph file holds one YAML document; remove the extra `---`',
+  MULTIPLE_DOCS: 'a {kind} holds one YAML document; remove the extra `---`',
   DUPLICATE_KEY: 'a key may appear once per mapping; remove or rename the repeated key',
   TAB_AS_INDENT: 'indent with spaces, not tabs',
   BAD_INDENT: 'align keys of one mapping at the same column, with spaces',
@@ -12,7 +12,10 @@ const SYNTAX_HINTS: Partial<Record<string, string>> = {
 /** A path into a parsed YAML value, e.g. `['nodes', 2, 'options', 'limit']`. */
 export type YamlPath = readonly (string | number)[];
 
-/** A parsed YAML file that can say where any value in it was written. */
+/**
+ * A parsed YAML file that can say where any value in it was written: the one YAML reader of every
+ * file Weft validates (graphs, the server config), with `ajvProblems` for its schema errors.
+ */
 export class YamlSource {
   readonly #doc: ReturnType<typeof parseDocument>;
   readonly #lines: LineCounter;
@@ -27,8 +30,15 @@ export class YamlSource {
     this.#lines = lines;
   }
 
-  /** Parses `text`; returns the YAML syntax errors as problems (then `source` is undefined). */
-  static parse(text: string, file: string): { source?: YamlSource; problems: Problem[] } {
+  /**
+   * Parses `text`; returns the YAML syntax errors as problems (then `source` is undefined). `kind`
+   * names the file in hints (`a graph file holds one YAML document`).
+   */
+  static parse(
+    text: string,
+    file: string,
+    kind = 'graph file',
+  ): { source?: YamlSource; problems: Problem[] } {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -38,7 +48,7 @@ export class YamlSource {
         const detail = (e.message.split('\n')[0] ?? e.message).replace(/; please use YAML\.\w+\(\)/, '');
         return {
           code: V.YAML_SYNTAX,
-          message: `invalid YAML: ${detail} (${SYNTAX_HINTS[e.code] ?? 'check the indentation, quotes and brackets at this position'})`,
+          message: `invalid YAML: ${detail} (${SYNTAX_HINTS[e.code]?.replace('{kind}', kind) ?? 'check the indentation, quotes and brackets at this position'})`,
           location: { file, line: pos.line, col: pos.col },
         };
       });

@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { AnyCalculatorDefinition } from '../calculator/contract.js';
-import { ajvProblems } from '../config/schema-check.js';
+import { ajvProblems } from '../config/ajv-problems.js';
 import type { YamlPath, YamlSource } from '../config/yaml-source.js';
 import { V } from '../errors/validation-codes.js';
 import type { Problem } from '../graph/validated-graph.js';

@@ -1,4 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import { ChoiceDecoder } from './choice-decoder.js';
 import {
@@ -11,7 +11,6 @@ import {
   type StepSamples,
 } from './llm-packets.js';
 import { type TextDecoderSource, TokenTexts } from './token-text.js';
-import { withExample } from './with-example.js';
 
 interface SlotState {
   readonly decoder: ChoiceDecoder;
@@ -43,7 +42,7 @@ interface SlotState {
  */
 export const DetokenizerCalculator = defineCalculator({
   name: 'DetokenizerCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Incremental, UTF-8 safe detokenization with stop strings held back; finishes candidates on EOS, max tokens or a stop string and feeds the next tokens back to the executor.',
     `
 - calculator: DetokenizerCalculator

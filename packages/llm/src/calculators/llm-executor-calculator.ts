@@ -1,10 +1,9 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
 import type { SequenceGroup } from '../engine/sequence-group.js';
 import { RequestError } from '../errors/llm-errors.js';
 import { errorPacket, errorPacketType } from '../serving/graph-protocol.js';
 import { type GenerationJob, llmTypes } from './llm-packets.js';
-import { withExample } from './with-example.js';
 
 /**
  * Drives one request on the shared engine. The job (timestamp 0) submits a sequence group with
@@ -25,7 +24,7 @@ import { withExample } from './with-example.js';
  */
 export const LlmExecutorCalculator = defineCalculator({
   name: 'LlmExecutorCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Submits a tokenized request to the shared engine and emits one LOGITS packet per step; sampled tokens come back through the FEEDBACK back edge. Engine errors (a full queue, a closed engine...) go to ERROR.',
     `
 - calculator: LlmExecutorCalculator

@@ -1,10 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
 import { loadModelInfo } from '../model/load-model-info.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
-import { withExample } from './with-example.js';
 
 /**
  * Opens a model directory once per graph (`scope: 'graph'`) and shares it with every run: the
@@ -21,7 +20,7 @@ import { withExample } from './with-example.js';
  */
 export const LlmModelCalculator = defineCalculator({
   name: 'LlmModelCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Loads a model directory (Optimum or onnxruntime-genai layout) once per graph and shares its engine, tokenizer and model info as side packets.',
     `
 - calculator: LlmModelCalculator

@@ -1,4 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
@@ -13,7 +13,6 @@ import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
-import { withExample } from './with-example.js';
 
 /**
  * HTTP ingress of the LLM graph: validates an OpenAI `completions` or `chat/completions` body
@@ -32,7 +31,7 @@ import { withExample } from './with-example.js';
  */
 export const OpenAiRequestCalculator = defineCalculator({
   name: 'OpenAiRequestCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Validates an OpenAI completions / chat completions request and renders chat messages with the chat template; invalid requests become an error packet.',
     `
 - calculator: OpenAiRequestCalculator

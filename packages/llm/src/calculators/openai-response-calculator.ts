@@ -1,10 +1,9 @@
-import { defineCalculator } from '@weft/framework';
+import { defineCalculator, describeCalculator } from '@weft/framework';
 import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
 import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
 import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
-import { withExample } from './with-example.js';
 
 interface ChoiceState {
   text: string;
@@ -33,7 +32,7 @@ interface ChoiceState {
  */
 export const OpenAiResponseCalculator = defineCalculator({
   name: 'OpenAiResponseCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Turns text deltas into OpenAI response bodies or stream chunks (ids, usage, logprobs in the completions or chat shape) and error packets into error responses.',
     `
 - calculator: OpenAiResponseCalculator

@@ -1,4 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { BeamSearch } from '../sampling/beam-search.js';
 import { RequestSampler } from '../sampling/request-sampler.js';
 import { TokenSampler } from '../sampling/token-sampler.js';
@@ -11,7 +11,6 @@ import {
   type StepSamples,
 } from './llm-packets.js';
 import type { TextDecoderSource } from './token-text.js';
-import { withExample } from './with-example.js';
 
 /**
  * Turns each step's logits into tokens. Sampling mode: one token per live row from that
@@ -30,7 +29,7 @@ import { withExample } from './with-example.js';
  */
 export const SamplerCalculator = defineCalculator({
   name: 'SamplerCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Samples the next token of every candidate sequence from the step logits (greedy, temperature, top_k/top_p/min_p, penalties, logit_bias, seeds, n/best_of, beam search, logprobs).',
     `
 - calculator: SamplerCalculator

@@ -1,4 +1,4 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
@@ -6,7 +6,6 @@ import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type GenerationJob, llmTypes, type ValidatedRequest } from './llm-packets.js';
 import { runRequestStage } from './request-stage.js';
-import { withExample } from './with-example.js';
 
 const modelInfoType = t.named<ModelInfo>('LlmModelInfo');
 const tokenizerType = t.named<Tokenizer>('LlmTokenizer');
@@ -27,7 +26,7 @@ const tokenizerType = t.named<Tokenizer>('LlmTokenizer');
  */
 export const TokenizerCalculator = defineCalculator({
   name: 'TokenizerCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Text prompts → token ids; checks ids against the vocabulary and prompt + max_tokens against the context (a refusal with the numbers).',
     `
 - calculator: TokenizerCalculator

@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { defineCalculator, t } from '@weft/framework';
-import { withExample } from '../calculators/with-example.js';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { loadEmbeddingInfo } from '../model/embedding-info.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 import { embeddingTypes } from './embedding-packets.js';
@@ -21,7 +20,7 @@ import { embeddingTypes } from './embedding-packets.js';
  */
 export const EmbeddingModelCalculator = defineCalculator({
   name: 'EmbeddingModelCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Reads an embedding model directory (Sentence-Transformers layout) once per graph: tokenizer, pooling mode and what the model declares.',
     `
 - calculator: EmbeddingModelCalculator

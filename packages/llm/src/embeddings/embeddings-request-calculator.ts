@@ -1,8 +1,7 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import type { PromptInput } from '../calculators/llm-packets.js';
 import { llmTypes } from '../calculators/llm-packets.js';
 import { runRequestStage } from '../calculators/request-stage.js';
-import { withExample } from '../calculators/with-example.js';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { EmbeddingInfo } from '../model/embedding-info.js';
@@ -26,7 +25,7 @@ import { type EmbeddingsRequest, embeddingTypes } from './embedding-packets.js';
  */
 export const EmbeddingsRequestCalculator = defineCalculator({
   name: 'EmbeddingsRequestCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Validates an OpenAI embeddings request; invalid requests become a 400 error response naming the parameter.',
     `
 - calculator: EmbeddingsRequestCalculator

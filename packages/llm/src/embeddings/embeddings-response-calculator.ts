@@ -1,6 +1,5 @@
-import { defineCalculator, t } from '@weft/framework';
+import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { llmTypes } from '../calculators/llm-packets.js';
-import { withExample } from '../calculators/with-example.js';
 import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type EmbeddingsJob, embeddingTypes } from './embedding-packets.js';
 
@@ -20,7 +19,7 @@ import { type EmbeddingsJob, embeddingTypes } from './embedding-packets.js';
  */
 export const EmbeddingsResponseCalculator = defineCalculator({
   name: 'EmbeddingsResponseCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Float32 [inputs, dims] vectors → an OpenAI embeddings response (float or base64); ERROR packets are forwarded.',
     `
 - calculator: EmbeddingsResponseCalculator

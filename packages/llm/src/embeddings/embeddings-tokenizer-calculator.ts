@@ -1,6 +1,12 @@
-import { defineCalculator, type OutputStream, type Tensor, t, tensor } from '@weft/framework';
+import {
+  defineCalculator,
+  describeCalculator,
+  type OutputStream,
+  type Tensor,
+  t,
+  tensor,
+} from '@weft/framework';
 import { runRequestStage } from '../calculators/request-stage.js';
-import { withExample } from '../calculators/with-example.js';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { EmbeddingInfo } from '../model/embedding-info.js';
@@ -25,7 +31,7 @@ import { type EmbeddingsJob, type EmbeddingsRequest, embeddingTypes } from './em
  */
 export const EmbeddingsTokenizerCalculator = defineCalculator({
   name: 'EmbeddingsTokenizerCalculator',
-  description: withExample(
+  description: describeCalculator(
     'Embeddings request → right-padded INPUT_IDS and ATTENTION_MASK int64 tensors; over-long input is a 400 with the numbers.',
     `
 - calculator: EmbeddingsTokenizerCalculator

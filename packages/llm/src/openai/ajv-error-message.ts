@@ -1,17 +1,12 @@
+import { fieldPath, pointerToPath } from '@weft/framework';
 import type { ErrorObject } from 'ajv';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 
-/** `/messages/0/content` → `messages[0].content`. */
+/** `/messages/0/content` → `messages[0].content` (the framework's path helpers, as YAML problems use). */
 export function paramOf(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').slice(1);
-  if (extra !== undefined) parts.push(extra);
-  let out = '';
-  for (const raw of parts) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
-  }
-  return out;
+  const path = pointerToPath(instancePath);
+  return fieldPath(extra === undefined ? path : [...path, extra]);
 }
 
 /** `a string ("hot")`, `a number (3)`, `an array`, `null` — how a bad value is quoted. */

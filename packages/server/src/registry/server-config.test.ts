@@ -38,11 +38,13 @@ describe('loadServerConfig', () => {
     const error = await loadServerConfig(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerConfigError);
     expect((error as ServerConfigError).code).toBe('WEFT_ERR_SERVER_CONFIG_INVALID');
+    // The framework's YAML reader and schema formatter: the same lines as graph validation.
+    const E = 'error WEFT_ERR_SERVER_CONFIG_INVALID';
     expect((error as ServerConfigError).problems).toEqual([
-      `${file}:2:5 /graphs/0: must have required property 'path'`,
-      `${file}:3:5 /graphs/0: unknown key "pth"; did you mean "path"? (known keys: name, path)`,
-      `${file}:4:1 /: unknown key "prot"; did you mean "port"? (known keys: graphs, graphs_dir, host, port, api_key, api_key_file, metrics_need_api_key, body_limit, keep_alive_ms, shutdown_grace_ms, log_level, calculator_module_dirs, headers_timeout_ms, body_timeout_ms, idle_timeout_ms, max_connections, write_timeout_ms, output_buffer_packets, request_deadline_ms, max_tokenize_chars, max_json_depth)`,
-      `${file}:5:7 /port: must be integer`,
+      `${file}:2:5 ${E} graphs[0] is missing required key "path" (add it)`,
+      `${file}:3:5 ${E} unknown key "pth" in graphs[0] (did you mean "path"?)`,
+      `${file}:4:1 ${E} unknown key "prot" in the document (did you mean "port"?)`,
+      `${file}:5:7 ${E} port is "80" but must be integer`,
     ]);
   });
 
@@ -54,17 +56,21 @@ describe('loadServerConfig', () => {
       requestDeadlineMs: 60000,
     });
     const zero = await write('output_buffer_packets: 0\n');
-    await expect(loadServerConfig(zero)).rejects.toThrow(`${zero}:1:24 /output_buffer_packets: must be >= 1`);
+    await expect(loadServerConfig(zero)).rejects.toThrow(`${zero}:1:24 error WEFT_ERR_SERVER_CONFIG_INVALID`);
     const order = await write('headers_timeout_ms: 40000\n');
     await expect(loadServerConfig(order)).rejects.toThrow(
-      `${order}: /headers_timeout_ms: 40000 must not exceed body_timeout_ms (30000): the headers are part of the request`,
+      'error WEFT_ERR_SERVER_CONFIG_INVALID headers_timeout_ms: 40000 must not exceed body_timeout_ms (30000): the headers are part of the request',
     );
   });
 
   it('reports YAML syntax errors and duplicate model names', async () => {
     const bad = await write('graphs: [\n');
-    await expect(loadServerConfig(bad)).rejects.toThrow(`${bad}:2:1`);
+    await expect(loadServerConfig(bad)).rejects.toThrow(
+      `${bad}:2:1 error WEFT_ERR_YAML_SYNTAX invalid YAML:`,
+    );
     const dup = await write('graphs:\n  - {name: a, path: a.yaml}\n  - {name: a, path: b.yaml}\n');
-    await expect(loadServerConfig(dup)).rejects.toThrow('model name "a" is listed twice');
+    await expect(loadServerConfig(dup)).rejects.toThrow(
+      `${dup}:3:12 error WEFT_ERR_SERVER_CONFIG_INVALID graphs[1].name: model name "a" is listed twice`,
+    );
   });
 });

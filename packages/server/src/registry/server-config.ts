@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { ajvProblems, formatProblem, type Problem, YamlSource } from '@weft/framework';
+import { Ajv } from 'ajv';
 import { defaultLimits, limitConfigKey, type ServerLimits } from '../app/server-limits.js';
 import { ServerError } from '../errors/server-error.js';
 import { S } from '../errors/server-error-codes.js';
-import { didYouMean } from './did-you-mean.js';
 
 /** The `--config` file after validation, paths resolved against the file's folder. */
 export interface ServerConfig {
@@ -66,25 +65,19 @@ const schema = {
   },
 } as const;
 
-const topKeys = Object.keys(schema.properties);
-const graphKeys = Object.keys(schema.properties.graphs.items.properties);
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+// `verbose` gives the framework's formatter the schema of each error (the keys a did-you-mean picks from).
+const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
 
+/** Every problem of a config file, each `FILE:LINE:COL error CODE message` as graph validation reports. */
 export class ServerConfigError extends ServerError {
-  constructor(readonly problems: readonly string[]) {
-    super(S.SERVER_CONFIG_INVALID, `server config is invalid:\n${problems.join('\n')}`);
+  readonly problems: readonly string[];
+  constructor(problems: readonly Problem[]) {
+    const lines = [...problems]
+      .sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col)
+      .map(formatProblem);
+    super(S.SERVER_CONFIG_INVALID, `server config is invalid:\n${lines.join('\n')}`);
+    this.problems = lines;
   }
-}
-
-function describeAjvError(e: ErrorObject): string {
-  if (e.keyword === 'additionalProperties') {
-    const key = String(e.params.additionalProperty);
-    const known = e.instancePath === '' ? topKeys : graphKeys;
-    const guess = didYouMean(key, known);
-    return `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} (known keys: ${known.join(', ')})`;
-  }
-  if (e.keyword === 'enum') return `${e.message}: ${(e.params.allowedValues as unknown[]).join(', ')}`;
-  return e.message ?? e.keyword;
 }
 
 /** Reads and validates a server config YAML file; throws ServerConfigError listing every problem with FILE:LINE:COL. */
@@ -95,39 +88,33 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
     throw new ServerConfigError([
-      `${absolute}:1:1 cannot read the config file (${(error as Error).message})`,
+      {
+        code: S.SERVER_CONFIG_INVALID,
+        message: `cannot read the config file (${(error as Error).message})`,
+        location: { file: absolute, line: 1, col: 1 },
+      },
     ]);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const where = (offset: number | undefined) => {
-    const pos = lines.linePos(offset ?? 0);
-    return `${absolute}:${pos.line}:${pos.col}`;
-  };
-  if (doc.errors.length > 0) {
-    throw new ServerConfigError(doc.errors.map((e) => `${where(e.pos[0])} ${e.message.split('\n')[0]}`));
-  }
-  const value = (doc.toJS() ?? {}) as Record<string, unknown>;
+  // The framework's YAML reader and schema-problem formatter: the same messages as graph files.
+  const { source, problems: syntax } = YamlSource.parse(text, absolute, 'config file');
+  if (!source) throw new ServerConfigError(syntax);
+  const value = (source.value ?? {}) as Record<string, unknown>;
   if (!validate(value)) {
-    const located = (validate.errors ?? []).map((e) => {
-      const path = e.instancePath.split('/').slice(1);
-      const unknownKey = e.keyword === 'additionalProperties';
-      if (unknownKey) path.push(String(e.params.additionalProperty));
-      // Unknown keys point at the key; wrong values at the value.
-      const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-      const offset =
-        (unknownKey ? locateKey(doc.contents, path) : node?.range?.[0]) ?? locateKey(doc.contents, path);
-      return { offset: offset ?? 0, text: `${e.instancePath || '/'}: ${describeAjvError(e)}` };
-    });
-    located.sort((a, b) => a.offset - b.offset);
-    throw new ServerConfigError(located.map((p) => `${where(p.offset)} ${p.text}`));
+    throw new ServerConfigError(
+      ajvProblems(validate.errors ?? [], { source, base: [], code: S.SERVER_CONFIG_INVALID, value }),
+    );
   }
   const base = dirname(absolute);
   const names = new Set<string>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const graphs = ((value.graphs ?? []) as { name: string; path: string }[]).map((g, i) => {
-    if (names.has(g.name))
-      problems.push(`${absolute}: /graphs/${i}/name: model name "${g.name}" is listed twice`);
+    if (names.has(g.name)) {
+      problems.push({
+        code: S.SERVER_CONFIG_INVALID,
+        message: `graphs[${i}].name: model name "${g.name}" is listed twice; model names must be unique`,
+        location: source.locate(['graphs', i, 'name']),
+      });
+    }
     names.add(g.name);
     return { name: g.name, path: resolve(base, g.path) };
   });
@@ -139,9 +126,11 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
   const headers = limits.headersTimeoutMs ?? defaultLimits.headersTimeoutMs;
   const body = limits.bodyTimeoutMs ?? defaultLimits.bodyTimeoutMs;
   if (headers > body) {
-    problems.push(
-      `${absolute}: /headers_timeout_ms: ${headers} must not exceed body_timeout_ms (${body}): the headers are part of the request`,
-    );
+    problems.push({
+      code: S.SERVER_CONFIG_INVALID,
+      message: `headers_timeout_ms: ${headers} must not exceed body_timeout_ms (${body}): the headers are part of the request`,
+      location: source.locate(['headers_timeout_ms']),
+    });
   }
   if (problems.length > 0) throw new ServerConfigError(problems);
   const opt = <T>(key: string) => value[key] as T | undefined;
@@ -163,24 +152,4 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     ...(opt('shutdown_grace_ms') !== undefined && { shutdownGraceMs: opt<number>('shutdown_grace_ms')! }),
     ...(opt('log_level') !== undefined && { logLevel: opt<string>('log_level')! }),
   };
-}
-
-/** Offset of the key node at `path` (so unknown keys point at the key, not the value). */
-function locateKey(contents: unknown, path: readonly string[]): number | undefined {
-  let node: unknown = contents;
-  let offset: number | undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
-      if (!pair) return offset;
-      offset = (pair.key as { range?: [number, number] }).range?.[0];
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(segment)] as { range?: [number, number] } | undefined;
-      if (!item) return offset;
-      offset = item.range?.[0];
-      node = item;
-    } else return offset;
-  }
-  return offset;
 }
