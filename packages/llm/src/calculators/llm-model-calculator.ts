@@ -70,7 +70,12 @@ export const LlmModelCalculator = defineCalculator({
         minimum: 1,
         description: 'KV budget in tokens (default max_num_seqs × context)',
       },
-      max_queued: { type: 'integer', minimum: 1, default: 256, description: 'waiting requests before 429' },
+      max_queued: {
+        type: 'integer',
+        minimum: 1,
+        default: 256,
+        description: 'waiting requests before new ones are refused (WEFT_ERR_ENGINE_QUEUE_FULL, a 429)',
+      },
       coupled_rows: {
         type: 'string',
         enum: ['per-row', 'batched'],
