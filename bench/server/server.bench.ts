@@ -8,6 +8,10 @@
  * first token p50/p99 over all rounds, and their ratios (Weft / transformers.js for tokens/s;
  * transformers.js / Weft for TTFT, so > 1 means Weft is better in both).
  * Goals (best rounds): ≥ 0.95x tokens/s at 1 client, ≥ 3.5x at 8.
+ * A third side, `weft json_schema`, sends the same requests with a `response_format` JSON schema
+ * (an array of small objects that cannot close within the token budget, so every request still
+ * makes exactly `--tokens` tokens, each one under the grammar's mask): the constrained / plain
+ * tokens/s ratio at 8 clients is the cost of constrained decoding (goal: ≥ 0.90x, i.e. ≤ 10 %).
  *
  *   pnpm build && pnpm bench:server [--threads 2] [--tokens 64] [--requests 3] [--rounds 3] [--model DIR]
  */
@@ -142,7 +146,28 @@ await writeFile(join(dir, 'tiny-llama.yaml'), graph);
 
 const body = { prompt: PROMPT, max_tokens: TOKENS, temperature: 0, stream: true };
 const weftBody = { ...body, model: 'tiny-llama', ignore_eos: true, stream_options: { include_usage: true } };
-const sides = ['weft', 'transformers.js'] as const;
+// Bounded fields, but 200 items: the grammar stays open for the whole budget, its masks vary.
+const ITEMS_SCHEMA = {
+  type: 'array',
+  minItems: 200,
+  maxItems: 200,
+  items: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', maxLength: 12 },
+      age: { type: 'integer', minimum: 0, maximum: 120 },
+      role: { enum: ['admin', 'user', 'guest'] },
+    },
+    required: ['name', 'age', 'role'],
+    additionalProperties: false,
+  },
+};
+const { ignore_eos: _ignoreEos, ...plainWeftBody } = weftBody;
+const jsonBody = {
+  ...plainWeftBody,
+  response_format: { type: 'json_schema', json_schema: { name: 'items', schema: ITEMS_SCHEMA } },
+};
+const sides = ['weft', 'transformers.js', 'weft json_schema'] as const;
 const rounds = new Map<string, Round[]>();
 const servers: ChildProcess[] = [];
 try {
@@ -173,6 +198,7 @@ try {
   const target: Record<(typeof sides)[number], { url: string; body: object }> = {
     weft: { url: weftUrl, body: weftBody },
     'transformers.js': { url: hfUrl, body },
+    'weft json_schema': { url: weftUrl, body: jsonBody },
   };
   for (const side of sides) await streamOnce(target[side].url, target[side].body); // warm-up
   printLoadAverage('before');
@@ -195,13 +221,15 @@ console.log(
 );
 const fmt = (n: number) => n.toFixed(1).padStart(6);
 for (const c of [1, 8]) {
-  const [w, h] = sides.map((side) => summarize(rounds.get(`${side} c=${c}`)!)) as [
+  const [w, h, j] = sides.map((side) => summarize(rounds.get(`${side} c=${c}`)!)) as [
+    ReturnType<typeof summarize>,
     ReturnType<typeof summarize>,
     ReturnType<typeof summarize>,
   ];
   for (const [side, r] of [
     [sides[0], w],
     [sides[1], h],
+    [sides[2], j],
   ] as const) {
     console.log(
       `${`${side} c=${c}`.padEnd(20)} tokens/s rounds ${r.rounds.map(fmt).join(' ')}  best ${fmt(r.best)}  median ${fmt(r.median)}   TTFT p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms`,
@@ -212,5 +240,10 @@ for (const c of [1, 8]) {
   console.log(
     `c=${c}: tokens/s ratio best ${ratio.toFixed(2)}x (goal ≥ ${goal}x ${ratio >= goal ? 'met' : 'NOT met'}), median ${(w.median / h.median).toFixed(2)}x; ` +
       `TTFT ratio (transformers.js / Weft) p50 ${(h.p50 / w.p50).toFixed(2)}x p99 ${(h.p99 / w.p99).toFixed(2)}x`,
+  );
+  const constrained = j.best / w.best;
+  console.log(
+    `c=${c}: json_schema / plain tokens/s best ${constrained.toFixed(2)}x, median ${(j.median / w.median).toFixed(2)}x` +
+      (c === 8 ? ` (goal ≥ 0.90x ${constrained >= 0.9 ? 'met' : 'NOT met'})` : ''),
   );
 }

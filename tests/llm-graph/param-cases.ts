@@ -23,6 +23,7 @@ export const weftCodeOf: Readonly<Record<string, string>> = {
   unknown_parameter: 'WEFT_ERR_REQUEST_UNKNOWN_PARAMETER',
   unsupported_parameter: 'WEFT_ERR_REQUEST_UNSUPPORTED_PARAMETER',
   context_length_exceeded: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
+  invalid_json_schema: 'WEFT_ERR_REQUEST_INVALID_SCHEMA',
 };
 
 /** The error packet the graph emits for a case. */
@@ -289,12 +290,132 @@ export const ruleCases: ParamCase[] = [
   },
   {
     endpoint: CH,
-    name: 'unsupported tools',
-    patch: { tools: [] },
+    name: 'tool_choice without tools',
+    patch: { tool_choice: 'auto' },
     error: {
-      param: 'tools',
-      code: 'unsupported_parameter',
-      message: `Unsupported parameter: 'tools' is not supported by this server (tool calling is not supported by Weft); remove it from the request.`,
+      param: 'tool_choice',
+      code: 'invalid_value',
+      message: `Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.`,
+    },
+  },
+  {
+    endpoint: CH,
+    name: 'tool_choice naming an unknown tool',
+    patch: {
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'get_time' } },
+    },
+    error: {
+      param: 'tool_choice',
+      code: 'invalid_value',
+      message: `Invalid value for 'tool_choice': no tool named "get_time" in 'tools' (declared: "get_weather").`,
+    },
+  },
+  {
+    endpoint: CH,
+    name: 'duplicate tool names',
+    patch: {
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+    },
+    error: {
+      param: 'tools[1].function.name',
+      code: 'invalid_value',
+      message: `Invalid value for 'tools[1].function.name': "get_weather" is already the name of tools[0]; tool names must be unique.`,
+    },
+  },
+  {
+    endpoint: CH,
+    name: 'tool parameters with an unsupported keyword',
+    patch: {
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', not: {} } } }],
+    },
+    error: {
+      param: 'tools[0].function.parameters',
+      code: 'invalid_json_schema',
+      message: `Invalid schema for function 'f': unsupported keyword 'not' at #; structured output enforces: type, properties, required, additionalProperties, items, prefixItems, minItems, maxItems, enum, const, anyOf, oneOf, $ref, $defs, definitions, minLength, maxLength, pattern, format, minimum, maximum, exclusiveMinimum, exclusiveMaximum.`,
+    },
+  },
+  {
+    endpoint: CH,
+    name: 'response_format schema with an unsupported keyword',
+    patch: {
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'person',
+          schema: { type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } },
+        },
+      },
+    },
+    error: {
+      param: 'response_format.json_schema.schema',
+      code: 'invalid_json_schema',
+      message: `Invalid schema for response_format 'person': unsupported keyword 'uniqueItems' at #/properties/tags; structured output enforces: type, properties, required, additionalProperties, items, prefixItems, minItems, maxItems, enum, const, anyOf, oneOf, $ref, $defs, definitions, minLength, maxLength, pattern, format, minimum, maximum, exclusiveMinimum, exclusiveMaximum.`,
+    },
+  },
+  {
+    endpoint: C,
+    name: 'response_format json_schema without json_schema',
+    patch: { response_format: { type: 'json_schema' } },
+    error: {
+      param: 'response_format.json_schema',
+      code: 'missing_required_parameter',
+      message: `Missing required parameter: 'response_format.json_schema' (required when type is "json_schema").`,
+    },
+  },
+  {
+    endpoint: CH,
+    name: 'response_format with ignore_eos',
+    patch: { response_format: { type: 'json_object' }, ignore_eos: true },
+    error: {
+      param: 'ignore_eos',
+      code: 'invalid_value',
+      message: `Invalid value for 'ignore_eos': cannot be combined with response_format or tools (the grammar decides when the output ends); drop one of them.`,
+    },
+  },
+  { endpoint: CH, name: 'response_format text', patch: { response_format: { type: 'text' } } },
+  {
+    endpoint: C,
+    name: 'response_format json_object on completions',
+    patch: { response_format: { type: 'json_object' } },
+  },
+  {
+    endpoint: CH,
+    name: 'tools with tool_choice none',
+    patch: {
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+      tool_choice: 'none',
     },
   },
   { endpoint: CH, name: 'tools: null is "not set"', patch: { tools: null } },

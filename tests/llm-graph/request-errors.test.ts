@@ -34,7 +34,7 @@ describe('checks against the model', () => {
     const long = await errorOf('completions', {
       model: 'tiny-llama',
       prompt: 'hello '.repeat(50),
-      max_tokens: 500,
+      max_tokens: 2040,
     });
     expect(long).toMatchObject({
       kind: 'error',
@@ -42,22 +42,22 @@ describe('checks against the model', () => {
       code: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
     });
     expect(long.message).toMatch(
-      /^This model's maximum context length is 512 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 500 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
+      /^This model's maximum context length is 2048 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 2040 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
     );
     // A prompt that alone fills the context is named `prompt`, as OpenAI does.
     const alone = await errorOf('completions', {
       model: 'tiny-llama',
-      prompt: 'hello '.repeat(300),
+      prompt: 'hello '.repeat(1200),
       max_tokens: 16,
     });
     expect(alone.param).toBe('prompt');
     const chat = await errorOf('chat/completions', {
       model: 'tiny-llama',
       messages: [{ role: 'user', content: 'x' }],
-      max_completion_tokens: 600,
+      max_completion_tokens: 2100,
     });
     expect(chat.param).toBe('max_tokens');
-    expect(chat.message).toContain('600 in the completion');
+    expect(chat.message).toContain('2100 in the completion');
   });
 
   it('token ids outside the vocabulary: refused naming the id, its position and the vocabulary', async () => {

@@ -44,12 +44,12 @@ describe('per-request bounds of OpenAiRequestCalculator', () => {
 
   it('refuses a prompt too long to fit the context before tokenizing it', async () => {
     const tokenizer = graph.sharedSidePacket('tokenizer') as Tokenizer;
-    const limit = 512 * tokenizer.maxTokenChars;
+    const limit = 2048 * tokenizer.maxTokenChars;
     const text = 'a'.repeat(limit + 1);
     const error = await errorOf('completions', { model: 'tiny-llama', prompt: text });
     expect(error.param).toBe('prompt');
     expect(error.message).toBe(
-      `Invalid value for 'prompt': the prompt has ${limit + 1} characters; at most ${limit} can fit this model's context of 512 tokens (max_prompt_chars). Shorten it.`,
+      `Invalid value for 'prompt': the prompt has ${limit + 1} characters; at most ${limit} can fit this model's context of 2048 tokens (max_prompt_chars). Shorten it.`,
     );
     const chat = await errorOf('chat/completions', {
       model: 'tiny-llama',

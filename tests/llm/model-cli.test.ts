@@ -52,7 +52,7 @@ describe('weft model create / inspect', () => {
       headSize: 16,
       kvDtype: 'float32',
       inputIdsDtype: 'int64',
-      contextLength: 512,
+      contextLength: 2048,
       bosTokenId: vocab - 3,
       eosTokenIds: [vocab - 1, vocab - 3],
       padTokenId: vocab - 3,

@@ -184,7 +184,7 @@ describe('loadModelInfo on built models', () => {
       numKvHeads: 2,
       headDim: 16,
       hiddenSize: 64,
-      contextLength: 512,
+      contextLength: 2048,
       chatTemplateSource: 'tokenizer_config.json',
       generation: { doSample: false },
     });

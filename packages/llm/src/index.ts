@@ -1,11 +1,13 @@
 import type { AnyCalculatorDefinition, CalculatorRegistry } from '@weft/framework';
 import { DetokenizerCalculator } from './calculators/detokenizer-calculator.js';
+import { GrammarConstraintCalculator } from './calculators/grammar-constraint-calculator.js';
 import { LlmExecutorCalculator } from './calculators/llm-executor-calculator.js';
 import { LlmModelCalculator } from './calculators/llm-model-calculator.js';
 import { OpenAiRequestCalculator } from './calculators/openai-request-calculator.js';
 import { OpenAiResponseCalculator } from './calculators/openai-response-calculator.js';
 import { SamplerCalculator } from './calculators/sampler-calculator.js';
 import { TokenizerCalculator } from './calculators/tokenizer-calculator.js';
+import { ToolCallParserCalculator } from './calculators/tool-call-parser-calculator.js';
 import { EmbeddingModelCalculator } from './embeddings/embedding-model-calculator.js';
 import { EmbeddingsRequestCalculator } from './embeddings/embeddings-request-calculator.js';
 import { EmbeddingsResponseCalculator } from './embeddings/embeddings-response-calculator.js';
@@ -16,9 +18,11 @@ export const llmCalculators: readonly AnyCalculatorDefinition[] = [
   LlmModelCalculator,
   OpenAiRequestCalculator,
   TokenizerCalculator,
+  GrammarConstraintCalculator,
   LlmExecutorCalculator,
   SamplerCalculator,
   DetokenizerCalculator,
+  ToolCallParserCalculator,
   OpenAiResponseCalculator,
   EmbeddingModelCalculator,
   EmbeddingsRequestCalculator,

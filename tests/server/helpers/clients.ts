@@ -3,10 +3,17 @@ import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export { createOpenAI } from '../../../packages/server/node_modules/@ai-sdk/openai/dist/index.mjs';
-export { OpenAIEmbeddings } from '../../../packages/server/node_modules/@langchain/openai/dist/index.js';
+export { createOpenAICompatible } from '../../../packages/server/node_modules/@ai-sdk/openai-compatible/dist/index.mjs';
+export { tool as langchainTool } from '../../../packages/server/node_modules/@langchain/core/dist/tools/index.js';
+export {
+  ChatOpenAI,
+  OpenAIEmbeddings,
+} from '../../../packages/server/node_modules/@langchain/openai/dist/index.js';
 // The client libraries are dev dependencies of @weft/server (transformers.js of @weft/llm), not of
 // the repository root, so tests outside the packages reach them through the packages' node_modules.
 export * as ai from '../../../packages/server/node_modules/ai/dist/index.mjs';
+export { zodResponseFormat } from '../../../packages/server/node_modules/openai/helpers/zod.mjs';
+export { z } from '../../../packages/server/node_modules/zod/index.js';
 
 const fromLlm = createRequire(new URL('../../../packages/llm/package.json', import.meta.url));
 

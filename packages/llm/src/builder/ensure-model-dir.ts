@@ -10,7 +10,7 @@ import type { TinyArch, TinyPreset } from './presets.js';
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 3;
+export const BUILDER_VERSION = 4;
 
 // Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
 let buildCounter = 0;

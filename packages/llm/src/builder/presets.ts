@@ -28,7 +28,8 @@ const SHAPES: Record<TinyPreset, TinyShape> = {
     kvHeads: 2,
     headDim: 16,
     intermediateSize: 128,
-    contextLength: 512,
+    // Room for a realistic tool request: two tools and a schema in the prompt plus a 200-token answer.
+    contextLength: 2048,
     externalData: false,
   },
   small: {

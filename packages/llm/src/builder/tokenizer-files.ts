@@ -4,9 +4,36 @@ import type { LearnedBpe } from './bpe-learner.js';
 /** ChatML special tokens, appended after the learned vocabulary in this order. */
 const CHATML_SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 
-/** The ChatML template (as Qwen2 ships it, minus tools): `<|im_start|>role\ncontent<|im_end|>\n`. */
-export const CHATML_TEMPLATE =
-  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+/**
+ * ChatML with tools, as Qwen 2.5 writes it (hermes style): declared tools go into the system turn
+ * inside `<tools></tools>`, the assistant calls one with `<tool_call>{"name", "arguments"}</tool_call>`,
+ * and a tool's answer comes back in a user turn inside `<tool_response>`. Without tools it renders
+ * plain ChatML: `<|im_start|>role\ncontent<|im_end|>\n`.
+ */
+export const CHATML_TEMPLATE = [
+  '{%- if tools %}',
+  "{{- '<|im_start|>system\\n' }}",
+  "{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] + '\\n\\n' }}{%- endif %}",
+  "{{- '# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>' }}",
+  "{%- for tool in tools %}{{- '\\n' + (tool | tojson) }}{%- endfor %}",
+  '{{- \'\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{"name": <function-name>, "arguments": <args-json-object>}\\n</tool_call><|im_end|>\\n\' }}',
+  '{%- endif %}',
+  '{%- for message in messages %}',
+  "{%- if message['role'] == 'system' and loop.first and tools %}",
+  "{%- elif message['role'] == 'assistant' and message['tool_calls'] %}",
+  "{{- '<|im_start|>assistant\\n' + message['content'] }}",
+  "{%- for call in message['tool_calls'] %}",
+  "{{- '\\n<tool_call>\\n{\"name\": \"' + call['function']['name'] + '\", \"arguments\": ' + (call['function']['arguments'] | tojson) + '}\\n</tool_call>' }}",
+  '{%- endfor %}',
+  "{{- '<|im_end|>\\n' }}",
+  "{%- elif message['role'] == 'tool' %}",
+  "{{- '<|im_start|>user\\n<tool_response>\\n' + message['content'] + '\\n</tool_response><|im_end|>\\n' }}",
+  '{%- else %}',
+  "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}",
+  '{%- endif %}',
+  '{%- endfor %}',
+  "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}",
+].join('');
 
 export interface BuiltTokenizer {
   /** The `tokenizer.json` document. */

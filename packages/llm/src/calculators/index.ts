@@ -1,5 +1,6 @@
 export * from './choice-decoder.js';
 export * from './detokenizer-calculator.js';
+export * from './grammar-constraint-calculator.js';
 export * from './llm-executor-calculator.js';
 export * from './llm-model-calculator.js';
 export * from './llm-packets.js';
@@ -8,3 +9,4 @@ export * from './openai-response-calculator.js';
 export * from './sampler-calculator.js';
 export * from './stop-strings.js';
 export * from './tokenizer-calculator.js';
+export * from './tool-call-parser-calculator.js';

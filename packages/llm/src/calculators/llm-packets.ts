@@ -3,7 +3,9 @@ import type { RequestOptions } from '../openai/request-params.js';
 import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
+import type { TokenBitmask } from '../sampling/token-mask.js';
 import { graphRequestType, responsePacketType } from '../serving/graph-protocol.js';
+import type { ToolCallDelta } from '../tools/tool-types.js';
 
 /** A prompt before tokenization: text, or token ids given by the client. */
 export type PromptInput = { readonly text: string } | { readonly ids: readonly number[] };
@@ -79,6 +81,11 @@ export interface StepSamples {
   readonly beamPromptsDone: readonly number[];
 }
 
+/** Constraint → sampler, one per step: the allowed next tokens of each constrained slot. */
+export interface StepMasks {
+  readonly masks: ReadonlyMap<number, TokenBitmask>;
+}
+
 /** Detokenizer → executor (back edge), one per step: what to append to each group. */
 export interface StepFeedback {
   readonly groups: readonly {
@@ -98,6 +105,8 @@ export interface ChoiceDelta {
   readonly text: string;
   readonly logprobs: readonly LogprobEntry[];
   readonly finishReason: FinishReason | undefined;
+  /** Tool calls parsed out of the text (ToolCallParserCalculator). */
+  readonly toolCalls?: readonly ToolCallDelta[];
 }
 
 /** Detokenizer → response, one per step. `completionTokens` is set on the last one. */
@@ -115,4 +124,5 @@ export const llmTypes = {
   samples: t.named<StepSamples>('LlmStepSamples'),
   feedback: t.named<StepFeedback>('LlmStepFeedback'),
   deltas: t.named<TextDeltas>('LlmTextDeltas'),
+  masks: t.named<StepMasks>('LlmStepMasks'),
 } as const;

@@ -4,11 +4,18 @@ import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { validateBody } from '../openai/body-validator.js';
 import { toTemplateMessages } from '../openai/chat-messages.js';
-import { requestOptions } from '../openai/request-params.js';
+import { type RequestOptions, requestOptions } from '../openai/request-params.js';
 import type { ChatBody, CompletionsBody } from '../openai/request-types.js';
 import { newResponseId } from '../openai/response-builders.js';
+import {
+  chatStructuredOptions,
+  checkConstraintConflicts,
+  responseFormatConstraint,
+} from '../openai/structured-params.js';
 import { errorPacketType, type GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
+import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
@@ -54,7 +61,19 @@ export const OpenAiRequestCalculator = defineCalculator({
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
     MODEL_INFO: { type: t.named<ModelInfo>('LlmModelInfo') },
   },
-  options: { type: 'object', additionalProperties: false, properties: requestLimitOptions },
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...requestLimitOptions,
+      tool_parser: {
+        enum: ['auto', ...TOOL_CALL_FORMATS],
+        default: 'auto',
+        description:
+          'Tool-call format of the model: auto (read from the chat template), hermes, llama3_json or mistral.',
+      },
+    },
+  },
   create() {
     return {
       async process(ctx) {
@@ -66,12 +85,17 @@ export const OpenAiRequestCalculator = defineCalculator({
           maxRequestTokens: o.max_request_tokens,
           maxPromptChars: o.max_prompt_chars,
         };
+        const info = ctx.sidePacket('MODEL_INFO');
+        const tokenizer = ctx.sidePacket('TOKENIZER');
+        const option = ctx.options.tool_parser;
+        const format =
+          option === 'auto' ? detectToolFormat(info.chatTemplate ?? tokenizer.chatTemplate) : option;
         await runRequestStage(
           {
             result: ctx.output('REQUEST'),
             error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
           },
-          () => validate(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('MODEL_INFO'), limits),
+          () => validate(request, tokenizer, info, format, limits),
         );
       },
     };
@@ -82,6 +106,7 @@ function validate(
   request: GraphRequest,
   tokenizer: Tokenizer,
   info: ModelInfo,
+  format: ToolCallFormat | undefined,
   limits: RequestLimits,
 ): ValidatedRequest {
   const endpoint = request.endpoint;
@@ -93,7 +118,7 @@ function validate(
     );
   }
   const body = validateBody(endpoint, request.body);
-  const options = requestOptions(endpoint, body);
+  let options: RequestOptions = requestOptions(endpoint, body);
   let prompts: PromptInput[];
   if (endpoint === 'completions') {
     const prompt = (body as CompletionsBody).prompt;
@@ -102,15 +127,23 @@ function validate(
       prompts = (prompt as string[]).map((text) => ({ text }));
     else if (prompt.every((p) => typeof p === 'number')) prompts = [{ ids: prompt as number[] }];
     else prompts = (prompt as number[][]).map((ids) => ({ ids }));
+    const constraint = responseFormatConstraint(body.response_format, 'response_format');
+    if (constraint) options = { ...options, constraint };
   } else {
-    const messages = toTemplateMessages((body as ChatBody).messages);
-    prompts = [{ text: renderChatPrompt(messages, tokenizer, info) }];
+    const chat = body as ChatBody;
+    const { constraint, tools } = chatStructuredOptions(chat, format);
+    const messages = toTemplateMessages(chat.messages);
+    prompts = [{ text: renderChatPrompt(messages, tokenizer, info, tools?.tools) }];
+    if (constraint) options = { ...options, constraint };
+    if (tools)
+      options = { ...options, tools, params: { ...options.params, ...keepMarkers(tools.format, tokenizer) } };
   }
   checkRequestLimits(prompts, options, limits, {
     tokenizer,
     info,
     what: endpoint === 'completions' ? 'prompt' : 'messages',
   });
+  checkConstraintConflicts(body, options.constraint !== undefined);
   return {
     id: newResponseId(endpoint),
     endpoint,
@@ -120,4 +153,10 @@ function validate(
     options,
     addSpecialTokens: endpoint === 'completions',
   };
+}
+
+// A format whose marker is a special token (Mistral's [TOOL_CALLS]) needs it in the text, as vLLM does.
+function keepMarkers(format: ToolCallFormat, tokenizer: Tokenizer): { skipSpecialTokens?: false } {
+  const special = new Set(tokenizer.addedTokens.filter((t) => t.special).map((t) => t.content));
+  return FORMAT_TEXT[format].markers.some((m) => special.has(m)) ? { skipSpecialTokens: false } : {};
 }

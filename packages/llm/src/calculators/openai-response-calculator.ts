@@ -1,7 +1,7 @@
 import { defineCalculator, describeCalculator } from '@weft/framework';
 import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
-import type { FinishReason, LogprobEntry, ResponseMeta, Usage } from '../openai/response-types.js';
+import type { FinishReason, LogprobEntry, ResponseMeta, ToolCall, Usage } from '../openai/response-types.js';
 import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
 
@@ -13,6 +13,7 @@ interface ChoiceState {
   chunks: number;
   /** Completions logprobs: offset of the next token's text. */
   offset: number;
+  toolCalls: { id: string; name: string; arguments: string }[];
 }
 
 /**
@@ -93,6 +94,10 @@ export const OpenAiResponseCalculator = defineCalculator({
           } else {
             c.text += d.text;
             c.logprobs.push(...d.logprobs);
+            for (const t of d.toolCalls ?? []) {
+              c.toolCalls[t.index] ??= { id: t.id ?? '', name: t.name ?? '', arguments: '' };
+              c.toolCalls[t.index]!.arguments += t.arguments;
+            }
             if (d.finishReason) c.finish = d.finishReason;
           }
         }
@@ -118,6 +123,7 @@ export const OpenAiResponseCalculator = defineCalculator({
                     ? chatLogprobs(c.logprobs)
                     : completionsLogprobs(c.logprobs, c.offset),
               finishReason: c.finish ?? 'length',
+              toolCalls: c.toolCalls as ToolCall[],
             }));
           const data = responseBody(endpoint, meta, final, usage);
           emit({ kind: 'chunk', data, tokens: deltas.completionTokens });
@@ -143,7 +149,8 @@ export const OpenAiResponseCalculator = defineCalculator({
             c.chunks++;
           }
           const text = prefix + d.text;
-          if (text === '' && d.logprobs.length === 0 && !d.finishReason) return;
+          const calls = d.toolCalls ?? [];
+          if (text === '' && d.logprobs.length === 0 && !d.finishReason && calls.length === 0) return;
           const logprobs =
             options.params.logprobs === undefined
               ? null
@@ -156,7 +163,7 @@ export const OpenAiResponseCalculator = defineCalculator({
             chunkBody(
               endpoint,
               meta!,
-              { index: d.index, text, logprobs, finishReason: d.finishReason ?? null },
+              { index: d.index, text, logprobs, finishReason: d.finishReason ?? null, toolCalls: calls },
               options.includeUsage,
             ),
             d.tokens,
@@ -176,7 +183,7 @@ function choice(choices: Map<number, ChoiceState>, job: GenerationJob, index: nu
       job.options.echo && !job.options.stream
         ? job.promptTexts[Math.floor(index / job.options.params.n)]!
         : '';
-    c = { text: echo, logprobs: [], finish: undefined, chunks: 0, offset: echo.length };
+    c = { text: echo, logprobs: [], finish: undefined, chunks: 0, offset: echo.length, toolCalls: [] };
     choices.set(index, c);
   }
   return c;

@@ -1,4 +1,6 @@
 import { defineCalculator, describeCalculator, t } from '@weft/framework';
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
 import { BeamSearch } from '../sampling/beam-search.js';
 import { RequestSampler } from '../sampling/request-sampler.js';
 import { TokenSampler } from '../sampling/token-sampler.js';
@@ -13,7 +15,8 @@ import {
 import type { TextDecoderSource } from './token-text.js';
 
 /**
- * Turns each step's logits into tokens. Sampling mode: one token per live row from that
+ * Turns each step's logits into tokens. With a MASK input (a constraint node), each candidate's
+ * disallowed tokens are removed before anything else. Sampling mode: one token per live row from that
  * candidate's own seeded RNG (processors → temperature → top_k → top_p → min_p, or argmax at
  * temperature 0), with raw-distribution logprobs when asked, and `finish` set on EOS (unless
  * `ignore_eos`) or at max tokens. Beam mode (`use_beam_search`): a beam search per prompt,
@@ -41,6 +44,11 @@ export const SamplerCalculator = defineCalculator({
   inputs: {
     JOB: { type: llmTypes.job, description: 'the tokenized request (timestamp 0)' },
     LOGITS: { type: llmTypes.logits, description: 'one packet per engine step' },
+    MASK: {
+      type: llmTypes.masks,
+      optional: true,
+      description: 'allowed next tokens per candidate (from a constraint node), applied before sampling',
+    },
   },
   outputs: {
     SAMPLES: { type: llmTypes.samples, description: 'sampled tokens, same timestamp as the logits' },
@@ -107,8 +115,19 @@ export const SamplerCalculator = defineCalculator({
     return {
       process(ctx) {
         const jobPacket = ctx.input('JOB');
-        if (jobPacket)
+        if (jobPacket) {
+          if (jobPacket.value.options.constraint && ctx.inputCount('MASK') === 0) {
+            // Ignoring response_format or tools silently would hand the client unconstrained text.
+            const param = jobPacket.value.options.tools ? 'tools' : 'response_format';
+            throw new RequestError(
+              L.REQUEST_UNSUPPORTED_PARAMETER,
+              param,
+              `Unsupported parameter: '${param}' needs a constraint node in this graph (none feeds the sampler its MASK input); remove it or serve the request with a graph that has one.`,
+            );
+          }
           start(jobPacket.value, ctx.hasSidePacket('TOKENIZER') ? ctx.sidePacket('TOKENIZER') : undefined);
+        }
+        const masks = ctx.inputCount('MASK') > 0 ? ctx.input('MASK')?.value.masks : undefined;
         const step = ctx.input('LOGITS')?.value;
         if (!step || !job) return;
         const V = step.vocab;
@@ -120,7 +139,7 @@ export const SamplerCalculator = defineCalculator({
           for (const g of step.groups) {
             for (let r = 0; r < g.rows; r++) {
               const slot = g.slots[r]!;
-              const s = sampler.sample(slot, g.logits.subarray(r * V, (r + 1) * V));
+              const s = sampler.sample(slot, g.logits.subarray(r * V, (r + 1) * V), masks?.get(slot));
               rows.push({
                 prompt: g.prompt,
                 row: r,

@@ -8,7 +8,7 @@ export interface TextDecoderSource {
   createStreamDecoder(options?: { skipSpecialTokens?: boolean }): StreamDecoder;
   idToToken?(id: number): string | undefined;
   /** Read with tokenizer.json at load: nothing here touches the disk while serving. */
-  readonly byteScheme?: TokenByteScheme;
+  byteScheme?(): TokenByteScheme;
 }
 
 /**
@@ -36,7 +36,7 @@ export class TokenTexts {
 
   constructor(source: TextDecoderSource) {
     this.#source = source;
-    this.#scheme = source.idToToken ? source.byteScheme : undefined;
+    this.#scheme = source.idToToken ? source.byteScheme?.() : undefined;
   }
 
   get(id: number): { text: string; bytes: number[] } {

@@ -44,14 +44,26 @@ describe('renderChat', () => {
     },
   );
 
-  it('renders the built models ChatML template with tool and null-content turns', () => {
+  it('renders the built models ChatML template with tools, tool calls and tool results (hermes style)', () => {
     const messages = [
       { role: 'user', content: 'Weather?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1' }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: { city: 'Oslo' } } },
+        ],
+      },
       { role: 'tool', content: '{"temp": 21}', tool_call_id: 'c1' },
     ];
     expect(renderChat(CHATML_TEMPLATE, messages)).toBe(
-      '<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n<|im_end|>\n<|im_start|>tool\n{"temp": 21}<|im_end|>\n<|im_start|>assistant\n',
+      '<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n{"temp": 21}\n</tool_response><|im_end|>\n<|im_start|>assistant\n',
+    );
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
+    expect(
+      renderChat(CHATML_TEMPLATE, [{ role: 'system', content: 'Be brief.' }, messages[0]!], { tools }),
+    ).toBe(
+      '<|im_start|>system\nBe brief.\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>\n{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call><|im_end|>\n<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n',
     );
     expect(renderChat(CHATML_TEMPLATE, messages.slice(0, 1), { addGenerationPrompt: false })).toBe(
       '<|im_start|>user\nWeather?<|im_end|>\n',

@@ -107,6 +107,11 @@ const defined = defineErrorCodes({
     description:
       'The body has an OpenAI field that this server does not implement; the message says why. Remove it from the request.',
   },
+  REQUEST_INVALID_SCHEMA: {
+    title: 'JSON schema cannot be enforced',
+    description:
+      "A `response_format` JSON schema or a tool's `parameters` uses a keyword structured output cannot enforce (`uniqueItems`, `patternProperties`, `not`, ...), is malformed (an unknown `type`, a bad `pattern`, a `$ref` to nothing), or exceeds the limits on size, depth and repetition; or its grammar could not be built. `param` names the schema and the message the keyword and its place (`#/properties/tags`).",
+  },
   REQUEST_UNKNOWN_ENDPOINT: {
     title: 'Endpoint not served by this graph',
     description:

@@ -5,11 +5,22 @@ import { errorPacket } from '../serving/graph-protocol.js';
 import { validateBody } from './body-validator.js';
 import { toTemplateMessages } from './chat-messages.js';
 import { requestOptions } from './request-params.js';
+import {
+  chatStructuredOptions,
+  checkConstraintConflicts,
+  responseFormatConstraint,
+} from './structured-params.js';
 
 function check(endpoint: 'completions' | 'chat/completions', body: unknown): RequestError | undefined {
   try {
     const valid = validateBody(endpoint, body);
     requestOptions(endpoint, valid);
+    // What OpenAiRequestCalculator checks next (the tiny model's tool format is hermes).
+    const { constraint } =
+      'messages' in valid
+        ? chatStructuredOptions(valid, 'hermes')
+        : { constraint: responseFormatConstraint(valid.response_format, 'response_format') };
+    checkConstraintConflicts(valid, constraint !== undefined);
     if ('messages' in valid) toTemplateMessages(valid.messages);
     return undefined;
   } catch (e) {
@@ -18,7 +29,7 @@ function check(endpoint: 'completions' | 'chat/completions', body: unknown): Req
   }
 }
 
-describe('validateBody + requestOptions', () => {
+describe('validateBody + requestOptions + structured options', () => {
   it.each(graphCases().map((c) => [`${c.endpoint} ${c.name}`, c] as const))('%s', (_, c) => {
     const err = check(c.endpoint, bodyFor(c));
     if (!c.error) {

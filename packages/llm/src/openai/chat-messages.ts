@@ -67,7 +67,27 @@ export function toTemplateMessages(messages: readonly ChatRequestMessage[]): Tem
     const out: TemplateMessage = { role: m.role === 'developer' ? 'system' : m.role, content };
     if (typeof m.name === 'string') out.name = m.name;
     if (typeof m.tool_call_id === 'string') out.tool_call_id = m.tool_call_id;
-    if (Array.isArray(m.tool_calls)) out.tool_calls = m.tool_calls;
+    if (Array.isArray(m.tool_calls))
+      out.tool_calls = m.tool_calls.map((call, j) => templateToolCall(call, i, j));
     return out;
   });
+}
+
+/**
+ * Templates read `tool_call.function.arguments` as an object (Qwen and Llama write it with
+ * `tojson`), while OpenAI sends JSON text: parse it, as vLLM does.
+ */
+function templateToolCall(
+  call: NonNullable<ChatRequestMessage['tool_calls']>[number],
+  i: number,
+  j: number,
+): object {
+  const at = `messages[${i}].tool_calls[${j}].function.arguments`;
+  let args: unknown;
+  try {
+    args = JSON.parse(call.function.arguments);
+  } catch (error) {
+    throw RequestError.invalid(at, `Invalid value for '${at}': not JSON text (${(error as Error).message}).`);
+  }
+  return { ...call, type: 'function', function: { name: call.function.name, arguments: args } };
 }

@@ -1,4 +1,4 @@
-import { boolean, integer, type Schema, samplingProperties, string } from './schema-parts.js';
+import { boolean, integer, responseFormat, type Schema, samplingProperties, string } from './schema-parts.js';
 
 // Content parts are checked loosely here and precisely in `chat-messages.ts`, so that an
 // image or audio part gets "not supported" by name rather than a vague schema mismatch.
@@ -7,6 +7,69 @@ const contentPart: Schema = {
   'x-expected': 'an object',
   required: ['type'],
   properties: { type: { type: 'string', 'x-expected': 'a string' } },
+};
+
+const toolCall: Schema = {
+  type: 'object',
+  'x-expected': 'an object',
+  required: ['function'],
+  properties: {
+    id: { type: 'string', 'x-expected': 'a string' },
+    type: { const: 'function' },
+    function: {
+      type: 'object',
+      'x-expected': 'an object',
+      required: ['name', 'arguments'],
+      properties: {
+        name: { type: 'string', 'x-expected': 'a string' },
+        arguments: { type: 'string', 'x-expected': 'a string (JSON text)' },
+      },
+    },
+  },
+};
+
+const tool: Schema = {
+  type: 'object',
+  'x-expected': 'an object',
+  required: ['type', 'function'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'function' },
+    function: {
+      type: 'object',
+      'x-expected': 'an object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', 'x-expected': 'a string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        description: { type: 'string', 'x-expected': 'a string' },
+        parameters: { type: 'object', 'x-expected': 'a JSON schema object' },
+        strict: boolean(),
+      },
+    },
+  },
+};
+
+const toolChoice: Schema = {
+  'x-expected': '"none", "auto", "required" or {"type": "function", "function": {"name": ...}}',
+  anyOf: [
+    { type: 'null' },
+    { enum: ['none', 'auto', 'required'] },
+    {
+      type: 'object',
+      required: ['type', 'function'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'function' },
+        function: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: { type: 'string' } },
+        },
+      },
+    },
+  ],
 };
 
 const message: Schema = {
@@ -23,7 +86,7 @@ const message: Schema = {
     },
     name: string(),
     tool_call_id: string(),
-    tool_calls: { type: ['array', 'null'], 'x-expected': 'an array', items: { type: 'object' } },
+    tool_calls: { type: ['array', 'null'], 'x-expected': 'an array', items: toolCall },
   },
 };
 
@@ -39,5 +102,9 @@ export const chatSchema: Schema = {
     max_completion_tokens: integer({ minimum: 1 }),
     logprobs: boolean(),
     top_logprobs: integer({ minimum: 0, maximum: 20 }),
+    response_format: responseFormat,
+    tools: { type: ['array', 'null'], 'x-expected': 'an array of tools', maxItems: 128, items: tool },
+    tool_choice: toolChoice,
+    parallel_tool_calls: boolean(),
   },
 };

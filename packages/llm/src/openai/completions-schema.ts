@@ -1,4 +1,4 @@
-import { integer, nullable, type Schema, samplingProperties } from './schema-parts.js';
+import { integer, nullable, responseFormat, type Schema, samplingProperties } from './schema-parts.js';
 
 /** JSON Schema of a `POST /completions` body (fields we support; see `unsupported-fields.ts`). */
 export const completionsSchema: Schema = {
@@ -23,5 +23,6 @@ export const completionsSchema: Schema = {
     },
     logprobs: integer({ minimum: 0, maximum: 5 }),
     echo: nullable({ type: 'boolean' }, 'a boolean'),
+    response_format: responseFormat,
   },
 };

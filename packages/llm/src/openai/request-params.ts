@@ -1,6 +1,8 @@
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
+import type { ConstraintSpec } from '../grammar/constraint-spec.js';
 import type { SamplingParams } from '../sampling/sampling-params.js';
+import type { ToolSetup } from '../tools/tool-types.js';
 import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
 
 /** What the graph needs from a validated body besides the prompt. */
@@ -9,6 +11,10 @@ export interface RequestOptions {
   readonly stream: boolean;
   readonly includeUsage: boolean;
   readonly echo: boolean;
+  /** Output constraint (response_format, tools), applied by the graph's constraint node. */
+  readonly constraint?: ConstraintSpec;
+  /** Declared tools: the chat template shows them and the tool-call parser reads the output. */
+  readonly tools?: ToolSetup;
 }
 
 const given = <T>(v: T | null | undefined): v is T => v !== null && v !== undefined;

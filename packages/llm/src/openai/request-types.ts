@@ -29,7 +29,30 @@ interface SamplingFields {
   include_stop_str_in_output?: boolean | null;
   skip_special_tokens?: boolean | null;
   user?: string | null;
+  response_format?: ResponseFormat | null;
 }
+
+export interface ResponseFormat {
+  type: 'text' | 'json_object' | 'json_schema';
+  json_schema?: {
+    name: string;
+    description?: string;
+    schema?: Record<string, unknown>;
+    strict?: boolean | null;
+  };
+}
+
+export interface ChatTool {
+  type: 'function';
+  function: {
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+    strict?: boolean | null;
+  };
+}
+
+export type ChatToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
 
 /** A `POST /completions` body that passed schema validation. */
 export interface CompletionsBody extends SamplingFields {
@@ -48,7 +71,7 @@ export interface ChatRequestMessage {
   content?: string | ChatContentPart[] | null;
   name?: string | null;
   tool_call_id?: string | null;
-  tool_calls?: object[] | null;
+  tool_calls?: { id?: string; type?: 'function'; function: { name: string; arguments: string } }[] | null;
 }
 
 /** A `POST /chat/completions` body that passed schema validation. */
@@ -57,4 +80,7 @@ export interface ChatBody extends SamplingFields {
   max_completion_tokens?: number | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
+  tools?: ChatTool[] | null;
+  tool_choice?: ChatToolChoice | null;
+  parallel_tool_calls?: boolean | null;
 }

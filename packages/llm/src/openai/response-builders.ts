@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { ToolCallDelta } from '../tools/tool-types.js';
 import type { Endpoint } from './request-types.js';
 import type {
   ChatLogprobs,
   CompletionsLogprobs,
   FinishReason,
   ResponseMeta,
+  ToolCall,
   Usage,
 } from './response-types.js';
 
@@ -21,6 +23,8 @@ export interface FinalChoice {
   readonly text: string;
   readonly logprobs: CompletionsLogprobs | ChatLogprobs | null;
   readonly finishReason: FinishReason;
+  /** Chat: calls parsed out of the text (the text is then what was left: content). */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 const head = (meta: ResponseMeta, object: string) => ({
@@ -54,12 +58,33 @@ export function responseBody(
     ...head(meta, 'chat.completion'),
     choices: choices.map((c) => ({
       index: c.index,
-      message: { role: 'assistant', content: c.text },
+      message: chatMessage(c),
       logprobs: c.logprobs,
       finish_reason: c.finishReason,
     })),
     usage,
   };
+}
+
+// OpenAI's message: content null when the answer is only tool calls.
+function chatMessage(c: FinalChoice): object {
+  if (!c.toolCalls || c.toolCalls.length === 0) return { role: 'assistant', content: c.text };
+  return {
+    role: 'assistant',
+    content: c.text === '' ? null : c.text,
+    tool_calls: c.toolCalls.map((t) => ({
+      id: t.id,
+      type: 'function',
+      function: { name: t.name, arguments: t.arguments },
+    })),
+  };
+}
+
+/** A streamed tool-call piece as OpenAI sends it: `id`, `type` and `name` only in the first. */
+function toolCallChunk(d: ToolCallDelta): object {
+  return d.id === undefined
+    ? { index: d.index, function: { arguments: d.arguments } }
+    : { index: d.index, id: d.id, type: 'function', function: { name: d.name, arguments: d.arguments } };
 }
 
 export interface ChunkChoice {
@@ -69,6 +94,7 @@ export interface ChunkChoice {
   readonly finishReason: FinishReason | null;
   /** Chat only: the first chunk of a choice carries `role: "assistant"`. */
   readonly first?: boolean;
+  readonly toolCalls?: readonly ToolCallDelta[];
 }
 
 /**
@@ -89,11 +115,12 @@ export function chunkBody(
       ...usage,
     };
   }
+  const calls = c.toolCalls && c.toolCalls.length > 0 ? { tool_calls: c.toolCalls.map(toolCallChunk) } : {};
   const delta = c.first
     ? { role: 'assistant', content: c.text }
-    : c.finishReason && c.text === ''
-      ? {}
-      : { content: c.text };
+    : (c.finishReason || calls.tool_calls) && c.text === ''
+      ? calls
+      : { content: c.text, ...calls };
   return {
     ...head(meta, 'chat.completion.chunk'),
     choices: [{ index: c.index, delta, logprobs: c.logprobs, finish_reason: c.finishReason }],

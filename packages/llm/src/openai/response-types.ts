@@ -15,9 +15,17 @@ export interface LogprobEntry extends TokenLogprob {
 
 /**
  * OpenAI's `finish_reason`: `stop` (EOS or a stop string) and `length` come from generation;
- * `content_filter` is for calculators that cut a choice short (e.g. a guard on the text).
+ * `tool_calls` when the answer called tools (`tool_choice` auto or required; a named choice stays
+ * `stop`, as OpenAI and vLLM do); `content_filter` is for calculators that cut a choice short.
  */
-export type FinishReason = 'stop' | 'length' | 'content_filter';
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+/** A whole tool call of a non-streaming answer. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+}
 
 export interface Usage {
   prompt_tokens: number;

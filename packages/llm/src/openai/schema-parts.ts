@@ -65,3 +65,26 @@ export const samplingProperties: Record<string, Schema> = {
   skip_special_tokens: boolean(),
   user: string(),
 };
+
+/** `response_format` (both endpoints; the schema itself is checked by the grammar engine). */
+export const responseFormat: Schema = {
+  type: ['object', 'null'],
+  'x-expected': 'an object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { enum: ['text', 'json_object', 'json_schema'] },
+    json_schema: {
+      type: 'object',
+      'x-expected': 'an object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', 'x-expected': 'a string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        description: { type: 'string', 'x-expected': 'a string' },
+        schema: { type: 'object', 'x-expected': 'a JSON schema object' },
+        strict: boolean(),
+      },
+    },
+  },
+};

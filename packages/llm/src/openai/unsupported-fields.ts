@@ -15,12 +15,8 @@ export const UNSUPPORTED_COMPLETIONS_FIELDS: Readonly<Record<string, string>> = 
 
 export const UNSUPPORTED_CHAT_FIELDS: Readonly<Record<string, string>> = {
   ...COMMON,
-  tools: 'tool calling is not supported by Weft',
-  tool_choice: 'tool calling is not supported by Weft',
-  parallel_tool_calls: 'tool calling is not supported by Weft',
-  functions: 'function calling is not supported by Weft',
-  function_call: 'function calling is not supported by Weft',
-  response_format: 'structured output (response_format) is not supported by Weft',
+  functions: 'the deprecated functions API is not supported by Weft; use tools',
+  function_call: 'the deprecated functions API is not supported by Weft; use tool_choice',
   audio: 'audio output is not supported by Weft',
   modalities: 'only text output is implemented',
   prediction: 'predicted outputs are not supported by Weft',

@@ -2,6 +2,7 @@ import { logSumExp, type RawLogprobs, rawLogprobs } from './logprobs.js';
 import { randomSeed, SeededRng } from './rng.js';
 import type { SamplingParams } from './sampling-params.js';
 import { SequenceState } from './sequence-state.js';
+import { applyTokenBitmask, type TokenBitmask } from './token-mask.js';
 import { TokenSampler } from './token-sampler.js';
 
 export interface SampledToken {
@@ -30,6 +31,8 @@ export class RequestSampler {
   readonly #slots: Slot[] = [];
   readonly #seed: number;
   readonly #trackCum: boolean;
+  // The masked copy of a row (logits packets are shared and never written).
+  #masked = new Float32Array(0);
 
   constructor(params: SamplingParams, eosIds: readonly number[]) {
     this.#p = params;
@@ -60,9 +63,15 @@ export class RequestSampler {
     return this.#slots[slot]!.state.generated;
   }
 
-  /** Samples one token for `slot` from its row of logits. */
-  sample(slot: number, row: Float32Array): SampledToken {
+  /** Samples one token for `slot` from its row of logits, only among `mask`'s tokens when given. */
+  sample(slot: number, row: Float32Array, mask?: TokenBitmask): SampledToken {
     const s = this.#slots[slot]!;
+    if (mask) {
+      if (this.#masked.length !== row.length) this.#masked = new Float32Array(row.length);
+      this.#masked.set(row);
+      applyTokenBitmask(this.#masked, mask);
+      row = this.#masked;
+    }
     const token = this.tokenSampler.sample(row, s.state, s.rng);
     s.state.add(token);
     let logprobs: RawLogprobs | undefined;

@@ -48,7 +48,8 @@ export class Tokenizer {
   /** `chat_template.jinja` next to the tokenizer, else tokenizer_config's template. */
   readonly chatTemplate?: string;
   /** How a vocabulary entry spells its bytes (from tokenizer.json's decoder, read at load). */
-  readonly byteScheme: TokenByteScheme;
+  /** From tokenizer.json's decoder, read at load: nothing re-reads the file while serving. */
+  private readonly scheme: TokenByteScheme;
   private tables?: StreamDecoderTables;
   private longestToken?: number;
 
@@ -81,7 +82,7 @@ export class Tokenizer {
     [this.eosToken, this.eosTokenId] = resolve('eos_token');
     [this.padToken, this.padTokenId] = resolve('pad_token');
     this.addBosToken = config.add_bos_token === true;
-    this.byteScheme = detectScheme(decoderSpec);
+    this.scheme = detectScheme(decoderSpec);
     if (chatTemplate !== undefined) this.chatTemplate = chatTemplate;
   }
 
@@ -166,6 +167,11 @@ export class Tokenizer {
     return this.longestToken;
   }
 
+  /** How token strings map to bytes (byte-level BPE, SentencePiece metaspace, plain text); read at load. */
+  byteScheme(): TokenByteScheme {
+    return this.scheme;
+  }
+
   /** A synchronous, UTF-8-safe incremental decoder (one per generated sequence). */
   createStreamDecoder(options: DecodeOptions = {}): StreamDecoder {
     this.tables ??= this.buildTables();
@@ -175,7 +181,7 @@ export class Tokenizer {
   // Token bytes are computed on first sight of each id and kept: building all 50k-150k entries up
   // front would cost more than a model step, and a stream only ever meets a small part of them.
   private buildTables(): StreamDecoderTables {
-    const scheme = this.byteScheme;
+    const scheme = this.scheme;
     const cache: (Uint8Array | null | undefined)[] = new Array(this.vocabSize);
     const vocabSize = this.vocabSize;
     const native = this.native;

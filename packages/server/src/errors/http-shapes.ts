@@ -65,6 +65,7 @@ export const httpShapes: Partial<Record<WeftErrorCode, HttpShape>> = {
   [L.REQUEST_UNKNOWN_PARAMETER]: invalid('unknown_parameter'),
   [L.REQUEST_UNSUPPORTED_PARAMETER]: invalid('unsupported_parameter'),
   [L.REQUEST_UNKNOWN_ENDPOINT]: invalid('unknown_url', 404),
+  [L.REQUEST_INVALID_SCHEMA]: invalid('invalid_json_schema'),
   [L.CONTEXT_LENGTH_EXCEEDED]: invalid('context_length_exceeded'),
   [L.TOKEN_ID_OUT_OF_RANGE]: invalid('invalid_value'),
   [L.INVALID_GENERATE_ARGUMENT]: invalid('invalid_value'),
