@@ -2,6 +2,7 @@ import { t } from '@weft/framework';
 import type { RequestOptions } from '../openai/request-params.js';
 import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
+import type { ResponsesEcho } from '../openai/responses-builders.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
 import type { TokenBitmask } from '../sampling/token-mask.js';
 import { graphRequestType, responsePacketType } from '../serving/graph-protocol.js';
@@ -20,6 +21,8 @@ export interface ValidatedRequest {
   readonly options: RequestOptions;
   /** Completions add the tokenizer's BOS/EOS template; chat prompts carry their own. */
   readonly addSpecialTokens: boolean;
+  /** Set for a Responses API request: answered as Responses objects and events (what they echo). */
+  readonly responses?: ResponsesEcho;
 }
 
 /** A tokenized request: what the executor, sampler, detokenizer and response share. */

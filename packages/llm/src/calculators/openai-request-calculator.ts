@@ -20,9 +20,11 @@ import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
+import { validateResponsesRequest } from './responses-request.js';
 
 /**
- * HTTP ingress of the LLM graph: validates an OpenAI `completions` or `chat/completions` body
+ * HTTP ingress of the LLM graph: validates an OpenAI `completions`, `chat/completions` or
+ * `responses` body (Responses input items become chat messages; see responses-request.ts)
  * (schemas compiled once, no coercion; unsupported OpenAI fields rejected by name, unknown fields
  * too), applies the cross-field rules, and renders chat messages with the model's chat template.
  * An invalid request becomes one error packet on ERROR; `model` comes from the GraphRequest, checked
@@ -110,11 +112,12 @@ function validate(
   limits: RequestLimits,
 ): ValidatedRequest {
   const endpoint = request.endpoint;
+  if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info);
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
     throw new RequestError(
       L.REQUEST_UNKNOWN_ENDPOINT,
       null,
-      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions" and "chat/completions".`,
+      `Unknown endpoint ${JSON.stringify(endpoint)}; this graph serves "completions", "chat/completions" and "responses".`,
     );
   }
   const body = validateBody(endpoint, request.body);

@@ -4,6 +4,7 @@ import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai
 import type { FinishReason, LogprobEntry, ResponseMeta, ToolCall, Usage } from '../openai/response-types.js';
 import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
+import { ResponsesOutput } from './responses-output.js';
 
 interface ChoiceState {
   text: string;
@@ -22,7 +23,8 @@ interface ChoiceState {
  * per OpenAI stream chunk (chat streams open each choice with a `role` delta; a usage chunk comes
  * last when `stream_options.include_usage` is set); then `usage` (always, for the server's metrics)
  * and `end`. An error packet of any stage is passed on as it is and ends the answer. RESPONSE
- * timestamps count 0, 1, 2, ... in emission order.
+ * timestamps count 0, 1, 2, ... in emission order. A Responses API request (`job.responses`) is
+ * answered with the response object or its named events instead (see responses-output.ts).
  *
  * Example config:
  * ```yaml
@@ -61,6 +63,7 @@ export const OpenAiResponseCalculator = defineCalculator({
     let next = 0;
     let ended = false;
     const choices = new Map<number, ChoiceState>();
+    let responses: ResponsesOutput | undefined;
 
     return {
       process(ctx) {
@@ -81,10 +84,20 @@ export const OpenAiResponseCalculator = defineCalculator({
           job = jobPacket.value;
           meta = { id: job.id, created: job.created, model: job.model };
           // As soon as the request is accepted: a stream's keep-alives can start while it queues.
-          emit({ kind: 'head', stream: job.options.stream });
+          // Responses API streams end with their own last event, not `data: [DONE]`.
+          emit({ kind: 'head', stream: job.options.stream, ...(job.responses && { doneMarker: false }) });
         }
         const deltas = ctx.input('DELTAS')?.value;
         if (!deltas || !job || !meta || ended) return;
+        if (job.responses) {
+          responses ??= new ResponsesOutput(job);
+          for (const packet of responses.onDeltas(deltas)) emit(packet);
+          if (deltas.completionTokens !== undefined) {
+            ended = true;
+            out.close();
+          }
+          return;
+        }
         const { endpoint, options } = job;
         const chat = endpoint === 'chat/completions';
         for (const d of deltas.deltas) {

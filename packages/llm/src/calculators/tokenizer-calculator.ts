@@ -78,7 +78,9 @@ async function tokenize(
   const promptIds: number[][] = [];
   const promptTexts: string[] = [];
   const maxTokens: number[] = [];
-  const what = req.endpoint === 'chat/completions' ? 'messages' : 'prompt';
+  // Responses requests name their own fields: the conversation is `input`, the limit `max_output_tokens`.
+  const what = req.responses ? 'input' : req.endpoint === 'chat/completions' ? 'messages' : 'prompt';
+  const maxParam = req.responses ? 'max_output_tokens' : 'max_tokens';
   for (const [p, prompt] of req.prompts.entries()) {
     const ids =
       'ids' in prompt
@@ -106,7 +108,7 @@ async function tokenize(
         L.CONTEXT_LENGTH_EXCEEDED,
         // A prompt that alone fills the context is the prompt's fault (OpenAI names `messages` /
         // `prompt`); one that fits but leaves too little room is the asked max_tokens'.
-        ids.length >= context || params.maxTokens === undefined ? what : 'max_tokens',
+        ids.length >= context || params.maxTokens === undefined ? what : maxParam,
         `This model's maximum context length is ${context} tokens. However, you requested ${ids.length + want} tokens (${ids.length} in the ${what}, ${want} in the completion). Please reduce the length of the ${what} or completion.`,
       );
     }

@@ -6,7 +6,12 @@ import { chatSchema } from './chat-schema.js';
 import { completionsSchema } from './completions-schema.js';
 import { type EmbeddingsBody, embeddingsSchema } from './embeddings-schema.js';
 import type { ChatBody, CompletionsBody, Endpoint } from './request-types.js';
-import { UNSUPPORTED_CHAT_FIELDS, UNSUPPORTED_COMPLETIONS_FIELDS } from './unsupported-fields.js';
+import { type ResponsesBody, responsesSchema } from './responses-schema.js';
+import {
+  UNSUPPORTED_CHAT_FIELDS,
+  UNSUPPORTED_COMPLETIONS_FIELDS,
+  UNSUPPORTED_RESPONSES_FIELDS,
+} from './unsupported-fields.js';
 
 // Compiled once per process: validation of a body is then a plain function call.
 const ajv = new Ajv({
@@ -19,12 +24,13 @@ const ajv = new Ajv({
 });
 ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
 /** Every request body the OpenAI layer validates. */
-export type BodyKind = Endpoint | 'embeddings';
+export type BodyKind = Endpoint | 'embeddings' | 'responses';
 
 const schemas: Record<BodyKind, Record<string, unknown>> = {
   completions: completionsSchema,
   'chat/completions': chatSchema,
   embeddings: embeddingsSchema,
+  responses: responsesSchema,
 };
 const validators = Object.fromEntries(
   Object.entries(schemas).map(([kind, schema]) => [kind, ajv.compile(schema)]),
@@ -33,6 +39,7 @@ const unsupported: Record<BodyKind, Readonly<Record<string, string>>> = {
   completions: UNSUPPORTED_COMPLETIONS_FIELDS,
   'chat/completions': UNSUPPORTED_CHAT_FIELDS,
   embeddings: {},
+  responses: UNSUPPORTED_RESPONSES_FIELDS,
 };
 const known = Object.fromEntries(
   Object.entries(schemas).map(([kind, schema]) => [kind, new Set(Object.keys(schema.properties as object))]),
@@ -45,8 +52,12 @@ const known = Object.fromEntries(
 export function validateBody(endpoint: 'completions', body: unknown): CompletionsBody;
 export function validateBody(endpoint: 'chat/completions', body: unknown): ChatBody;
 export function validateBody(endpoint: 'embeddings', body: unknown): EmbeddingsBody;
+export function validateBody(endpoint: 'responses', body: unknown): ResponsesBody;
 export function validateBody(endpoint: Endpoint, body: unknown): CompletionsBody | ChatBody;
-export function validateBody(endpoint: BodyKind, body: unknown): CompletionsBody | ChatBody | EmbeddingsBody {
+export function validateBody(
+  endpoint: BodyKind,
+  body: unknown,
+): CompletionsBody | ChatBody | EmbeddingsBody | ResponsesBody {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw RequestError.invalid(
       null,
@@ -82,5 +93,5 @@ export function validateBody(endpoint: BodyKind, body: unknown): CompletionsBody
   }
   const validate = validators[endpoint];
   if (!validate(checked)) throw ajvErrorToRequestError(validate.errors ?? []);
-  return checked as unknown as CompletionsBody | ChatBody | EmbeddingsBody;
+  return checked as unknown as CompletionsBody | ChatBody | EmbeddingsBody | ResponsesBody;
 }

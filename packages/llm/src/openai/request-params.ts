@@ -1,4 +1,3 @@
-import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { ConstraintSpec } from '../grammar/constraint-spec.js';
 import type { SamplingParams } from '../sampling/sampling-params.js';

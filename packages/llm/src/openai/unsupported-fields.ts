@@ -26,3 +26,18 @@ export const UNSUPPORTED_CHAT_FIELDS: Readonly<Record<string, string>> = {
   echo: 'echo is only defined for /completions',
   suffix: 'suffix is only defined for /completions',
 };
+
+/** Responses API fields Weft does not implement (see docs/rest-api.md, Responses). */
+export const UNSUPPORTED_RESPONSES_FIELDS: Readonly<Record<string, string>> = {
+  service_tier: COMMON.service_tier!,
+  prompt_cache_key: COMMON.prompt_cache_key!,
+  prompt_cache_retention: 'prompt caching hints are not supported by Weft',
+  safety_identifier: COMMON.safety_identifier!,
+  background: 'background responses need a response store, and Weft keeps none',
+  conversation: 'conversations need a response store, and Weft keeps none',
+  prompt: 'stored prompt templates are not supported by Weft',
+  reasoning: 'reasoning models are not served here',
+  top_logprobs: 'logprobs are not implemented for /responses; use /chat/completions',
+  max_tool_calls: 'built-in tools are not available on this server',
+  stream_options: 'stream options are not implemented for /responses',
+};

@@ -66,11 +66,16 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   // While a stream waits for its first chunk (e.g. in the engine queue), comments keep proxies from timing out.
   let keepAlive: NodeJS.Timeout | undefined;
   let completed = false;
+  let sequence = 0;
   // Before the stream started: a JSON error with the code's HTTP status; after: one SSE error event.
   const sendError = async (report: ErrorReport) => {
     log.errorCode = report.code;
     const answer = httpErrorAnswer(report);
-    if (sse.isOpen) await sse.data(answer.body);
+    // Responses API streams name their events: the error is `event: error` with OpenAI's fields.
+    if (sse.isOpen && options.endpoint === 'responses') {
+      const { message, code, param } = answer.body.error;
+      await sse.data({ type: 'error', sequence_number: sequence, code, message, param }, 'error');
+    } else if (sse.isOpen) await sse.data(answer.body);
     else if (!res.headersSent) {
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
       res.status(answer.status).json(answer.body);
@@ -95,6 +100,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
         case 'chunk':
           if (reader.head?.stream) {
             stats.onStreamChunk(packet);
+            sequence = nextSequence(packet.data, sequence);
             await sse.data(packet.data, packet.event);
           } else {
             res.status(200).json(packet.data);
@@ -159,4 +165,10 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
     }),
   ]);
   clearTimeout(timer);
+}
+
+/** The `sequence_number` after a Responses API event (an error event continues the count). */
+function nextSequence(data: unknown, current: number): number {
+  const n = (data as { sequence_number?: unknown } | null)?.sequence_number;
+  return typeof n === 'number' ? n + 1 : current;
 }

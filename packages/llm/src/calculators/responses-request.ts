@@ -1,0 +1,102 @@
+import { L } from '../errors/llm-error-codes.js';
+import { RequestError } from '../errors/llm-errors.js';
+import type { ModelInfo } from '../model/model-info.js';
+import { validateBody } from '../openai/body-validator.js';
+import { requestOptions } from '../openai/request-params.js';
+import type { ChatBody } from '../openai/request-types.js';
+import { newResponsesId, type ResponsesEcho } from '../openai/responses-builders.js';
+import { responsesMessages } from '../openai/responses-input.js';
+import type { ResponsesBody } from '../openai/responses-schema.js';
+import type { GraphRequest } from '../serving/graph-protocol.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { renderChatPrompt } from './chat-prompt.js';
+import type { ValidatedRequest } from './llm-packets.js';
+
+const unsupported = (param: string, why: string) =>
+  RequestError.invalid(param, `Unsupported parameter: '${param}' ${why}`, L.REQUEST_UNSUPPORTED_PARAMETER);
+
+/**
+ * A Responses API body (`POST /responses`) as the LLM pipeline's request: the conversation rendered
+ * with the chat template, `max_output_tokens` / `temperature` / `top_p` / `stream` as the sampling
+ * options, and what the response objects echo. Weft stores no responses (decided: no state in the
+ * server, so any replica can answer any request): `store` is accepted and answered as `false`, and
+ * `previous_response_id` is a 400 asking for the whole conversation in `input`.
+ */
+export function validateResponsesRequest(
+  request: GraphRequest,
+  tokenizer: Tokenizer,
+  info: ModelInfo,
+): ValidatedRequest {
+  const body = validateBody('responses', request.body);
+  if (typeof body.previous_response_id === 'string') {
+    throw unsupported(
+      'previous_response_id',
+      'is not supported: Weft stores no responses (every response says "store": false); send the whole conversation as input items instead.',
+    );
+  }
+  const format = body.text?.format ?? { type: 'text' };
+  if (format.type !== 'text') {
+    throw unsupported(
+      'text.format',
+      `of type "${format.type}" is not supported by this server yet; use {"type": "text"}.`,
+    );
+  }
+  const tools = body.tools ?? [];
+  if (tools.length > 0)
+    throw unsupported('tools', 'is not supported by this server yet (function calling); remove it.');
+  const toolChoice = body.tool_choice ?? 'auto';
+  if (toolChoice !== 'auto' && toolChoice !== 'none') {
+    throw RequestError.invalid(
+      'tool_choice',
+      `Invalid value for 'tool_choice': ${JSON.stringify(toolChoice)} needs tools, and none were given.`,
+    );
+  }
+  if (body.truncation === 'auto') {
+    throw unsupported(
+      'truncation',
+      '"auto" is not supported by this server; shorten the input (truncation "disabled").',
+    );
+  }
+  if ((body.include ?? []).length > 0) {
+    throw unsupported(
+      'include',
+      `${JSON.stringify(body.include)} is not supported by this server; remove it.`,
+    );
+  }
+  const messages = responsesMessages(body);
+  const chat = {
+    model: body.model,
+    messages: [],
+    max_tokens: body.max_output_tokens ?? null,
+    temperature: body.temperature ?? null,
+    top_p: body.top_p ?? null,
+    stream: body.stream ?? null,
+  } as unknown as ChatBody;
+  const options = requestOptions('chat/completions', chat);
+  return {
+    id: newResponsesId(),
+    endpoint: 'chat/completions',
+    model: request.model,
+    created: Math.floor(Date.now() / 1000),
+    prompts: [{ text: renderChatPrompt(messages, tokenizer, info) }],
+    options,
+    addSpecialTokens: false,
+    responses: echoOf(body, format),
+  };
+}
+
+function echoOf(body: ResponsesBody, format: object): ResponsesEcho {
+  return {
+    instructions: body.instructions ?? null,
+    maxOutputTokens: body.max_output_tokens ?? null,
+    temperature: body.temperature ?? 1,
+    topP: body.top_p ?? 1,
+    metadata: body.metadata ?? {},
+    user: body.user ?? null,
+    textFormat: format,
+    toolChoice: body.tool_choice ?? 'auto',
+    tools: body.tools ?? [],
+    parallelToolCalls: body.parallel_tool_calls ?? true,
+    truncation: body.truncation ?? 'disabled',
+  };
+}
