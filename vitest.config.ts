@@ -14,8 +14,14 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'docs/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    globalSetup: ['tests/helpers/fixtures-notice.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -1,13 +1,13 @@
 /** What every bench shares: glibc malloc settings, the common flags, the bench model, load average. */
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
 export const repo = fileURLToPath(new URL('../', import.meta.url));
 
-// DESIGN.md: large ONNX runs are ~10x faster with these; glibc reads them at process start only.
+// DESIGN.md: large ONNX runs are ~10x faster with these; glibc reads them at process start only, so
+// the pnpm scripts set them for the bench process and every side process gets them here.
 export const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
 
 /** Re-runs this process with `MALLOC` set unless it already is (then returns); exits with the child's status. */
@@ -20,31 +20,18 @@ export function rerunWithMalloc(): void {
   process.exit(child.status ?? 1);
 }
 
-/** The flags of the decode benches: `--model DIR --threads --tokens --prompt --rounds`. */
-export function decodeBenchArgs(defaults: { rounds: number }) {
-  const { values } = parseArgs({
-    options: {
-      model: { type: 'string' },
-      threads: { type: 'string', default: '2' },
-      tokens: { type: 'string', default: '128' },
-      prompt: { type: 'string', default: '32' },
-      rounds: { type: 'string', default: String(defaults.rounds) },
-    },
-  });
+/**
+ * The model every bench uses unless `--model` is given (built on first use by `ensureModelDir`):
+ * the `bench` preset llama, with opset-23 `Attention` or (`gqa`) onnxruntime's GroupQueryAttention,
+ * which the engine runs with share-buffer KV.
+ */
+export function benchModel(attention: 'standard' | 'gqa' = 'standard') {
+  const suffix = attention === 'gqa' ? '-gqa' : '';
   return {
-    model: values.model,
-    threads: Number(values.threads),
-    tokens: Number(values.tokens),
-    prompt: Number(values.prompt),
-    rounds: Number(values.rounds),
-  };
+    dir: join(repo, '.weft', 'models', `llama-bench-0${suffix}`),
+    spec: { arch: 'llama', preset: 'bench', seed: 0, kind: { attention } },
+  } as const;
 }
-
-/** The model every bench uses unless `--model` is given (built on first use by `ensureModelDir`). */
-export const benchModel = {
-  dir: join(repo, '.weft', 'models', 'llama-bench-0'),
-  spec: { arch: 'llama', preset: 'bench', seed: 0 },
-} as const;
 
 /** `load average before: 0.4 0.3 0.2`: a burst on the shared machine shows here. */
 export function printLoadAverage(when: 'before' | 'after', note = ''): void {
@@ -52,4 +39,49 @@ export function printLoadAverage(when: 'before' | 'after', note = ''): void {
     .map((l) => l.toFixed(1))
     .join(' ');
   console.log(`load average ${when}: ${load}${note}`);
+}
+
+/** A side of `side-process.ts` in a child process with the malloc settings, as a bench side. */
+export async function forkSide(
+  name: string,
+  side: 'bare' | 'bare-no-spin' | 'transformers.js',
+  model: string,
+  threads: number,
+  tokens: number,
+): Promise<{
+  name: string;
+  run(c: { prompt: number; streams: number }): Promise<number>;
+  close(): Promise<void>;
+}> {
+  const child = fork(
+    join(repo, 'bench', 'side-process.ts'),
+    ['--side', side, '--model', model, '--threads', String(threads)],
+    {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...MALLOC },
+    },
+  );
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`${name}: side process exited with ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        resolve(m);
+      });
+    });
+  await next();
+  return {
+    name,
+    async run(c) {
+      const reply = next();
+      child.send({ ...c, tokens });
+      return (await reply) as number;
+    },
+    async close() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill();
+      await exited;
+    },
+  };
 }

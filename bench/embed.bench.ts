@@ -19,9 +19,8 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureEmbeddingModelDir, Tokenizer } from '../packages/llm/dist/index.js';
-import { MALLOC, printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
+import { MALLOC, printLoadAverage, repo } from './bench-setup.js';
 
-rerunWithMalloc();
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '2' },

@@ -1,8 +1,9 @@
 /**
  * What a Node.js user would write without Weft: transformers.js `generate` behind a small express
- * handler, streaming each new token as an OpenAI-style SSE chunk. Greedy, `max_tokens` new tokens
- * exactly (EOS ignored, like Weft's `ignore_eos`), usage in the last chunk. Concurrent requests
- * each call `generate` on their own; transformers.js does not batch them.
+ * handler answering OpenAI completions: `prompt` as text or token ids; with `stream: true` each new
+ * token as an SSE chunk (usage in the last), otherwise one JSON body. Greedy, `max_tokens` new
+ * tokens exactly (EOS ignored, like Weft's `ignore_eos`). Concurrent requests each call `generate`
+ * on their own; transformers.js does not batch them.
  *
  *   node --import tsx bench/server/transformers-server.ts --model DIR [--threads 2] [--port 0]
  */
@@ -59,15 +60,33 @@ class SseStreamer extends tf.BaseStreamer {
 const app = express();
 app.use(express.json());
 app.post('/v1/completions', async (req: any, res: any) => {
-  const { prompt, max_tokens: maxTokens = 16 } = req.body as { prompt: string; max_tokens?: number };
-  res.setHeader('Content-Type', 'text/event-stream');
-  res.flushHeaders();
+  const {
+    prompt,
+    max_tokens: maxTokens = 16,
+    stream = false,
+  } = req.body as { prompt: string | number[]; max_tokens?: number; stream?: boolean };
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (extra: object) =>
-    `data: ${JSON.stringify({ object: 'text_completion', created, model: 'hf', ...extra })}\n\n`;
-  const { input_ids, attention_mask } = await tokenizer(prompt);
+  const body = (extra: object) => ({ object: 'text_completion', created, model: 'hf', ...extra });
+  const chunk = (extra: object) => `data: ${JSON.stringify(body(extra))}\n\n`;
+  const { input_ids, attention_mask } =
+    typeof prompt === 'string'
+      ? await tokenizer(prompt)
+      : {
+          input_ids: new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, prompt.length]),
+          attention_mask: new tf.Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [
+            1,
+            prompt.length,
+          ]),
+        };
+  if (stream) {
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.flushHeaders();
+  }
+  const ids: number[] = [];
   const streamer = new SseStreamer((id) => {
-    res.write(chunk({ choices: [{ index: 0, text: tokenizer.decode([id]), finish_reason: null }] }));
+    ids.push(id);
+    if (stream)
+      res.write(chunk({ choices: [{ index: 0, text: tokenizer.decode([id]), finish_reason: null }] }));
   });
   await model.generate({
     input_ids,
@@ -83,6 +102,10 @@ app.post('/v1/completions', async (req: any, res: any) => {
     completion_tokens: streamer.tokens,
     total_tokens: promptTokens + streamer.tokens,
   };
+  if (!stream) {
+    res.json(body({ choices: [{ index: 0, text: tokenizer.decode(ids), finish_reason: 'length' }], usage }));
+    return;
+  }
   res.write(chunk({ choices: [], usage }));
   res.end('data: [DONE]\n\n');
 });

@@ -1,4 +1,4 @@
-import { generate, loadModelInfo, ModelSession, Tokenizer } from '@weft/llm';
+import { Engine, generate, loadModelInfo, Tokenizer } from '@weft/llm';
 
 export interface GenerateTextOptions {
   readonly maxTokens?: number;
@@ -9,19 +9,19 @@ export interface GenerateTextOptions {
 }
 
 /**
- * The direct way: a model directory, its tokenizer, an onnxruntime session and `generate()`. No
- * graph, no engine, no batching across callers — the simplest thing for a script or a batch job.
+ * The direct way: a model directory, its tokenizer, an engine and `generate()` — no graph, no
+ * server. The same engine and sampler as a served request, so the text is the same too.
  */
 export async function generateText(modelDir: string, prompt: string, options: GenerateTextOptions = {}) {
   const info = loadModelInfo(modelDir); // reads config.json, the tokenizer and the ONNX file's layout
   const tokenizer = Tokenizer.load(info.tokenizerFile);
-  const session = await ModelSession.open(info, { threads: 1 });
+  const engine = await Engine.start(info, { threads: 1 });
   try {
     const codec = {
       encode: (text: string) => tokenizer.encode(text),
       decode: (ids: readonly number[]) => tokenizer.decode(ids, { skipSpecialTokens: true }),
     };
-    const [result] = await generate({ session, tokenizer: codec }, prompt, {
+    const [result] = await generate({ engine, tokenizer: codec }, prompt, {
       maxTokens: options.maxTokens ?? 16,
       temperature: options.temperature ?? 0,
       ...(options.seed !== undefined && { seed: options.seed }),
@@ -29,7 +29,7 @@ export async function generateText(modelDir: string, prompt: string, options: Ge
     });
     return result!; // { text, tokenIds, finishReason, promptTokens }
   } finally {
-    await session.close();
+    await engine.close();
   }
 }
 

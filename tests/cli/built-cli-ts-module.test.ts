@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(repo, 'packages/server/dist/cli/main.js');
+const cli = join(repo, 'packages/server/bin/weft.js');
 
 /**
- * The compiled CLI on plain Node, as `pnpm weft` runs it: no `--import tsx` anywhere, so loading a
+ * The compiled CLI on plain Node, as `npx weft` runs it: no `--import tsx` anywhere, so loading a
  * `.ts` module listed under `calculators:` relies on the framework registering tsx itself.
  */
 async function builtWeft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -35,8 +35,9 @@ describe('weft calculator new', () => {
         '',
         'next steps:',
         `  npx vitest run ${rel}/scale-calculator.test.ts`,
-        `  pnpm weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
-        '(vitest runs the test only when its `include` patterns match the file; `weft` imports a .ts calculator through tsx)',
+        `  npx weft graph run ${rel}/scale-calculator.graph.yaml --input in=${rel}/scale-calculator.input.jsonl`,
+        `  npx weft graph draw ${rel}/scale-calculator.graph.yaml --format svg > ${rel}/scale-calculator.svg`,
+        '(vitest runs the test only when its `include` patterns match the file)',
         '',
       ].join('\n'),
     );
@@ -116,15 +117,34 @@ describe('weft calculator new', () => {
     );
   });
 
-  it('refuses a bad NAME, quoting it with the rule and an example', async () => {
-    const r = await weft(['calculator', 'new', 'my-calc', '--dir', join(rel, 'bad')]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(
-      'weft calculator new: invalid calculator name "my-calc": a calculator name is PascalCase: an uppercase letter, then letters and digits (examples: "Scale", "RedactWordsCalculator"); "Calculator" is appended when missing\n',
-    );
-    expect(existsSync(join(tmp, 'calcs', 'bad'))).toBe(false);
+  it.each([
+    ['shout_text', 'ShoutTextCalculator', 'shout-text-calculator'],
+    ['shout-text', 'ShoutTextCalculator', 'shout-text-calculator'],
+    ['shoutText', 'ShoutTextCalculator', 'shout-text-calculator'],
+    ['shout_text_calculator', 'ShoutTextCalculator', 'shout-text-calculator'],
+    ['json_to_text2', 'JsonToText2Calculator', 'json-to-text2-calculator'],
+  ])('normalizes %s to %s', async (name, calculator, stem) => {
+    const sub = join(rel, 'names', name);
+    const r = await weft(['calculator', 'new', name, '--dir', sub]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const source = await readFile(join(root, sub, `${stem}.ts`), 'utf8');
+    expect(source).toContain(`export const ${calculator} = defineCalculator({\n  name: '${calculator}',`);
   });
+
+  it.each(['my calc', '2fast', 'shout__text', '-x', 'calculator', 'über'])(
+    'refuses the NAME %j, quoting it with the rule and examples',
+    async (name) => {
+      const r = await weft(['calculator', 'new', '--dir', join(rel, 'bad'), '--', name]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        new RegExp(`^weft calculator new: invalid calculator name "${name.replace(/[-]/g, '\\-')}": `),
+      );
+      expect(r.stderr).toContain('(examples: "Scale", "shout_text", "redact-words")');
+      expect(existsSync(join(tmp, 'calcs', 'bad'))).toBe(false);
+    },
+  );
 
   it('refuses the name of a built-in calculator', async () => {
     const r = await weft(['calculator', 'new', 'PassThrough', '--dir', join(rel, 'builtin')]);
@@ -151,14 +171,10 @@ describe('weft calculator new', () => {
   it('explains usage mistakes with exit code 2', async () => {
     const missing = await weft(['calculator', 'new']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(
-      /^weft calculator new: missing NAME \(example: weft calculator new Scale\)\nusage: /,
-    );
+    expect(missing.stderr).toMatch(/^weft calculator new: missing NAME\nusage: weft calculator new NAME/);
     const noDir = await weft(['calculator', 'new', 'Scale', '--dir']);
     expect(noDir.code).toBe(2);
-    expect(noDir.stderr).toMatch(
-      /^weft calculator new: --dir needs a directory \(example: --dir calculators\)\n/,
-    );
+    expect(noDir.stderr).toMatch(/^weft calculator new: --dir needs a value\n/);
     const onFile = await weft(['calculator', 'new', 'Scale', '--dir', join(rel, 'scale-calculator.ts')]);
     expect(onFile.code).toBe(2);
     expect(onFile.stderr).toBe(
@@ -167,7 +183,15 @@ describe('weft calculator new', () => {
     const unknown = await weft(['calculator', 'create', 'Scale']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(
-      /^weft calculator: unknown subcommand "create"\nusage: weft calculator new NAME/,
+      /^weft calculator: unknown subcommand "create" \(expected one of "new"\)\nusage: weft calculator new NAME/,
     );
+    for (const args of [
+      ['calculator', '--help'],
+      ['calculator', 'new', '-h'],
+    ]) {
+      const help = await weft(args);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^usage: weft calculator new NAME \[--dir DIR\]/);
+    }
   });
 });

@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtinCalculators, readCalculatorDocs, renderCalculatorsPage } from '@weft/calculators';
+import { builtinCalculators } from '@weft/calculators';
 import { type AnyCalculatorDefinition, CalculatorRegistry, loadGraphFromString } from '@weft/framework';
 import { registerAllBuiltins } from '@weft/server';
 import { describe, expect, test } from 'vitest';
+import { readCalculatorDocs } from '../../docs/generate/calculator-docs.js';
+import { renderCalculatorsPage } from '../../docs/generate/calculators-page.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const readDoc = (path: string) => readFile(root(path), 'utf8').catch(() => '');
@@ -51,16 +52,10 @@ describe('calculator docs', () => {
     const missing = entries.filter((e) => e.doc?.example === undefined).map((e) => e.definition.name);
     expect(missing, 'calculators without a doc comment holding an Example config').toEqual([]);
     const expected = renderCalculatorsPage(entries);
-    if (process.env.WEFT_UPDATE_DOCS === '1') {
-      await writeFile(root('docs/calculators.md'), expected);
-      execFileSync('npx', ['biome', 'format', '--write', 'docs/calculators.md'], {
-        cwd: root('.'),
-        stdio: 'ignore',
-      });
-    }
     const actual = await readDoc('docs/calculators.md');
-    // On failure: WEFT_UPDATE_DOCS=1 npx vitest run tests/docs/calculators-doc.test.ts
-    expect(unpadTables(actual)).toBe(unpadTables(expected));
+    expect(unpadTables(actual), 'docs/calculators.md is out of date: run `pnpm run docs`').toBe(
+      unpadTables(expected),
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generatedDocs } from '../../docs/schema/generate.js';
+import { generatedDocs } from '../../docs/generate/generate.js';
 
 // ajv is a dependency of the framework package, not of the repo root: load it from there.
 const { Ajv } = createRequire(new URL('../../packages/framework/package.json', import.meta.url))('ajv') as {
@@ -21,8 +21,8 @@ describe('generated docs match the code', async () => {
   const docs = await generatedDocs();
 
   for (const path of ['docs/schema/graph.schema.json', 'docs/graph-format.md', 'docs/errors.md']) {
-    it(`${path} is up to date (run \`pnpm docs:schema\` when this fails)`, () => {
-      expect(read(path) === docs[path], `${path} is stale: run \`pnpm docs:schema\``).toBe(true);
+    it(`${path} is up to date (run \`pnpm run docs\` when this fails)`, () => {
+      expect(read(path) === docs[path], `${path} is stale: run \`pnpm run docs\``).toBe(true);
     });
   }
 

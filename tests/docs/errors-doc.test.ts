@@ -7,7 +7,7 @@ import { errorTableSources, loadErrorTables } from './error-tables.js';
 const doc = readFileSync(fileURLToPath(new URL('../../docs/errors.md', import.meta.url)), 'utf8');
 
 describe('docs/errors.md', () => {
-  it('lists exactly the codes of every package error table (run `pnpm docs:schema` to regenerate)', async () => {
+  it('lists exactly the codes of every package error table (run `pnpm run docs` to regenerate)', async () => {
     const tables = await loadErrorTables();
     expect(tables.map((t) => t.package)).toContain('@weft/framework');
     const listed = parseErrorsDoc(doc);
@@ -19,7 +19,7 @@ describe('docs/errors.md', () => {
       const extra = inDoc.filter((c) => !codes.includes(c));
       expect(
         { package: table.package, missing, extra },
-        'run `pnpm docs:schema` to regenerate docs/errors.md',
+        'run `pnpm run docs` to regenerate docs/errors.md',
       ).toEqual({
         package: table.package,
         missing: [],

@@ -37,7 +37,7 @@ function shownCommands(readme: string): ShownCommand[] {
     const next = blocks[i + 1];
     if (block.lang !== 'sh' || next === undefined || next.lang !== '') return;
     const command = block.body.replace(/\\\n\s*/g, ' ').trim();
-    const m = /^pnpm weft (graph (?:check|run) .*)$/.exec(command);
+    const m = /^npx weft (graph (?:check|run) .*)$/.exec(command);
     if (m === null || command.includes('/tmp/')) return;
     shown.push({ argv: m[1]!.split(/\s+/), output: next.body });
   });

@@ -7,7 +7,7 @@ export interface WeftResult {
   readonly stderr: string;
 }
 
-/** Runs the `weft` CLI in-process from `cwd`, capturing what it prints (as `pnpm weft ARGS` would). */
+/** Runs the `weft` CLI in-process from `cwd`, capturing what it prints (as `npx weft ARGS` would). */
 export async function runWeft(argv: readonly string[], cwd: string): Promise<WeftResult> {
   const out: string[] = [];
   const err: string[] = [];

@@ -10,7 +10,7 @@ export interface ServedWeft {
   stop(): Promise<number>;
 }
 
-/** Runs `weft serve ARGS` from `cwd` (as `pnpm weft serve ARGS` would) until it listens. */
+/** Runs `weft serve ARGS` from `cwd` (as `npx weft serve ARGS` would) until it listens. */
 export async function serveWeft(args: readonly string[], cwd: string): Promise<ServedWeft> {
   const abort = new AbortController();
   let stdout = '';

@@ -18,6 +18,7 @@ export const MODEL_KINDS: Record<
   q4: { kind: { quant: 'q4' }, dtype: 'q4', subfolder: 'onnx' },
   q8: { kind: { quant: 'q8' }, dtype: 'q8', subfolder: 'onnx' },
   merged: { kind: { merged: true }, dtype: 'fp32', fileName: 'decoder_model_merged', subfolder: 'onnx' },
+  'merged-genai': { kind: { merged: true, layout: 'genai' }, dtype: 'fp32', subfolder: '' },
   'merged-gqa': {
     kind: { attention: 'gqa', merged: true },
     dtype: 'fp32',

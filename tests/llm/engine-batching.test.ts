@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { argmax, Engine, generate, ModelSession } from '@weft/llm';
+import { argmax, Engine, generate } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../helpers/models.js';
 
@@ -53,11 +53,12 @@ describe('engine continuous batching on the tiny llama', () => {
   let engine: Engine;
   beforeAll(async () => {
     dir = await ensureTinyModel('llama');
-    const session = await ModelSession.open(dir, { threads: 1 });
+    // Each prompt alone on an engine of its own: the reference the concurrent runs must match.
+    const reference = await Engine.start(dir, { threads: 1, maxNumSeqs: 1 });
     expected = [];
     for (const p of prompts)
-      expected.push((await generate(session, p, { maxTokens: STEPS, ignoreEos: true }))[0]!.tokenIds);
-    await session.close();
+      expected.push((await generate(reference, p, { maxTokens: STEPS, ignoreEos: true }))[0]!.tokenIds);
+    await reference.close();
     // A small token budget forces chunked prefill of the longer prompts between decode steps.
     engine = await Engine.start(dir, { threads: 1, maxNumSeqs: 8, maxNumBatchedTokens: 6, readyWaitMs: 5 });
   });

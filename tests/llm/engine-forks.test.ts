@@ -1,4 +1,4 @@
-import { argmax, Engine, generate, ModelSession } from '@weft/llm';
+import { argmax, Engine, generate } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../helpers/models.js';
 
@@ -7,7 +7,6 @@ import { ensureTinyModel } from '../helpers/models.js';
 
 describe('engine forked rows on the tiny gpt2', () => {
   let engine: Engine;
-  let session: ModelSession;
   const prompt = [40, 41, 42, 43, 44];
   const firsts = [7, 300, 612];
   const STEPS = 8;
@@ -15,19 +14,17 @@ describe('engine forked rows on the tiny gpt2', () => {
 
   beforeAll(async () => {
     const dir = await ensureTinyModel('gpt2');
-    session = await ModelSession.open(dir, { threads: 1 });
     engine = await Engine.start(dir, { threads: 1, maxNumSeqs: 4 });
-    // What each row must produce: greedy continuation of prompt + its own first token.
+    // What each row must produce: greedy continuation of prompt + its own first token, alone.
     lineage = [];
     for (const t of firsts) {
-      const [r] = await generate(session, [...prompt, t], { maxTokens: STEPS, ignoreEos: true });
+      const [r] = await generate(engine, [...prompt, t], { maxTokens: STEPS, ignoreEos: true });
       lineage.push([t, ...r!.tokenIds]);
     }
     expect(new Set(lineage.map((l) => l.join())).size).toBe(3);
   });
   afterAll(async () => {
     await engine.close();
-    await session.close();
   });
 
   it('n=3 starts with identical rows from one prefill and continues each row independently', async () => {

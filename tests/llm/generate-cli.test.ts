@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { generate, generateCommand, ModelSession, renderChat, Tokenizer } from '@weft/llm';
+import { Engine, generate, generateCommand, renderChat, Tokenizer } from '@weft/llm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel, repoRoot } from '../helpers/models.js';
 
@@ -32,9 +32,9 @@ describe('weft generate', () => {
     const printed = JSON.parse(c.out());
     const tokenizer = Tokenizer.load(dir);
     const ids = await tokenizer.encode('The weaver sat at the loom');
-    const session = await ModelSession.open(dir, { threads: 1 });
-    const [expected] = await generate(session, ids, { maxTokens: 7 });
-    await session.close();
+    const engine = await Engine.start(dir, { threads: 1 });
+    const [expected] = await generate(engine, ids, { maxTokens: 7 });
+    await engine.close();
     expect(printed).toEqual({
       text: await tokenizer.decode(expected!.tokenIds, { skipSpecialTokens: true }),
       token_ids: expected!.tokenIds,
@@ -90,7 +90,9 @@ describe('weft generate', () => {
     expect(bad.err()).toContain('--max-tokens "ten" must be an integer ≥ 1');
     const unknown = captureIo();
     expect(await generateCommand([dir, '--prompt', 'x', '--max-token', '3'], unknown.io)).toBe(2);
-    expect(unknown.err()).toContain("Unknown option '--max-token'");
+    expect(unknown.err()).toContain(
+      'weft generate: unknown option "--max-token" (did you mean "--max-tokens"?)\n',
+    );
     const nodir = captureIo();
     expect(await generateCommand(['no/such/model', '--prompt', 'x'], nodir.io)).toBe(1);
     expect(nodir.err()).toContain('WEFT_ERR_MODEL_DIR');

@@ -16,20 +16,20 @@ const fixtures = sharedFixturesDir();
 
 describe('bad input to the runtime gives specific errors', () => {
   let dir: string;
-  let session: ModelSession;
+  let engine: Engine;
   const temp = mkdtempSync(join(tmpdir(), 'weft-generate-errors-'));
   beforeAll(async () => {
     dir = await ensureTinyModel('llama');
-    session = await ModelSession.open(dir, { threads: 1 });
+    engine = await Engine.start(dir, { threads: 1 });
   });
   afterAll(async () => {
-    await session.close();
+    await engine.close();
     rmSync(temp, { recursive: true, force: true });
   });
 
   it('a prompt id equal to the vocab size is WEFT_ERR_TOKEN_ID_OUT_OF_RANGE naming id and vocab', async () => {
-    const vocab = session.vocabSize;
-    const err = await generate(session, [1, 2, vocab], { maxTokens: 2 }).catch((e: unknown) => e);
+    const vocab = engine.vocabSize;
+    const err = await generate(engine, [1, 2, vocab], { maxTokens: 2 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TokenIdOutOfRangeError);
     expect(err).toMatchObject({
       code: 'WEFT_ERR_TOKEN_ID_OUT_OF_RANGE',
@@ -39,27 +39,27 @@ describe('bad input to the runtime gives specific errors', () => {
     expect((err as Error).message).toContain(
       `token id ${vocab} at position 2 is outside the model's vocabulary [0, ${vocab})`,
     );
-    await expect(generate(session, [-1], { maxTokens: 2 })).rejects.toBeInstanceOf(TokenIdOutOfRangeError);
+    await expect(generate(engine, [-1], { maxTokens: 2 })).rejects.toBeInstanceOf(TokenIdOutOfRangeError);
   });
 
-  it('a prompt longer than the context is WEFT_ERR_CONTEXT_LENGTH_EXCEEDED with both numbers', async () => {
-    const context = session.contextLength;
-    const err = await generate(session, new Array(context + 1).fill(5), { maxTokens: 1 }).catch(
-      (e: unknown) => e,
-    );
+  it('a prompt that leaves no room for a new token is WEFT_ERR_CONTEXT_LENGTH_EXCEEDED with both numbers', async () => {
+    const context = engine.contextLength;
+    const err = await generate(engine, new Array(context).fill(5), { maxTokens: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContextLengthExceededError);
     expect(err).toMatchObject({
       code: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
       length: context + 1,
       contextLength: context,
     });
+    expect((err as Error).message).toBe(
+      `prompt plus one new token of ${context + 1} tokens exceeds the model's context length of ${context} tokens (positions must stay below ${context}); shorten the prompt or lower max_tokens.`,
+    );
   });
 
-  it('generation stops with finish_reason length when the context is full (positions stay below it)', async () => {
-    const context = session.contextLength;
-    const [r] = await generate(session, new Array(context - 2).fill(7), { maxTokens: 10, ignoreEos: true });
-    // Positions context-2 and context-1 take two appended tokens; the third is sampled from the last position.
-    expect(r!.tokenIds).toHaveLength(3);
+  it('generation stops with finish_reason length when prompt + completion fill the context', async () => {
+    const context = engine.contextLength;
+    const [r] = await generate(engine, new Array(context - 2).fill(7), { maxTokens: 10, ignoreEos: true });
+    expect(r!.tokenIds).toHaveLength(2);
     expect(r!.finishReason).toBe('length');
   });
 
@@ -91,18 +91,18 @@ describe.skipIf(!fixtures)(
   `GPT-2 fixture with a 1000-token model and a 50257-token tokenizer (${NO_FIXTURES_MESSAGE})`,
   () => {
     it('ids the tokenizer knows but the model does not are refused, and position ids stay below 512', async () => {
-      const session = await ModelSession.open(join(fixtures!, 'gpt2-tiny-random-optimum'), { threads: 1 });
+      const engine = await Engine.start(join(fixtures!, 'gpt2-tiny-random-optimum'), { threads: 1 });
       try {
-        expect(session.vocabSize).toBe(1000);
-        expect(session.contextLength).toBe(512);
-        await expect(generate(session, [50256], { maxTokens: 1 })).rejects.toThrow(
+        expect(engine.vocabSize).toBe(1000);
+        expect(engine.contextLength).toBe(512);
+        await expect(generate(engine, [50256], { maxTokens: 1 })).rejects.toThrow(
           "token id 50256 at position 0 is outside the model's vocabulary [0, 1000)",
         );
-        const [r] = await generate(session, new Array(511).fill(3), { maxTokens: 5, ignoreEos: true });
+        const [r] = await generate(engine, new Array(510).fill(3), { maxTokens: 5, ignoreEos: true });
         expect(r!.tokenIds).toHaveLength(2);
         expect(r!.finishReason).toBe('length');
       } finally {
-        await session.close();
+        await engine.close();
       }
     });
   },

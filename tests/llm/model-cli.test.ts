@@ -169,26 +169,54 @@ describe('weft model create / inspect', () => {
     ],
     [
       ['create', 'x', '--arch', 'llama', '--seed', '-1'],
+      '--seed "-1" looks like an option; write --seed=-1 if it is the value',
+    ],
+    [
+      ['create', 'x', '--arch', 'llama', '--seed=-1'],
       '--seed "-1" must be an integer from 0 to 4294967295 (example: --seed 7)',
     ],
-    [['create', 'x', '--arch', 'llama', '--seed'], 'option "--seed" needs a value'],
+    [['create', 'x', '--arch', 'llama', '--seed'], '--seed needs a value'],
     [
       ['create', 'x', '--arch', 'llama', '--seed', '1.5'],
       '--seed "1.5" must be an integer from 0 to 4294967295 (example: --seed 7)',
     ],
-    [
-      ['create', 'x', '--arhc', 'llama'],
-      'unknown option "--arhc" (options: --arch, --preset, --seed, --task, --pooling, --attention, --quant, --layout, --external-data, --merged)',
-    ],
+    [['create', 'x', '--arhc', 'llama'], 'unknown option "--arhc" (did you mean "--arch"?)'],
+    [['create', 'x', 'y', '--arch', 'llama'], 'unexpected argument "y" (one DIR is allowed)'],
     [['create', 'x', '--arch', 'llama', '--quant', 'q3'], '--quant "q3" is not one of none, q4, q8'],
-    [['create', 'x', '--arch', 'llama', '--merged=yes'], 'option "--merged" is a flag and takes no value'],
-    [['inspect', 'x', '--coupled-rows', 'some'], '--coupled-rows "some" is not one of per-row, batched'],
-    [['inspect'], 'missing DIR'],
-    [['frobnicate'], 'unknown subcommand "frobnicate"'],
+    [['create', 'x', '--arch', 'llama', '--merged=yes'], '--merged is a switch and takes no value'],
   ])('usage error for %j', async (args, problem) => {
     const result = await run(args);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe(`weft model: ${problem}`);
-    expect(result.stderr).toContain('usage: weft model <create|inspect> ...');
+    expect(result.stderr.split('\n')[0]).toBe(`weft model create: ${problem}`);
+    expect(result.stderr).toContain('usage: weft model create DIR --arch llama|gpt2');
   });
+
+  it.each([
+    [['inspect'], 'weft model inspect: missing DIR', 'usage: weft model inspect DIR'],
+    [
+      ['inspect', 'x', '--coupled-rows', 'some'],
+      'weft model inspect: --coupled-rows "some" is not one of per-row, batched',
+      'usage: weft model inspect DIR',
+    ],
+    [
+      ['frobnicate'],
+      'weft model: unknown subcommand "frobnicate" (expected one of "create", "inspect")',
+      'usage: weft model <create|inspect>',
+    ],
+    [[], 'weft model: missing subcommand (one of create, inspect)', 'usage: weft model <create|inspect>'],
+  ])('usage error for %j', async (args, first, usage) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(first);
+    expect(result.stderr).toContain(usage);
+  });
+
+  it.each([[['--help']], [['-h']], [['create', '--help']], [['inspect', '-h', 'x']]])(
+    '%j prints the usage on stdout, exit 0',
+    async (args) => {
+      const result = await run(args);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^usage: weft model /);
+    },
+  );
 });

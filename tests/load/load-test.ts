@@ -56,7 +56,7 @@ async function metricsOf(url: string): Promise<ServerGauges> {
     running: read('weft_running_sequences'),
     queued: read('weft_queue_length'),
     kv: read('weft_kv_cache_used_tokens'),
-    rss: read('weft_process_process_resident_memory_bytes'),
+    rss: read('weft_process_resident_memory_bytes'),
     inFlight: read('weft_requests_in_flight'),
   };
 }

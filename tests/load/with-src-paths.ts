@@ -24,13 +24,12 @@ export async function reexecWithSrcPaths(script: string): Promise<void> {
 export async function spawnServe(args: string[], env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve', ...args],
+    ['--import', 'tsx', 'packages/server/src/cli/bin.ts', 'serve', ...args],
     {
       cwd: repoRoot,
       env: {
         ...process.env,
         TSX_TSCONFIG_PATH: TSCONFIG,
-        INIT_CWD: repoRoot,
         MALLOC_MMAP_THRESHOLD_: '4294967296',
         MALLOC_TRIM_THRESHOLD_: '4294967296',
         ...env,

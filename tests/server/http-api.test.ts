@@ -213,7 +213,16 @@ describe('models, tokenize, health, config, metrics', () => {
     expect(text).toMatch(/weft_time_per_output_token_seconds_count\{model="echo"\} [1-9]/);
     expect(text).toContain('weft_running_sequences{model="echo"} 0');
     expect(text).toContain('weft_queue_length{model="echo"} 0');
+    expect(text).toContain('weft_requests_running{model="echo"} 0');
     expect(text).toContain('weft_kv_cache_used_tokens{model="echo"} 0');
+  });
+
+  it("names Node's process metrics weft_process_* and weft_nodejs_* (one prefix, not two)", async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/^weft_process_resident_memory_bytes \d+$/m);
+    expect(text).toMatch(/^weft_nodejs_eventloop_lag_seconds [\d.e-]+$/m);
+    expect(text).not.toContain('weft_process_process_');
+    expect(text).not.toContain('weft_process_nodejs_');
   });
 
   it('labels metrics with served model names only', async () => {

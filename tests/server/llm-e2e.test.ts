@@ -1,3 +1,4 @@
+import type { Engine } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineGauges, startLlmServer } from './helpers/llm-server.js';
 import { AuthenticationError, BadRequestError, NotFoundError, OpenAI } from './helpers/openai.js';
@@ -158,7 +159,12 @@ describe('the tiny-llama graph over HTTP with the openai client', () => {
     let chunks = 0;
     for await (const _ of stream as unknown as AsyncIterable<unknown>) {
       if (++chunks === 3) {
-        expect((await engineGauges(server.url, model)).running).toBe(1);
+        const busy = await engineGauges(server.url, model);
+        expect(busy).toMatchObject({ running: 1, requestsRunning: 1, queued: 0 });
+        // One sequence's KV tokens over the engine's KV budget.
+        const engine = server.registry.models()[0]!.graph.sharedSidePacket('engine') as Engine;
+        expect(busy.kv).toBeGreaterThan(0);
+        expect(busy.kvRatio).toBeCloseTo(busy.kv / engine.kvCacheTokens, 9);
         (stream as unknown as { controller: AbortController }).controller.abort();
         break;
       }

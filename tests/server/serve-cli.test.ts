@@ -20,10 +20,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function serve(args: string[], env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve', ...args],
+    ['--import', 'tsx', 'packages/server/src/cli/bin.ts', 'serve', ...args],
     {
       cwd: repo,
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.check.json', INIT_CWD: repo, ...env },
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.check.json', ...env },
     },
   );
   let stdout = '';

@@ -269,7 +269,10 @@ describe('openai client', () => {
         max_tokens: 4,
         response_format: {
           type: 'json_schema',
-          json_schema: { name: 'slow', schema: { type: 'string', pattern: '^(a{1,1000}b){1,1000}$' } },
+          json_schema: {
+            name: 'slow',
+            schema: { type: 'string', pattern: '^((a{1,1000}b){1,1000}c){1,1000}$' },
+          },
         },
       })
       .catch((e) => e);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { readCalculatorDocs } from '../../../docs/generate/calculator-docs.js';
+import { exampleOfDescription } from '../../../docs/generate/doc-comment.js';
 import { builtinCalculators } from './index.js';
-import { readCalculatorDocs } from './reference/builtin-docs.js';
-import { exampleOfDescription } from './reference/doc-comment.js';
 
 describe('calculator descriptions', () => {
   test("each built-in's description carries the same Example config as its doc comment", async () => {

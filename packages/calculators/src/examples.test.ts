@@ -1,7 +1,7 @@
 import { CalculatorRegistry, CalculatorRunner, GraphValidationError } from '@weft/framework';
 import { describe, expect, test } from 'vitest';
+import { exampleOfDescription } from '../../../docs/generate/doc-comment.js';
 import { builtinCalculators, registerBuiltinCalculators } from './index.js';
-import { exampleOfDescription } from './reference/doc-comment.js';
 
 const registry = new CalculatorRegistry();
 registerBuiltinCalculators(registry);

@@ -69,13 +69,3 @@ export const builtinCalculators: readonly AnyCalculatorDefinition[] = [
 export function registerBuiltinCalculators(registry: CalculatorRegistry): void {
   registry.register(...builtinCalculators);
 }
-
-export { readCalculatorDocs } from './reference/builtin-docs.js';
-export { type CalculatorPageEntry, renderCalculatorsPage } from './reference/calculators-page.js';
-export {
-  type CalculatorDocComment,
-  exampleOfDescription,
-  readDocComment,
-  summaryOfDescription,
-} from './reference/doc-comment.js';
-export { renderCalculatorSection } from './reference/render-reference.js';

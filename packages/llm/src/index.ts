@@ -53,11 +53,12 @@ export {
 export {
   EngineClosedError,
   EngineQueueFullError,
+  EngineUnavailableError,
   EngineWorkerError,
   SequenceGroupStateError,
 } from './engine/engine-errors.js';
-export type { EngineHealth, EngineHealthListener, EngineState } from './engine/engine-health.js';
 export type { EngineMetrics, MetricSum } from './engine/engine-metrics.js';
+export type { EngineFailure, EngineStatus } from './engine/engine-status.js';
 export type { EngineModelInfo } from './engine/protocol.js';
 export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';
 export * from './errors/llm-error-codes.js';
@@ -68,7 +69,6 @@ export * from './model/load-model-info.js';
 export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
 export * from './openai/index.js';
-export { bareDecodeRate } from './runtime/bare-decode-loop.js';
 export type {
   BatchingOptions,
   BatchingPlan,

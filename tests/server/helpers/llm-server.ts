@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelKind } from '@weft/llm';
 import {
   createLogger,
   defaultLoader,
@@ -17,20 +18,24 @@ import { ensureTinyModel, repoRoot } from '../../helpers/models.js';
 export async function startLlmServer(
   options: {
     preset?: 'tiny' | 'small' | 'bench';
-    engine?: Record<string, number>;
+    /** Export kind of the built model (GroupQueryAttention, q4, q8, genai layout, merged...). */
+    kind?: Partial<ModelKind>;
+    engine?: Record<string, number | string>;
     apiKey?: string;
     limits?: ServerOptions['limits'];
   } = {},
 ): Promise<RunningServer & { stop(): Promise<void>; logs: Record<string, unknown>[] }> {
-  const model = await ensureTinyModel('llama', options.preset ?? 'tiny');
+  const model = await ensureTinyModel('llama', options.preset ?? 'tiny', undefined, options.kind);
   const original = await readFile(join(repoRoot, 'graphs', 'tiny-llama.yaml'), 'utf8');
-  const extra = Object.entries(options.engine ?? {})
-    .map(([k, v]) => `, ${k}: ${v}`)
-    .join('');
-  const text = original.replace(
-    /model_dir: \.\.\/models\/tiny-llama/,
-    `model_dir: ${JSON.stringify(model)}${extra}`,
-  );
+  // Engine options replace the graph's own value of the same key, or are added after model_dir.
+  let text = original;
+  let extra = '';
+  for (const [k, v] of Object.entries(options.engine ?? {})) {
+    const own = new RegExp(`\\b${k}: [^,}]+`);
+    if (own.test(text)) text = text.replace(own, `${k}: ${v}`);
+    else extra += `, ${k}: ${v}`;
+  }
+  text = text.replace(/model_dir: \.\.\/models\/tiny-llama/, `model_dir: ${JSON.stringify(model)}${extra}`);
   if (!text.includes(model)) throw new Error('graphs/tiny-llama.yaml changed: update startLlmServer');
   const dir = await mkdtemp(join(tmpdir(), 'weft-llm-server-'));
   await writeFile(join(dir, 'tiny-llama.yaml'), text);
@@ -57,13 +62,15 @@ export async function startLlmServer(
 export async function engineGauges(
   url: string,
   model: string,
-): Promise<{ running: number; queued: number; kv: number }> {
+): Promise<{ running: number; requestsRunning: number; queued: number; kv: number; kvRatio: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string) =>
     Number(new RegExp(`${name}\\{model="${model}"\\} ([0-9.e+-]+)`).exec(text)?.[1]);
   return {
     running: read('weft_running_sequences'),
+    requestsRunning: read('weft_requests_running'),
     queued: read('weft_queue_length'),
     kv: read('weft_kv_cache_used_tokens'),
+    kvRatio: read('weft_kv_cache_usage_ratio'),
   };
 }

@@ -4,6 +4,7 @@ import type { CalculatorRegistry } from '../calculator/registry.js';
 import { validateGraphFile } from '../config/validate-graph.js';
 import type { CliIo } from '../graph/graph-api.js';
 import type { Problem } from '../graph/validated-graph.js';
+import { parseCommandArgs } from './command-args.js';
 
 /** Shows `abs` as the user wrote `given` when it is that file, else relative to cwd when below it. */
 function displayPath(abs: string, cwd: string, given?: string): string {
@@ -37,21 +38,24 @@ async function expandDirectories(args: readonly string[], cwd: string): Promise<
   return out;
 }
 
+const CHECK = {
+  command: 'weft graph check',
+  usage: `usage: weft graph check FILE|DIR...
+  Validates each graph file (a DIR stands for its *.yaml files) without running anything.
+  Prints "FILE: ok", or one "FILE:LINE:COL error CODE message" line per problem.`,
+  options: {},
+  positionals: { name: 'FILE', min: 1, max: Number.POSITIVE_INFINITY },
+} as const;
+
 /**
  * `weft graph check FILE|DIR...`: validates each file (or each graph file of a directory); prints `FILE: ok` per valid file, one line per
  * problem otherwise. Exit 0 when all are valid, 1 when any is not, 2 on a usage error.
  */
 export async function graphCheck(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
-  const files = args.filter((a) => !a.startsWith('-'));
-  const unknown = args.filter((a) => a.startsWith('-'));
-  if (unknown.length > 0 || files.length === 0) {
-    io.stderr(
-      `${unknown.length > 0 ? `unknown option "${unknown[0]}"` : 'missing FILE'}\nusage: weft graph check FILE...\n`,
-    );
-    return 2;
-  }
+  const parsed = parseCommandArgs(args, CHECK, io);
+  if (typeof parsed === 'number') return parsed;
   let failed = false;
-  for (const file of await expandDirectories(files, io.cwd)) {
+  for (const file of await expandDirectories(parsed.positionals, io.cwd)) {
     const result = await validateGraphFile(resolve(io.cwd, file), { registry });
     if (result.problems.length === 0) {
       io.stdout(`${file}: ok\n`);

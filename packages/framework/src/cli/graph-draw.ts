@@ -4,60 +4,44 @@ import type { CalculatorRegistry } from '../calculator/registry.js';
 import { validateGraphFile } from '../config/validate-graph.js';
 import type { CliIo } from '../graph/graph-api.js';
 import { RENDER_FORMATS, type RenderFormat, renderGraph } from '../render/render-graph.js';
+import { parseCommandArgs } from './command-args.js';
 import { formatProblems } from './graph-check.js';
 
-const USAGE = 'usage: weft graph draw FILE [--format mermaid|dot|svg] [--output OUT]';
-
-/** Splits `--name value` / `--name=value` options from positional arguments. */
-function parseArgs(args: string[]): { files: string[]; options: Map<string, string>; error?: string } {
-  const files: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('-')) {
-      files.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const name = flag === '-o' ? '--output' : flag === '-f' ? '--format' : flag;
-    if (name !== '--format' && name !== '--output')
-      return { files, options, error: `unknown option "${arg}"` };
-    const value = inline ?? args[++i];
-    if (value === undefined) return { files, options, error: `option ${name} needs a value` };
-    options.set(name, value);
-  }
-  return { files, options };
-}
+const DRAW = {
+  command: 'weft graph draw',
+  usage: `usage: weft graph draw FILE [--format mermaid|dot|svg] [--output OUT]
+  -f, --format   mermaid (default), dot or svg
+  -o, --output   write the picture to OUT instead of stdout
+Validates the graph first; an invalid graph prints its problems on stderr and exits 1.`,
+  options: {
+    format: { type: 'string', short: 'f', default: 'mermaid' },
+    output: { type: 'string', short: 'o' },
+  },
+  positionals: { name: 'FILE', min: 1, max: 1 },
+} as const;
 
 /**
  * `weft graph draw FILE [--format mermaid|dot|svg] [--output OUT]`: validates the graph and prints
  * (or writes) its picture; an invalid graph prints its problems and exits 1.
  */
 export async function graphDraw(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
-  const { files, options, error } = parseArgs(args);
-  const format = options.get('--format') ?? 'mermaid';
-  const problem =
-    error ??
-    (files.length !== 1
-      ? files.length === 0
-        ? 'missing FILE'
-        : `expected one FILE, got ${files.length}`
-      : undefined) ??
-    (RENDER_FORMATS.includes(format as RenderFormat)
-      ? undefined
-      : `unknown format "${format}" (expected one of ${RENDER_FORMATS.join(', ')})`);
-  if (problem) {
-    io.stderr(`${problem}\n${USAGE}\n`);
+  const parsed = parseCommandArgs(args, DRAW, io);
+  if (typeof parsed === 'number') return parsed;
+  const format = parsed.values.format;
+  if (!RENDER_FORMATS.includes(format as RenderFormat)) {
+    io.stderr(
+      `weft graph draw: unknown format "${format}" (expected one of ${RENDER_FORMATS.join(', ')})\n${DRAW.usage}\n`,
+    );
     return 2;
   }
-  const file = files[0]!;
+  const file = parsed.positionals[0]!;
   const result = await validateGraphFile(resolve(io.cwd, file), { registry });
   if (!result.graph) {
     io.stderr(formatProblems(result.problems, io, file));
     return 1;
   }
   const picture = renderGraph(result.graph, format as RenderFormat);
-  const out = options.get('--output');
+  const out = parsed.values.output;
   if (out === undefined) {
     io.stdout(picture);
   } else {

@@ -8,6 +8,7 @@ import type { Graph } from '../runtime/graph.js';
 import { loadGraph } from '../runtime/load-graph.js';
 import { GraphCancelledError, RunError } from '../runtime/run-errors.js';
 import { writeChromeTrace } from '../trace/chrome-trace.js';
+import { parseCommandArgs } from './command-args.js';
 import {
   boundLine,
   feedLines,
@@ -17,7 +18,9 @@ import {
   type ScriptLine,
 } from './run-lines.js';
 
-const USAGE = `usage: weft graph run FILE [--side NAME=JSON]... [--script FILE.jsonl | --input STREAM=FILE.jsonl...] [--bounds] [--trace FILE]
+const RUN = {
+  command: 'weft graph run',
+  usage: `usage: weft graph run FILE [--side NAME=JSON]... [--script FILE.jsonl | --input STREAM=FILE.jsonl...] [--bounds] [--trace FILE]
   --side    a graph input side packet, its value as JSON (e.g. --side 'scale=2')
   --script  feeds the graph inputs from one file of JSON lines, applied in order:
               {"stream": "in", "timestamp": 3, "value": ANY}   a packet
@@ -31,7 +34,16 @@ const USAGE = `usage: weft graph run FILE [--side NAME=JSON]... [--script FILE.j
             {"stream", "close": true} when it closes (MediaPipe's empty packets of bound observers)
   --trace   writes a Chrome trace (open it in https://ui.perfetto.dev)
 Prints one JSON line {"stream", "timestamp", "value"} per packet of every graph output stream, in the
-order produced; special timestamps by name. The output lines are valid --script input.`;
+order produced; special timestamps by name. The output lines are valid --script input.`,
+  options: {
+    side: { type: 'string', multiple: true },
+    input: { type: 'string', multiple: true },
+    script: { type: 'string' },
+    bounds: { type: 'boolean' },
+    trace: { type: 'string' },
+  },
+  positionals: { name: 'FILE', min: 1, max: 1 },
+} as const;
 
 interface RunArgs {
   readonly file: string;
@@ -42,66 +54,49 @@ interface RunArgs {
   readonly trace: string | undefined;
 }
 
-class UsageError extends Error {}
+/** `NAME=VALUE` split at the first `=`, or undefined when there is no name before one. */
+function splitPair(text: string): [string, string] | undefined {
+  const at = text.indexOf('=');
+  return at <= 0 ? undefined : [text.slice(0, at), text.slice(at + 1)];
+}
 
-function parseArgs(args: readonly string[]): RunArgs {
-  let file: string | undefined;
-  let trace: string | undefined;
-  let script: string | undefined;
-  let bounds = false;
-  const sides: [string, string][] = [];
-  const inputs: [string, string][] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (flag !== arg) return arg.slice(eq + 1);
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
+/** The parsed arguments, or the exit code once `--help` or a usage error has been answered. */
+function parseRunArgs(args: readonly string[], io: CliIo): RunArgs | number {
+  const parsed = parseCommandArgs(args, RUN, io);
+  if (typeof parsed === 'number') return parsed;
+  const pairs = (flag: string, texts: readonly string[], what: string, example: string) => {
+    const out: [string, string][] = [];
+    for (const text of texts) {
+      const pair = splitPair(text);
+      if (pair === undefined)
+        throw new Error(`${flag} "${text}" must be ${what} (example: ${flag} ${example})`);
+      out.push(pair);
+    }
+    return out;
+  };
+  try {
+    const { side = [], input = [], script, bounds = false, trace } = parsed.values;
+    if (script !== undefined && input.length > 0) {
+      throw new Error('--script feeds every input in order; give either --script or --input, not both');
+    }
+    return {
+      file: parsed.positionals[0]!,
+      sides: pairs('--side', side, 'NAME=JSON', "'scale=2'"),
+      inputs: pairs('--input', input, 'STREAM=FILE.jsonl', 'in=packets.jsonl'),
+      script,
+      bounds,
+      trace,
     };
-    const pair = (what: string): [string, string] => {
-      const text = value();
-      const at = text.indexOf('=');
-      if (at <= 0)
-        throw new UsageError(
-          `${flag} "${text}" must be ${what} (example: ${flag} ${flag === '--side' ? "'scale=2'" : 'in=packets.jsonl'})`,
-        );
-      return [text.slice(0, at), text.slice(at + 1)];
-    };
-    if (flag === '--side') sides.push(pair('NAME=JSON'));
-    else if (flag === '--input') inputs.push(pair('STREAM=FILE.jsonl'));
-    else if (flag === '--trace') trace = value();
-    else if (flag === '--script') script = value();
-    else if (arg === '--bounds') bounds = true;
-    else if (arg.startsWith('-')) {
-      throw new UsageError(
-        `unknown option "${arg}"${suggest(flag, ['--side', '--input', '--script', '--bounds', '--trace'])}`,
-      );
-    } else if (file === undefined) file = arg;
-    else throw new UsageError(`one graph file at a time (got "${file}" and "${arg}")`);
+  } catch (error) {
+    io.stderr(`weft graph run: ${(error as Error).message}\n${RUN.usage}\n`);
+    return 2;
   }
-  if (file === undefined) throw new UsageError('missing graph FILE');
-  if (script !== undefined && inputs.length > 0) {
-    throw new UsageError('--script feeds every input in order; give either --script or --input, not both');
-  }
-  return { file, sides, inputs, script, bounds, trace };
 }
 
 /** `weft graph run FILE ...`: runs a graph once over JSON-lines inputs; exit 0 done, 1 graph error, 2 usage. */
 export async function graphRun(args: string[], io: CliIo, registry: CalculatorRegistry): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  let parsed: RunArgs;
-  try {
-    parsed = parseArgs(args);
-  } catch (error) {
-    io.stderr(`weft graph run: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseRunArgs(args, io);
+  if (typeof parsed === 'number') return parsed;
   let graph: Graph;
   try {
     graph = await loadGraph(resolve(io.cwd, parsed.file), { registry });

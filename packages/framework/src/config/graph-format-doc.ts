@@ -47,7 +47,7 @@ export function renderGraphFormatDoc(): string {
   return [
     '# Graph file format',
     '',
-    `${graphSchema.description} This page is generated from the schema the validator uses (\`pnpm docs:schema\`); editors get the same text from \`docs/schema/graph.schema.json\`: put \`# yaml-language-server: $schema=../docs/schema/graph.schema.json\` (path relative to the graph file) on the first line.`,
+    `${graphSchema.description} This page is generated from the schema the validator uses (\`pnpm run docs\`); editors get the same text from \`docs/schema/graph.schema.json\`: put \`# yaml-language-server: $schema=../docs/schema/graph.schema.json\` (path relative to the graph file) on the first line.`,
     '',
     'Ports are written `TAG:index:name`, `TAG:name` (index 0) or `name` (untagged; indexes follow the order written). Tags are UPPER_SNAKE, stream and side packet names lower_snake. `weft graph check FILE` lists every problem with its `FILE:LINE:COL` and code (see errors.md).',
     '',

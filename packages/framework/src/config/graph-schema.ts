@@ -110,7 +110,7 @@ export const graphSchema = {
       type: 'array',
       items: { type: 'string' },
       description:
-        'Modules defining calculators for this graph: paths relative to this file (`./my-calculators.js`) or package names resolved from its directory. Every exported calculator definition (or array of them) is registered.',
+        'Modules defining calculators for this graph: paths relative to this file (`./my-calculators.js`) or package names resolved from its directory. Every exported calculator definition (or array of them) is registered. As in TypeScript `nodenext` imports, `./x.js` loads `./x.ts` when only the TypeScript source exists; `.ts` modules load through tsx.',
     },
     subgraphs: {
       type: 'array',

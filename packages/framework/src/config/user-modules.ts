@@ -72,6 +72,17 @@ function resolvePackage(spec: string, dir: string): string | undefined {
   }
 }
 
+/**
+ * `./x.js` names `./x.ts` when only the TypeScript source exists, as TypeScript's `nodenext`
+ * resolution does (`.mjs` → `.mts`, `.cjs` → `.cts`): a graph can list its calculator modules the
+ * way TypeScript imports are written, and keep working once they are compiled.
+ */
+function withTypeScriptSource(file: string): string {
+  if (existsSync(file)) return file;
+  const source = file.replace(/\.([cm]?)js$/, '.$1ts');
+  return source !== file && existsSync(source) ? source : file;
+}
+
 let tsxRegistered: Promise<boolean> | undefined;
 
 /**
@@ -145,7 +156,8 @@ export async function loadCalculatorModules(
   roots?: readonly string[],
 ): Promise<void> {
   for (const { spec, location } of specs) {
-    const file = isPathSpec(spec) ? resolve(dir, spec) : resolvePackage(spec, dir);
+    const target = isPathSpec(spec) ? resolve(dir, spec) : resolvePackage(spec, dir);
+    const file = target === undefined ? undefined : withTypeScriptSource(target);
     if (file === undefined || !existsSync(file)) {
       problems.push({
         code: V.MODULE_NOT_FOUND,

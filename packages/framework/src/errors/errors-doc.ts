@@ -14,7 +14,7 @@ Every error Weft reports carries a stable code \`WEFT_ERR_...\`: graph validatio
 OpenAI's \`{error: {message, type, param, code}}\`: \`code\` is OpenAI's code for the case (shown below
 with the HTTP status), and the message ends with the Weft code, which the access log carries too.
 Codes never change meaning once released. This page is generated from each package's error table
-(\`pnpm docs:schema\`); a test fails when a code is missing here. The HTTP status and \`code\` are the
+(\`pnpm run docs\`); a test fails when a code is missing here. The HTTP status and \`code\` are the
 server's mapping (see "How errors work" in docs/architecture.md); codes without one never reach a
 client on their own (a failed graph run answers 500 \`graph_failed\`).
 `;

@@ -20,3 +20,36 @@ export function startModuleWorker(base: string, name: string, options: WorkerOpt
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
   return new Worker(code, { ...options, eval: true });
 }
+
+/** How `awaitWorkerMessage` turns a message, a worker error and an early exit into its result. */
+export interface WorkerMessageRules<M, T> {
+  /** A value resolves, an Error rejects, `undefined` keeps waiting. */
+  settle: (message: M) => T | Error | undefined;
+  onError: (error: Error) => Error;
+  onExit: (code: number) => Error;
+}
+
+/**
+ * Waits for the worker's first decisive message (typically `ready` or `fatal` after it opened a
+ * model), rejecting if the worker errors or exits first; the listeners are detached either way.
+ */
+export function awaitWorkerMessage<M, T>(worker: Worker, rules: WorkerMessageRules<M, T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const finish = (outcome: T | Error) => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const onMessage = (message: M) => {
+      const outcome = rules.settle(message);
+      if (outcome !== undefined) finish(outcome);
+    };
+    const onError = (error: Error) => finish(rules.onError(error));
+    const onExit = (code: number) => finish(rules.onExit(code));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}

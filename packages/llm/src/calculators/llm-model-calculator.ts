@@ -76,12 +76,31 @@ export const LlmModelCalculator = defineCalculator({
         default: 256,
         description: 'waiting requests before new ones are refused (WEFT_ERR_ENGINE_QUEUE_FULL, a 429)',
       },
+      max_restarts: {
+        type: 'integer',
+        minimum: 0,
+        default: 5,
+        description:
+          'engine worker restarts allowed within restart_window_ms before the engine reports failed',
+      },
+      restart_window_ms: {
+        type: 'integer',
+        minimum: 1,
+        default: 60000,
+        description: 'the window of max_restarts, ms',
+      },
       coupled_rows: {
         type: 'string',
         enum: ['per-row', 'batched'],
         default: 'per-row',
         description:
           'models whose numerics couple rows (q8 dynamic quantization): per-row keeps every answer independent of the batch, batched trades that for throughput',
+      },
+      spinning: {
+        type: 'boolean',
+        default: false,
+        description:
+          "onnxruntime's intra-op threads spin-wait between engine steps (off: they leave the cores to the main thread's sampling)",
       },
       share_buffer: {
         type: 'boolean',
@@ -107,8 +126,11 @@ export const LlmModelCalculator = defineCalculator({
           maxNumSeqs: o.max_num_seqs,
           maxNumBatchedTokens: o.max_num_batched_tokens,
           maxQueued: o.max_queued,
+          maxRestarts: o.max_restarts,
+          restartWindowMs: o.restart_window_ms,
           coupledRows: o.coupled_rows,
           shareBuffer: o.share_buffer,
+          spinning: o.spinning,
         });
         ctx.setOutputSidePacket('ENGINE', engine);
         ctx.setOutputSidePacket('TOKENIZER', tokenizer);

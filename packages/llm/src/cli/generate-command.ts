@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliIo } from '@weft/framework';
+import { type CliIo, parseCommandArgs } from '@weft/framework';
 import { renderChat } from '../chat/render-chat.js';
+import { Engine } from '../engine/engine.js';
 import { LlmError } from '../errors/llm-errors.js';
 import { loadModelInfo } from '../model/load-model-info.js';
 import { generate } from '../runtime/generate.js';
-import { ModelSession } from '../runtime/model-session.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 
 const USAGE = `usage: weft generate DIR --prompt TEXT [--chat] [--max-tokens N] [--temperature T]
@@ -15,18 +14,22 @@ const USAGE = `usage: weft generate DIR --prompt TEXT [--chat] [--max-tokens N] 
   --temperature  0 (default) = greedy
   --json         print {"text","token_ids","finish_reason","prompt_tokens"}`;
 
-const OPTIONS = {
-  prompt: { type: 'string' },
-  chat: { type: 'boolean' },
-  'max-tokens': { type: 'string' },
-  temperature: { type: 'string' },
-  'top-p': { type: 'string' },
-  'top-k': { type: 'string' },
-  seed: { type: 'string' },
-  threads: { type: 'string' },
-  dtype: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
+const GENERATE = {
+  command: 'weft generate',
+  usage: USAGE,
+  positionals: { name: 'DIR', min: 1, max: 1 },
+  options: {
+    prompt: { type: 'string' },
+    chat: { type: 'boolean' },
+    'max-tokens': { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
+    'top-k': { type: 'string' },
+    seed: { type: 'string' },
+    threads: { type: 'string' },
+    dtype: { type: 'string' },
+    json: { type: 'boolean' },
+  },
 } as const;
 
 class UsageError extends Error {}
@@ -56,27 +59,13 @@ function number(
   return value;
 }
 
-/** `weft generate`: one prompt through the KV-cache runtime; exit code 0 ok, 1 failure, 2 usage. */
+/** `weft generate`: one prompt through the engine (the same generation loop as a served request); exit code 0 ok, 1 failure, 2 usage. */
 export async function generateCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    io.stderr(`weft generate: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(args, GENERATE, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  let session: ModelSession | undefined;
+  let engine: Engine | undefined;
   try {
-    if (positionals.length !== 1) {
-      throw new UsageError(
-        positionals.length === 0 ? 'missing DIR' : `expected one DIR, got "${positionals.join(' ')}"`,
-      );
-    }
     if (values.prompt === undefined) throw new UsageError('missing --prompt TEXT');
     const maxTokens = number(values, 'max-tokens', { min: 1, integer: true }, 64)!;
     const temperature = number(values, 'temperature', { min: 0, max: 2 }, 0);
@@ -96,12 +85,12 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     }
     // A rendered chat template already holds its special tokens (BOS included when it wants one).
     const ids = await tokenizer.encode(text, { addSpecialTokens: !values.chat });
-    session = await ModelSession.open(info, { threads });
+    engine = await Engine.start(info, { threads, maxNumSeqs: 1 });
     const codec = {
       encode: (t: string) => tokenizer.encode(t),
       decode: (i: readonly number[]) => tokenizer.decode(i, { skipSpecialTokens: true }),
     };
-    const [result] = await generate({ session, tokenizer: codec }, ids, {
+    const [result] = await generate({ engine, tokenizer: codec }, ids, {
       maxTokens,
       temperature,
       topP,
@@ -130,6 +119,6 @@ export async function generateCommand(args: string[], io: CliIo): Promise<number
     }
     throw err;
   } finally {
-    await session?.close();
+    await engine?.close();
   }
 }

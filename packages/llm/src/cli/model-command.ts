@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { CliIo } from '@weft/framework';
+import { type CliIo, parseCommandArgs, runSubcommand } from '@weft/framework';
 import { createEmbeddingCommand } from '../builder/embedding-command.js';
 import { ensureModelDir } from '../builder/ensure-model-dir.js';
 import type { ModelKind } from '../builder/model-kind.js';
@@ -7,12 +7,48 @@ import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../bui
 import { LlmError } from '../errors/llm-errors.js';
 import { inspectModel } from '../model/inspect-model.js';
 
-const USAGE = `usage: weft model <create|inspect> ...
+const USAGE = `usage: weft model <create|inspect> ... (each takes --help)
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged]
   weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
+
+const CREATE = {
+  command: 'weft model create',
+  usage: `usage: weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
+                        [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
+                        [--external-data] [--merged]
+       weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
+  Writes a model directory with random weights (Optimum layout unless --layout genai).
+  --arch      llama or gpt2 (text generation)
+  --task      text-generation (default) or embedding (a BERT-style Sentence-Transformers encoder)
+  --preset    tiny (default), small or bench
+  --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)`,
+  options: {
+    arch: { type: 'string' },
+    preset: { type: 'string' },
+    seed: { type: 'string' },
+    task: { type: 'string' },
+    pooling: { type: 'string' },
+    attention: { type: 'string' },
+    quant: { type: 'string' },
+    layout: { type: 'string' },
+    'external-data': { type: 'boolean' },
+    merged: { type: 'boolean' },
+  },
+  positionals: { name: 'DIR', min: 1, max: 1 },
+} as const;
+
+const INSPECT = {
+  command: 'weft model inspect',
+  usage: `usage: weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]
+  Prints, as JSON, what Weft reads from a model directory.
+  --dtype         which onnx/model_<dtype>.onnx variant to describe
+  --coupled-rows  how the batching plan treats rows the model couples`,
+  options: { dtype: { type: 'string' }, 'coupled-rows': { type: 'string' } },
+  positionals: { name: 'DIR', min: 1, max: 1 },
+} as const;
 
 /** Value options of `create` that choose the export kind, with their accepted values. */
 const KIND_CHOICES = {
@@ -22,105 +58,76 @@ const KIND_CHOICES = {
 } as const;
 
 /** `weft model create|inspect`; returns the process exit code (0 ok, 1 failure, 2 usage). */
-export async function modelCommand(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  try {
-    switch (sub) {
-      case 'create':
-        return await create(rest, io);
-      case 'inspect':
-        return await inspect(rest, io);
-      default:
-        return usage(io, sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`);
-    }
-  } catch (err) {
-    if (err instanceof LlmError) {
-      io.stderr(`weft model ${sub}: ${err.code} ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+export function modelCommand(args: string[], io: CliIo): Promise<number> {
+  return runSubcommand(
+    'weft model',
+    USAGE,
+    { create: withLlmErrors('create', create), inspect: withLlmErrors('inspect', inspect) },
+    args,
+    io,
+  );
 }
 
-/** Parses `DIR --name value... --flag`; returns an error message or the parts. */
-function parseArgs(
-  args: string[],
-  known: readonly string[],
-  flags: readonly string[] = [],
-): { dir: string; options: Map<string, string> } | string {
-  const options = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
+/** An LlmError (a bad model directory, ...) is the command's failure: its code and message, exit 1. */
+function withLlmErrors(name: string, command: (args: string[], io: CliIo) => Promise<number>) {
+  return async (args: string[], io: CliIo): Promise<number> => {
+    try {
+      return await command(args, io);
+    } catch (err) {
+      if (!(err instanceof LlmError)) throw err;
+      io.stderr(`weft model ${name}: ${err.code} ${err.message}\n`);
+      return 1;
     }
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (flags.includes(name)) {
-      if (inline !== undefined) return `option "--${name}" is a flag and takes no value`;
-      options.set(name, 'true');
-      continue;
-    }
-    if (!known.includes(name)) {
-      const all = [...known, ...flags];
-      return `unknown option "--${name}" (options: ${all.map((k) => `--${k}`).join(', ')})`;
-    }
-    const value = inline ?? args[++i];
-    if (value === undefined) return `option "--${name}" needs a value`;
-    options.set(name, value);
-  }
-  if (positional.length !== 1) {
-    return positional.length === 0
-      ? 'missing DIR'
-      : `expected one DIR, got ${positional.length}: ${positional.join(' ')}`;
-  }
-  return { dir: positional[0]!, options };
+  };
+}
+
+/** A usage problem of `spec`'s command: the problem and the usage on stderr, exit 2. */
+function usageError(spec: { command: string; usage: string }, io: CliIo, problem: string): number {
+  io.stderr(`${spec.command}: ${problem}\n${spec.usage}\n`);
+  return 2;
 }
 
 async function create(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(
-    args,
-    ['arch', 'preset', 'seed', 'task', 'pooling', ...Object.keys(KIND_CHOICES)],
-    ['external-data', 'merged'],
-  );
-  if (typeof parsed === 'string') return usage(io, parsed);
-  const task = parsed.options.get('task') ?? 'text-generation';
+  const parsed = parseCommandArgs(args, CREATE, io);
+  if (typeof parsed === 'number') return parsed;
+  const usage = (problem: string) => usageError(CREATE, io, problem);
+  const values = parsed.values;
+  const given = parsed.positionals[0]!;
+  const task = values.task ?? 'text-generation';
   if (task === 'embedding') {
-    const problem = await createEmbeddingCommand(resolve(io.cwd, parsed.dir), parsed.dir, parsed.options, io);
-    return problem === undefined ? 0 : usage(io, problem);
+    const options = new Map(
+      Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    const problem = await createEmbeddingCommand(resolve(io.cwd, given), given, options, io);
+    return problem === undefined ? 0 : usage(problem);
   }
-  if (task !== 'text-generation')
-    return usage(io, `--task "${task}" is not one of text-generation, embedding`);
-  if (parsed.options.has('pooling')) return usage(io, '--pooling is only for --task embedding');
+  if (task !== 'text-generation') return usage(`--task "${task}" is not one of text-generation, embedding`);
+  if (values.pooling !== undefined) return usage('--pooling is only for --task embedding');
   const kind: Partial<ModelKind> = {};
   for (const [name, choices] of Object.entries(KIND_CHOICES)) {
-    const value = parsed.options.get(name);
+    const value = values[name as keyof typeof KIND_CHOICES];
     if (value === undefined) continue;
     if (!(choices as readonly string[]).includes(value)) {
-      return usage(io, `--${name} "${value}" is not one of ${choices.join(', ')}`);
+      return usage(`--${name} "${value}" is not one of ${choices.join(', ')}`);
     }
     Object.assign(kind, { [name]: value });
   }
-  if (parsed.options.has('external-data')) kind.externalData = true;
-  if (parsed.options.has('merged')) kind.merged = true;
-  const arch = parsed.options.get('arch');
-  if (arch === undefined) return usage(io, 'missing --arch (llama or gpt2)');
+  if (values['external-data']) kind.externalData = true;
+  if (values.merged) kind.merged = true;
+  const { arch, preset = 'tiny', seed: seedText = '0' } = values;
+  if (arch === undefined) return usage('missing --arch (llama or gpt2)');
   if (!TINY_ARCHS.includes(arch as TinyArch)) {
-    return usage(io, `--arch "${arch}" is not one of ${TINY_ARCHS.join(', ')}`);
+    return usage(`--arch "${arch}" is not one of ${TINY_ARCHS.join(', ')}`);
   }
-  const preset = parsed.options.get('preset') ?? 'tiny';
   if (!TINY_PRESETS.includes(preset as TinyPreset)) {
-    return usage(io, `--preset "${preset}" is not one of ${TINY_PRESETS.join(', ')}`);
+    return usage(`--preset "${preset}" is not one of ${TINY_PRESETS.join(', ')}`);
   }
-  const seedText = parsed.options.get('seed') ?? '0';
   const seed = Number(seedText);
   if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
-    return usage(io, `--seed "${seedText}" must be an integer from 0 to 4294967295 (example: --seed 7)`);
+    return usage(`--seed "${seedText}" must be an integer from 0 to 4294967295 (example: --seed 7)`);
   }
-  const dir = resolve(io.cwd, parsed.dir);
   const started = Date.now();
-  await ensureModelDir(dir, {
+  await ensureModelDir(resolve(io.cwd, given), {
     arch: arch as TinyArch,
     preset: preset as TinyPreset,
     seed,
@@ -129,29 +136,21 @@ async function create(args: string[], io: CliIo): Promise<number> {
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const extras = Object.entries(kind).map(([k, v]) => (v === true ? `, ${k}` : `, ${k} ${v}`));
-  io.stdout(
-    `created ${parsed.dir} (${arch}, preset ${preset}, seed ${seed}${extras.join('')}) in ${seconds}s\n`,
-  );
+  io.stdout(`created ${given} (${arch}, preset ${preset}, seed ${seed}${extras.join('')}) in ${seconds}s\n`);
   return 0;
 }
 
 async function inspect(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, ['dtype', 'coupled-rows']);
-  if (typeof parsed === 'string') return usage(io, parsed);
-  const dtype = parsed.options.get('dtype');
-  const coupledRows = parsed.options.get('coupled-rows');
+  const parsed = parseCommandArgs(args, INSPECT, io);
+  if (typeof parsed === 'number') return parsed;
+  const { dtype, 'coupled-rows': coupledRows } = parsed.values;
   if (coupledRows !== undefined && coupledRows !== 'per-row' && coupledRows !== 'batched') {
-    return usage(io, `--coupled-rows "${coupledRows}" is not one of per-row, batched`);
+    return usageError(INSPECT, io, `--coupled-rows "${coupledRows}" is not one of per-row, batched`);
   }
-  const report = await inspectModel(resolve(io.cwd, parsed.dir), {
+  const report = await inspectModel(resolve(io.cwd, parsed.positionals[0]!), {
     ...(dtype === undefined ? {} : { dtype }),
     ...(coupledRows === undefined ? {} : { batching: { coupledRows } }),
   });
   io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   return 0;
-}
-
-function usage(io: CliIo, problem: string): number {
-  io.stderr(`weft model: ${problem}\n${USAGE}\n`);
-  return 2;
 }

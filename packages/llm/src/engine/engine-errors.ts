@@ -30,6 +30,16 @@ export class EngineWorkerError extends LlmRuntimeError {
   }
 }
 
+/** The engine cannot serve: its worker kept dying and the restart budget is spent (or a restart failed to load). */
+export class EngineUnavailableError extends LlmRuntimeError {
+  constructor(detail: string) {
+    super(
+      L.ENGINE_UNAVAILABLE,
+      `the engine is not serving: ${detail}; reload the graph (or restart the server) once the cause is fixed`,
+    );
+  }
+}
+
 /** A group method called out of order (append without next, next twice, use after finish, wrong rows). */
 export class SequenceGroupStateError extends LlmRuntimeError {
   constructor(message: string) {

@@ -25,7 +25,11 @@ function describe(err: unknown): { name: string; code: string | undefined; messa
 async function main(): Promise<void> {
   let model: ModelSession;
   try {
-    model = await ModelSession.open(data.source, { threads: data.threads, batching: data.batching });
+    model = await ModelSession.open(data.source, {
+      threads: data.threads,
+      batching: data.batching,
+      spinning: data.spinning,
+    });
   } catch (err) {
     emit({ type: 'fatal', ...describe(err) });
     return;

@@ -1,17 +1,22 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
 import type { CoupledRowsMode, RowAlignment } from '../runtime/batching-plan.js';
-import { type ModelRef, resolveModelSource } from '../runtime/model-source.js';
+import { type ModelRef, type ModelSource, resolveModelSource } from '../runtime/model-source.js';
 import {
   ContextLengthExceededError,
   InvalidGenerateArgumentError,
   TokenIdOutOfRangeError,
 } from '../runtime/runtime-errors.js';
-import { EngineClosedError, EngineQueueFullError, EngineWorkerError } from './engine-errors.js';
-import { type EngineHealth, type EngineHealthListener, HealthState } from './engine-health.js';
+import {
+  EngineClosedError,
+  EngineQueueFullError,
+  EngineUnavailableError,
+  EngineWorkerError,
+} from './engine-errors.js';
 import type { EngineMetrics } from './engine-metrics.js';
+import type { EngineFailure, EngineStatus } from './engine-status.js';
 import type { EngineCommand, EngineEvent, EngineModelInfo } from './protocol.js';
+import { RestartBudget } from './restart-budget.js';
 import { type GroupHost, SequenceGroup } from './sequence-group.js';
-import { type SpawnedWorker, spawnEngineWorker } from './spawn-worker.js';
+import { type SpawnedWorker, spawnEngineWorker, type WorkerOptions } from './spawn-worker.js';
 
 export interface EngineOptions {
   /** onnxruntime intra-op threads (default: all cores). */
@@ -28,6 +33,15 @@ export interface EngineOptions {
   readonly maxQueued?: number;
   /** How long a decode step waits for a slow caller's tokens before leaving it out (default 20 ms). */
   readonly readyWaitMs?: number;
+  /**
+   * onnxruntime's intra-op threads spin-wait between runs (default false here: on a machine with
+   * few cores the spinning threads compete with the main thread's sampling between steps).
+   */
+  readonly spinning?: boolean;
+  /** Worker restarts allowed within `restartWindowMs` before the engine reports itself failed (default 5; 0 = never restart). */
+  readonly maxRestarts?: number;
+  /** The window of `maxRestarts`, ms (default 60,000). */
+  readonly restartWindowMs?: number;
   /**
    * Models whose numerics couple rows (dynamic quantization, `engine.model.batching.rowCouplingOps`):
    * `per-row` (default) runs each row alone so answers never depend on the batch; `batched` trades
@@ -64,13 +78,17 @@ interface Timing {
  * the running batch between steps; prompts are prefilled in chunks under a token budget; admission
  * is FIFO under `maxNumSeqs` and a KV budget.
  *
+ * The worker is supervised: when it dies (crash, out of memory, a fatal step error) the groups that
+ * were running on it fail with `EngineWorkerError` (500), queued groups stay queued, and a new worker
+ * loads the model and serves them. `status()` says whether a worker can serve right now.
+ *
  * ```ts
  * const engine = await Engine.start('models/tiny-llama', { threads: 2, maxNumSeqs: 16 });
  * const group = engine.submit(promptIds, { n: 1, signal });   // throws EngineQueueFullError
  * const { logits, rows } = await group.next();
  * group.append([token]);
  * group.finish();
- * engine.metrics();
+ * engine.metrics(); engine.status();
  * await engine.close();
  * ```
  * Additive to the architecture's contract: `SubmitOptions.maxTokens`, `EngineOptions.dtype` and
@@ -81,9 +99,8 @@ export class Engine implements GroupHost {
   readonly maxNumSeqs: number;
   readonly kvCacheTokens: number;
   readonly maxQueued: number;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly wake: Int32Array;
+  /** The serving worker; undefined while a dead one is being replaced (or after failure). */
+  private link: SpawnedWorker | undefined;
   private readonly groups = new Map<number, SequenceGroup>();
   private readonly queue: SequenceGroup[] = [];
   private runningRows = 0;
@@ -97,26 +114,27 @@ export class Engine implements GroupHost {
   private readonly finishHooks = new Map<SequenceGroup, () => void>();
   /** Commands of the current turn, posted together by `flush`. */
   private readonly outbox: EngineCommand[] = [];
-  private closed = false;
-  private failure: EngineWorkerError | undefined;
-  private readonly healthState = new HealthState();
-  private exited: Promise<void>;
+  private state: EngineStatus['state'] = 'ready';
+  private restarts = 0;
+  private lastError: EngineFailure | undefined;
+  /** Why the engine gave up (state `failed`). */
+  private failedBecause: string | undefined;
+  private readonly budget: RestartBudget;
+  /** Settles when the replacement worker is serving (or the engine gave up). */
+  private restarting: Promise<void> | undefined;
 
-  private constructor(spawned: SpawnedWorker, options: EngineOptions) {
-    const { worker, model } = spawned;
-    this.worker = worker;
-    this.port = spawned.port;
-    this.wake = spawned.wake;
-    this.model = model;
+  private constructor(
+    spawned: SpawnedWorker,
+    options: EngineOptions,
+    private readonly source: ModelSource,
+    private readonly workerOptions: WorkerOptions,
+  ) {
+    this.model = spawned.model;
     this.maxNumSeqs = options.maxNumSeqs ?? 16;
-    this.kvCacheTokens = options.kvCacheTokens ?? this.maxNumSeqs * model.contextLength;
+    this.kvCacheTokens = options.kvCacheTokens ?? this.maxNumSeqs * spawned.model.contextLength;
     this.maxQueued = options.maxQueued ?? 256;
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (event: EngineEvent) => this.onEvent(event));
-    worker.on('error', (err) => this.onFatal(new EngineWorkerError(err.message)));
-    worker.on('exit', (code) => {
-      if (!this.closed) this.onFatal(new EngineWorkerError(`worker exited with code ${code}`));
-    });
+    this.budget = new RestartBudget(options.maxRestarts ?? 5, options.restartWindowMs ?? 60_000);
+    this.attach(spawned);
   }
 
   get vocabSize(): number {
@@ -129,37 +147,44 @@ export class Engine implements GroupHost {
 
   /** Starts the worker and opens the model (directory, `ModelInfo` or `ModelSource`) in it. */
   static async start(model: ModelRef, options: EngineOptions = {}): Promise<Engine> {
-    const positive = (name: keyof EngineOptions, value: number | undefined) => {
-      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-        throw new InvalidGenerateArgumentError(`engine option ${name} = ${value} must be an integer ≥ 1`);
+    const positive = (name: keyof EngineOptions, value: number | undefined, min = 1) => {
+      if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+        throw new InvalidGenerateArgumentError(
+          `engine option ${name} = ${value} must be an integer ≥ ${min}`,
+        );
       }
     };
     positive('threads', options.threads);
     positive('maxNumSeqs', options.maxNumSeqs);
     positive('maxNumBatchedTokens', options.maxNumBatchedTokens);
     positive('kvCacheTokens', options.kvCacheTokens);
+    positive('maxRestarts', options.maxRestarts, 0);
+    positive('restartWindowMs', options.restartWindowMs);
     if (options.coupledRows !== undefined && !['per-row', 'batched'].includes(options.coupledRows)) {
       throw new InvalidGenerateArgumentError(
         `engine option coupledRows = ${JSON.stringify(options.coupledRows)} must be "per-row" or "batched"`,
       );
     }
-    const spawned = await spawnEngineWorker(resolveModelSource(model, { dtype: options.dtype }), {
+    const source = resolveModelSource(model, { dtype: options.dtype });
+    const workerOptions: WorkerOptions = {
       threads: options.threads,
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
+      spinning: options.spinning ?? false,
       batching: {
         ...(options.coupledRows === undefined ? {} : { coupledRows: options.coupledRows }),
         ...(options.shareBuffer === undefined ? {} : { shareBuffer: options.shareBuffer }),
         ...(options.forceRowAlignment === undefined ? {} : { forceRowAlignment: options.forceRowAlignment }),
       },
-    });
-    return new Engine(spawned, options);
+    };
+    const spawned = await spawnEngineWorker(source, workerOptions);
+    return new Engine(spawned, options, source, workerOptions);
   }
 
   /** Queues a prompt; it starts when a seat and KV budget are free (FIFO). */
   submit(promptIds: readonly number[], options: SubmitOptions = {}): SequenceGroup {
-    if (this.failure) throw this.failure;
-    if (this.closed) throw new EngineClosedError();
+    if (this.state === 'closed') throw new EngineClosedError();
+    if (this.state === 'failed') throw this.unavailable();
     const n = options.n ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > this.maxNumSeqs) {
       throw new InvalidGenerateArgumentError(
@@ -188,7 +213,7 @@ export class Engine implements GroupHost {
       const signal = options.signal;
       const onAbort = () => group.fail(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.detachOnFinish(group, () => signal.removeEventListener('abort', onAbort));
+      this.finishHooks.set(group, () => signal.removeEventListener('abort', onAbort));
     }
     this.pump();
     return group;
@@ -211,27 +236,32 @@ export class Engine implements GroupHost {
     };
   }
 
-  /** Whether a request submitted now would be served (readiness reads it; see engine-health.ts). */
-  health(): EngineHealth {
-    return this.healthState.current;
+  /** Whether a worker serves, how often it was restarted, and the last failure. */
+  status(): EngineStatus {
+    return { state: this.state, restarts: this.restarts, lastError: this.lastError };
   }
 
-  /** Calls `listener` on every health change; returns the unsubscribe function. */
-  onHealthChange(listener: EngineHealthListener): () => void {
-    return this.healthState.subscribe(listener);
+  /**
+   * Fault injection for tests and chaos runs: terminates the worker thread as a crash would. The
+   * engine then does what it does for any dead worker (fail running groups, restart, resume the queue).
+   */
+  async killWorker(): Promise<void> {
+    await this.link?.worker.terminate();
   }
 
   /** Fails every group with `EngineClosedError` and stops the worker. */
   async close(): Promise<void> {
-    if (this.closed) return this.exited;
-    this.closed = true;
-    this.healthState.set('closed');
+    if (this.state === 'closed') return this.link?.exited;
+    this.state = 'closed';
     for (const g of [...this.groups.values()]) g.fail(new EngineClosedError());
+    await this.restarting;
+    const link = this.link;
+    if (!link) return;
     this.command({ type: 'close' });
-    const timer = setTimeout(() => void this.worker.terminate(), 5000);
-    await this.exited;
+    const timer = setTimeout(() => void link.worker.terminate(), 5000);
+    await link.exited;
     clearTimeout(timer);
-    this.port.close();
+    link.port.close();
   }
 
   /** @internal GroupHost */
@@ -249,20 +279,16 @@ export class Engine implements GroupHost {
       this.runningRows -= group.n;
       this.runningGroups--;
       this.reserved -= group.reservation;
-      if (!this.closed) this.command({ type: 'finish', id: group.id });
+      this.command({ type: 'finish', id: group.id });
     }
     this.finishHooks.get(group)?.();
     this.finishHooks.delete(group);
     this.pump();
   }
 
-  private detachOnFinish(group: SequenceGroup, hook: () => void): void {
-    this.finishHooks.set(group, hook);
-  }
-
   /** Admits queued groups in order while the head fits. */
   private pump(): void {
-    if (this.closed || this.failure) return;
+    if (this.state !== 'ready' || !this.link) return;
     while (this.queue.length > 0) {
       const head = this.queue[0]!;
       const seats = this.runningRows + head.n <= this.maxNumSeqs;
@@ -280,17 +306,36 @@ export class Engine implements GroupHost {
   /**
    * Commands issued in one turn (e.g. every group appending after one step's logits resolved their
    * promises) go to the worker as one message and one wake-up, so it sees the whole batch ready.
+   * Without a live worker there is nothing to tell: its groups already failed.
    */
   private command(command: EngineCommand): void {
+    if (!this.link) return;
     this.outbox.push(command);
     if (this.outbox.length === 1) queueMicrotask(this.flush);
   }
 
   private readonly flush = (): void => {
-    this.port.postMessage(this.outbox.splice(0));
-    Atomics.add(this.wake, 0, 1);
-    Atomics.notify(this.wake, 0);
+    const link = this.link;
+    const commands = this.outbox.splice(0);
+    if (!link || commands.length === 0) return;
+    link.port.postMessage(commands);
+    Atomics.add(link.wake, 0, 1);
+    Atomics.notify(link.wake, 0);
   };
+
+  /** Listens to a worker; events of a worker that was replaced are ignored. */
+  private attach(link: SpawnedWorker): void {
+    this.link = link;
+    const { worker } = link;
+    worker.on('message', (event: EngineEvent) => {
+      if (this.link === link) this.onEvent(event);
+    });
+    worker.on('error', (err) => this.onWorkerDeath(link, new EngineWorkerError(err.message)));
+    worker.on('exit', (code) => {
+      if (this.state !== 'closed')
+        this.onWorkerDeath(link, new EngineWorkerError(`worker exited with code ${code}`));
+    });
+  }
 
   private onEvent(event: EngineEvent): void {
     switch (event.type) {
@@ -322,17 +367,71 @@ export class Engine implements GroupHost {
         return;
       }
       case 'fatal':
-        this.onFatal(new EngineWorkerError(event.message, event));
+        this.onWorkerDeath(this.link!, new EngineWorkerError(event.message, event));
         return;
       default:
         return;
     }
   }
 
-  private onFatal(err: EngineWorkerError): void {
-    if (this.failure) return;
-    this.failure = err;
-    this.healthState.set('failed', err.message);
-    for (const g of [...this.groups.values()]) g.fail(err);
+  /**
+   * A worker died (or reported a fatal error). Its running groups fail — their KV died with it —
+   * while queued groups wait for the replacement, which is started unless the budget is spent.
+   */
+  private onWorkerDeath(link: SpawnedWorker, err: EngineWorkerError): void {
+    if (this.link !== link || this.state === 'closed') return;
+    this.link = undefined;
+    this.outbox.length = 0;
+    void link.worker.terminate();
+    link.port.close();
+    this.recordFailure(err);
+    // Set before failing the running groups: their release must not admit queued ones to no worker.
+    this.state = 'restarting';
+    const running = [...this.groups.values()].filter((g) => g.state === 'running');
+    for (const g of running) g.fail(err);
+    if (!this.budget.take()) {
+      this.giveUp(
+        `its worker died ${this.budget.maxRestarts + 1} times within ${this.budget.windowMs} ms (last: ${err.message})`,
+      );
+      return;
+    }
+    this.restarting = this.respawn();
+  }
+
+  private async respawn(): Promise<void> {
+    try {
+      const spawned = await spawnEngineWorker(this.source, this.workerOptions);
+      if (this.state === 'closed') {
+        await spawned.worker.terminate();
+        spawned.port.close();
+        return;
+      }
+      this.restarts++;
+      this.state = 'ready';
+      this.attach(spawned);
+      this.pump();
+    } catch (err) {
+      if (this.state === 'closed') return;
+      const failure = err instanceof EngineWorkerError ? err : new EngineWorkerError((err as Error).message);
+      this.recordFailure(failure);
+      this.giveUp(`a new worker could not load the model (${failure.message})`);
+    } finally {
+      this.restarting = undefined;
+    }
+  }
+
+  private giveUp(detail: string): void {
+    this.state = 'failed';
+    this.failedBecause = detail;
+    const error = this.unavailable();
+    for (const g of [...this.groups.values()]) g.fail(error);
+  }
+
+  private unavailable(): EngineUnavailableError {
+    return new EngineUnavailableError(this.failedBecause ?? 'no worker is running');
+  }
+
+  private recordFailure(err: EngineWorkerError): void {
+    this.lastError = { message: err.message, code: err.code, at: new Date().toISOString() };
   }
 }

@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +9,7 @@ import {
   PROMPTS,
   SCENARIO_N,
 } from '../../../../tests/helpers/batch-invariance.js';
-import { ensureTinyModel } from '../../../../tests/helpers/models.js';
+import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../../../../tests/helpers/models.js';
 import { Engine } from './engine.js';
 
 // Every export kind the builder writes (GroupQueryAttention in both layouts, q4, q8 dynamic
@@ -49,6 +49,7 @@ export async function transformersGreedy(
 }
 
 const TOLERANCE = 1e-4;
+const fixtures = sharedFixturesDir();
 const engines: Engine[] = [];
 afterAll(async () => {
   for (const e of engines) await e.close();
@@ -79,6 +80,36 @@ describe.each(Object.entries(MODEL_KINDS))('model kind %s', (name, spec) => {
     }
     if (name === 'q8') expect(engine.model.batching.perRowRuns).toBe(true);
   });
+});
+
+describe('batch invariance in harder layouts', () => {
+  it.each(['gqa', 'merged-gqa', 'q8'])(
+    '%s with chunked prefill (7-token budget) interleaved with decode steps',
+    async (name) => {
+      const spec = MODEL_KINDS[name]!;
+      const dir = await ensureTinyModel('llama', 'tiny', 0, spec.kind);
+      const engine = await start(dir, {
+        maxNumBatchedTokens: 7,
+        ...(spec.dtype === 'fp32' ? {} : { dtype: spec.dtype }),
+      });
+      const alone = await aloneTraces(engine);
+      expect(batchDifferences(await batchedScenario(engine), alone, TOLERANCE)).toEqual([]);
+    },
+  );
+
+  it.skipIf(!fixtures)(
+    `the contrib-op GPT-2 of ../shared (gpt2-tiny-random-genai, packed KV) stays batch-invariant (${NO_FIXTURES_MESSAGE})`,
+    async () => {
+      const engine = await start(join(fixtures!, 'gpt2-tiny-random-genai'));
+      expect(engine.model.batching).toMatchObject({
+        attentionOps: ['com.microsoft::Attention'],
+        rowAlignment: 'left',
+        shareBuffer: false,
+      });
+      const alone = await aloneTraces(engine);
+      expect(batchDifferences(await batchedScenario(engine), alone, TOLERANCE)).toEqual([]);
+    },
+  );
 });
 
 describe('the batch-invariance check catches what it must', () => {

@@ -67,6 +67,8 @@ export interface EngineWorkerData {
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
   readonly batching: BatchingOptions;
+  /** onnxruntime's intra-op spin-wait (see `ModelSessionOptions.spinning`). */
+  readonly spinning: boolean;
   /** Int32 counter main bumps (and notifies) after each command, so the worker can sleep on it. */
   readonly wake: SharedArrayBuffer;
 }

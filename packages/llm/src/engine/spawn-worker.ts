@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { startModuleWorker } from '@weft/framework';
+import { awaitWorkerMessage, startModuleWorker } from '@weft/framework';
 import type { BatchingOptions } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 import { EngineWorkerError } from './engine-errors.js';
@@ -12,21 +12,24 @@ export interface SpawnedWorker {
   /** Counter bumped after each command so the sleeping worker wakes. */
   readonly wake: Int32Array;
   readonly model: EngineModelInfo;
+  /** Settles when the worker thread has exited (for any reason). */
+  readonly exited: Promise<void>;
+}
+
+/** What the worker is started with besides the model. */
+export interface WorkerOptions {
+  readonly threads: number | undefined;
+  readonly maxNumBatchedTokens: number;
+  readonly readyWaitMs: number;
+  readonly batching: BatchingOptions;
+  readonly spinning: boolean;
 }
 
 /**
  * Starts the engine worker and waits until its session is open. A worker-side failure (e.g. a
  * corrupt ONNX file) rejects with an `EngineWorkerError` carrying the worker error's code.
  */
-export async function spawnEngineWorker(
-  source: ModelSource,
-  options: {
-    threads: number | undefined;
-    maxNumBatchedTokens: number;
-    readyWaitMs: number;
-    batching: BatchingOptions;
-  },
-): Promise<SpawnedWorker> {
+export async function spawnEngineWorker(source: ModelSource, options: WorkerOptions): Promise<SpawnedWorker> {
   const wake = new SharedArrayBuffer(4);
   const channel = new MessageChannel();
   const data: EngineWorkerData & { port: MessagePort } = { source, ...options, wake, port: channel.port2 };
@@ -34,32 +37,18 @@ export async function spawnEngineWorker(
     workerData: data,
     transferList: [channel.port2],
   });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   try {
-    const model = await new Promise<EngineModelInfo>((resolve, reject) => {
-      const onMessage = (event: EngineEvent) => {
-        if (event.type === 'ready') resolve(event.model);
-        else if (event.type === 'fatal') reject(new EngineWorkerError(event.message, event));
-        else return;
-        cleanup();
-      };
-      const onError = (err: Error) => {
-        cleanup();
-        reject(new EngineWorkerError(err.message));
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        reject(new EngineWorkerError(`worker exited with code ${code} before the model was ready`));
-      };
-      const cleanup = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
+    const model = await awaitWorkerMessage(worker, {
+      settle: (event: EngineEvent): EngineModelInfo | Error | undefined => {
+        if (event.type === 'ready') return event.model;
+        if (event.type === 'fatal') return new EngineWorkerError(event.message, event);
+        return undefined;
+      },
+      onError: (err) => new EngineWorkerError(err.message),
+      onExit: (code) => new EngineWorkerError(`worker exited with code ${code} before the model was ready`),
     });
-    return { worker, port: channel.port1, wake: new Int32Array(wake), model };
+    return { worker, port: channel.port1, wake: new Int32Array(wake), model, exited };
   } catch (err) {
     await worker.terminate();
     channel.port1.close();

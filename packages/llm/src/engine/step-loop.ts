@@ -1,6 +1,7 @@
 import type { ModelSession } from '../runtime/model-session.js';
 import { type BatchRowRef, SequenceBatch } from '../runtime/sequence-batch.js';
 import type { EngineCommand, EngineEvent, LogitsEvent } from './protocol.js';
+import { type ScheduledGroup, type ScheduleOptions, type SchedulePlan, schedule } from './schedule.js';
 
 /** A group as the worker sees it: its KV lives in `home` at physical rows `phys` (one per live row). */
 interface WorkerGroup {
@@ -17,23 +18,13 @@ interface WorkerGroup {
   readySince: number;
 }
 
-export interface StepLoopOptions {
-  readonly maxNumBatchedTokens: number;
-  /**
-   * How long a decode step waits for slow groups of the running batch before leaving them out; at
-   * least as long as the last decode step took (leaving a group out costs it a whole step and two
-   * KV copies, so waiting less than a step is the cheaper side).
-   */
-  readonly readyWaitMs: number;
-}
+export type StepLoopOptions = ScheduleOptions;
 
 /**
- * The worker's scheduler. Each iteration: one decode step for every group that has appended tokens
- * (the running batch, rebuilt only when its membership or row order changes), then one prefill chunk
- * of the oldest unprefilled prompt within what is left of the token budget. A decode step waits up to
- * `readyWaitMs` (or one step's duration) for running groups whose tokens have not arrived; after that they are left out (their
- * KV is kept) and rejoin when their tokens come. Admission (seats, KV budget, queue) is the main
- * thread's job; the worker runs whatever it was given.
+ * The worker's executor: it keeps each group's KV and runs what `schedule()` plans — one decode
+ * step for the planned groups (the running batch, rebuilt only when its membership or row order
+ * changes), then the planned prefill. Admission (seats, KV budget, queue) is the main thread's job;
+ * the policy (who decodes, who waits, what to prefill) is `schedule()`'s.
  */
 export class StepLoop {
   private readonly groups = new Map<number, WorkerGroup>();
@@ -94,38 +85,48 @@ export class StepLoop {
     if (q >= 0) this.prefillQueue.splice(q, 1);
   }
 
-  /**
-   * Runs one iteration. Returns `undefined` when it did some work, otherwise how long the caller may
-   * sleep (ms) before something could become due without a new command.
-   */
-  async iterate(): Promise<number | undefined> {
-    let worked = false;
-    let sleep = Number.POSITIVE_INFINITY;
-    const ready = [...this.groups.values()].filter((g) => g.state === 'ready');
-    let decodedRows = 0;
-    if (ready.length > 0) {
-      const laggards = this.members.filter((g) => this.groups.has(g.id) && g.state === 'waiting');
-      const since = Math.min(...ready.map((g) => g.readySince));
-      const waited = performance.now() - since;
-      const limit = Math.max(this.options.readyWaitMs, this.lastDecodeMs);
-      if (laggards.length === 0 || waited >= limit) {
-        decodedRows = await this.decode(ready);
-        worked = true;
-      } else sleep = limit - waited;
+  /** The scheduler's view of the groups. */
+  private view(): Parameters<typeof schedule>[0] {
+    const groups = new Map<number, ScheduledGroup>();
+    for (const g of this.groups.values()) {
+      groups.set(g.id, {
+        id: g.id,
+        state: g.state,
+        promptLength: g.prompt.length,
+        prefilled: g.prefilled,
+        readyRows: g.tokens?.length ?? 0,
+        readySince: g.readySince,
+      });
     }
-    if (this.prefillQueue.length > 0) {
-      await this.prefill(Math.max(1, this.options.maxNumBatchedTokens - decodedRows));
-      worked = true;
-    }
-    return worked ? undefined : sleep;
+    return {
+      groups,
+      members: this.members.map((g) => g.id),
+      prefillQueue: this.prefillQueue.map((g) => g.id),
+      now: performance.now(),
+      lastDecodeMs: this.lastDecodeMs,
+    };
   }
 
-  private async decode(ready: WorkerGroup[]): Promise<number> {
-    // Members keep their order; newcomers (fresh prefills, parked groups) go after them.
-    const order = [
-      ...this.members.filter((g) => ready.includes(g)),
-      ...ready.filter((g) => !this.members.includes(g)),
-    ];
+  /**
+   * Runs one iteration: asks `schedule()` for a plan and executes it. Returns `undefined` when it
+   * did some work, otherwise how long the caller may sleep (ms).
+   */
+  async iterate(): Promise<number | undefined> {
+    const plan: SchedulePlan = schedule(this.view(), {
+      ...this.options,
+      perRowRuns: this.model.batching.perRowRuns,
+    });
+    if (plan.decode.length > 0) await this.decode(plan.decode.map((id) => this.groups.get(id)!));
+    if (plan.prefill) {
+      await this.prefill(
+        plan.prefill.ids.map((id) => this.groups.get(id)!),
+        plan.prefill.chunk,
+      );
+    }
+    return plan.sleepMs;
+  }
+
+  private async decode(order: WorkerGroup[]): Promise<void> {
     const refs: BatchRowRef[] = [];
     for (const g of order) {
       const phys = g.parents ? g.parents.map((p) => g.phys[p]!) : g.phys;
@@ -155,7 +156,7 @@ export class StepLoop {
     } catch (err) {
       for (const g of order) this.fail(g, err);
       this.members = [];
-      return 0;
+      return;
     }
     const live = order.filter((g) => this.groups.has(g.id));
     this.send(
@@ -165,37 +166,14 @@ export class StepLoop {
       live.map((g) => g.phys.length),
       live.map(() => 0),
     );
-    return tokens.length;
   }
 
-  /**
-   * What to prefill within `budget` tokens: the next chunk of the oldest prompt, or several whole
-   * fresh prompts (in FIFO order) as one left-padded run when padding wastes little.
-   */
-  private pickPrefill(budget: number): WorkerGroup[] {
-    const head = this.prefillQueue[0]!;
-    if (head.prefilled > 0 || head.prompt.length >= budget) return [head];
-    const picked = [head];
-    let real = head.prompt.length;
-    let longest = real;
-    for (let i = 1; i < this.prefillQueue.length; i++) {
-      const g = this.prefillQueue[i]!;
-      const width = Math.max(longest, g.prompt.length);
-      const padded = width * (picked.length + 1);
-      if (g.prefilled > 0 || padded > budget || padded > 1.5 * (real + g.prompt.length)) break;
-      picked.push(g);
-      real += g.prompt.length;
-      longest = width;
-    }
-    return picked;
-  }
-
-  private async prefill(budget: number): Promise<void> {
-    const picked = this.pickPrefill(budget);
+  /** One chunk of one prompt, or several whole fresh prompts in one left-padded run. */
+  private async prefill(picked: WorkerGroup[], chunk: number): Promise<void> {
     const head = picked[0]!;
     const single = picked.length === 1;
     const chunks = single
-      ? [head.prompt.slice(head.prefilled, head.prefilled + budget)]
+      ? [head.prompt.slice(head.prefilled, head.prefilled + chunk)]
       : picked.map((g) => g.prompt);
     const batch = single ? head.home : SequenceBatch.empty(this.model, picked.length);
     let logits: Float32Array;

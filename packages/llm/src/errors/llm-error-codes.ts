@@ -76,7 +76,12 @@ const defined = defineErrorCodes({
   ENGINE_WORKER: {
     title: 'Engine worker failed',
     description:
-      "The engine's worker thread could not open the model or stopped unexpectedly. The message carries the worker's error; pending requests fail with it.",
+      "The engine's worker thread could not open the model or stopped unexpectedly (crash, out of memory). The message carries the worker's error; requests running on it fail with it, queued ones wait for the restarted worker.",
+  },
+  ENGINE_UNAVAILABLE: {
+    title: 'Engine unavailable',
+    description:
+      "The engine's worker died more often than its restart budget allows (`maxRestarts` within `restartWindowMs`), or a restarted worker could not load the model. Readiness reports not-ready and `/v1/config` shows the last error; reload the graph once the cause is fixed.",
   },
   SEQUENCE_GROUP_STATE: {
     title: 'Sequence group used out of order',

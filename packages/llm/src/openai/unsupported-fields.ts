@@ -37,7 +37,7 @@ export const UNSUPPORTED_RESPONSES_FIELDS: Readonly<Record<string, string>> = {
   conversation: 'conversations need a response store, and Weft keeps none',
   prompt: 'stored prompt templates are not supported by Weft',
   reasoning: 'reasoning models are not served here',
-  top_logprobs: 'logprobs are not implemented for /responses; use /chat/completions',
+  top_logprobs: 'logprobs on /responses are not supported by Weft; use /chat/completions',
   max_tool_calls: 'built-in tools are not available on this server',
-  stream_options: 'stream options are not implemented for /responses',
+  stream_options: 'stream options on /responses are not supported by Weft',
 };

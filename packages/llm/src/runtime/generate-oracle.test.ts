@@ -2,9 +2,9 @@ import { basename, dirname, join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../../../../tests/helpers/models.js';
-import { generate, ModelSession } from '../index.js';
+import { Engine, generate } from '../index.js';
 
-// Greedy decoding of our KV-cache loop against transformers.js 4.x (the oracle) on the same
+// Greedy decoding of generate() (the engine) against transformers.js 4.x (the oracle) on the same
 // directory, offline. Prompts are token ids, so the fixture whose tokenizer knows more tokens than
 // its model (50257 vs 1000) is fed valid ids only.
 
@@ -34,19 +34,19 @@ async function oracle(dir: string, prompts: readonly (readonly number[])[]): Pro
   return out;
 }
 
-const sessions: ModelSession[] = [];
+const engines: Engine[] = [];
 afterAll(async () => {
-  for (const s of sessions) await s.close();
+  for (const e of engines) await e.close();
 });
 
 async function checkAgainstOracle(dir: string, prompts: number[][]): Promise<number[][]> {
-  const session = await ModelSession.open(dir, { threads: 1 });
-  sessions.push(session);
+  const engine = await Engine.start(dir, { threads: 1 });
+  engines.push(engine);
   const expected = await oracle(dir, prompts);
   const alone: number[][] = [];
-  for (const p of prompts) alone.push((await generate(session, p, { maxTokens: STEPS }))[0]!.tokenIds);
+  for (const p of prompts) alone.push((await generate(engine, p, { maxTokens: STEPS }))[0]!.tokenIds);
   expect(alone).toEqual(expected);
-  const batched = await generate(session, prompts, { maxTokens: STEPS });
+  const batched = await generate(engine, prompts, { maxTokens: STEPS });
   expect(batched.map((r) => r.tokenIds)).toEqual(expected);
   // Not degenerate: different prompts lead to different continuations.
   expect(new Set(expected.map((e) => e.join(','))).size).toBe(prompts.length);

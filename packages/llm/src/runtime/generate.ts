@@ -1,10 +1,8 @@
-import { SeededRng } from '../sampling/rng.js';
+import { StopStringBuffer } from '../calculators/stop-strings.js';
+import { Engine } from '../engine/engine.js';
+import { RequestSampler } from '../sampling/request-sampler.js';
 import { DEFAULT_SAMPLING_PARAMS } from '../sampling/sampling-params.js';
-import { SequenceState } from '../sampling/sequence-state.js';
-import { TokenSampler } from '../sampling/token-sampler.js';
-import { ModelSession } from './model-session.js';
-import { InvalidGenerateArgumentError } from './runtime-errors.js';
-import { SequenceBatch } from './sequence-batch.js';
+import { ContextLengthExceededError, InvalidGenerateArgumentError } from './runtime-errors.js';
 
 /** The two tokenizer methods `generate()` needs (`Tokenizer` from tokenizer/ fits). */
 export interface TextCodec {
@@ -12,9 +10,9 @@ export interface TextCodec {
   decode(ids: readonly number[]): Promise<string> | string;
 }
 
-/** A session plus, for text prompts and stop strings, a tokenizer. */
+/** An engine plus, for text prompts and stop strings, a tokenizer. */
 export interface GenerateModel {
-  readonly session: ModelSession;
+  readonly engine: Engine;
   readonly tokenizer?: TextCodec;
 }
 
@@ -27,7 +25,7 @@ export interface GenerateOptions {
   readonly topP?: number;
   /** Seeds each prompt's RNG (default 0, so unseeded runs repeat too). */
   readonly seed?: number;
-  /** New tokens per prompt at most (default 32). */
+  /** New tokens per prompt at most (default 32); fewer when prompt + completion would pass the context. */
   readonly maxTokens?: number;
   /** Stop strings (needs a tokenizer); the text is cut before the first match. */
   readonly stop?: readonly string[];
@@ -70,115 +68,89 @@ async function toIds(model: GenerateModel, prompts: readonly Prompt[]): Promise<
 }
 
 /**
- * Generates continuations for one prompt or a batch (text or token ids), all prompts in one
- * left-padded batch; finished rows leave the batch. Greedy when `temperature` is 0 (the default),
- * otherwise the request sampler (`TokenSampler`) with temperature, top_k and top_p.
+ * Generates continuations for one prompt or several (text or token ids) on an engine: each prompt
+ * is one sequence group, so they batch with each other and with whatever else the engine runs.
+ * The same pieces as a served request decide every token and when a sequence is finished: the
+ * request sampler (`RequestSampler`: greedy when `temperature` is 0, the default, otherwise
+ * temperature, top_k and top_p from a per-prompt seeded RNG; EOS / stop token ids → `stop`, max
+ * tokens → `length`) and the stop-string buffer of the detokenizer. A prompt + completion never
+ * passes the context: `maxTokens` is lowered to the room the prompt leaves.
  *
  * ```ts
- * const [r] = await generate({ session, tokenizer }, 'Once upon a time', { maxTokens: 20 });
+ * const engine = await Engine.start('models/tiny-llama', { threads: 2 });
+ * const [r] = await generate({ engine, tokenizer }, 'Once upon a time', { maxTokens: 20 });
  * r.text; r.finishReason;
  * ```
  */
 export async function generate(
-  model: ModelSession | GenerateModel,
+  model: Engine | GenerateModel,
   input: Prompt | readonly Prompt[],
   options: GenerateOptions = {},
 ): Promise<GenerateResult[]> {
-  const m: GenerateModel = model instanceof ModelSession ? { session: model } : model;
-  const session = m.session;
+  const m: GenerateModel = model instanceof Engine ? { engine: model } : model;
+  const { engine } = m;
   const prompts: readonly Prompt[] = typeof input === 'string' || isIdList(input) ? [input] : input;
   const maxTokens = options.maxTokens ?? 32;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
     throw new InvalidGenerateArgumentError(`maxTokens ${maxTokens} must be an integer ≥ 1`);
   }
-  if (options.stop?.length && !m.tokenizer) {
-    throw new InvalidGenerateArgumentError(
-      'stop strings need a tokenizer; use stopTokenIds with a bare session',
-    );
+  const stops = options.stop?.filter((s) => s !== '') ?? [];
+  if (stops.length > 0 && !m.tokenizer) {
+    throw new InvalidGenerateArgumentError('stop strings need a tokenizer; use stopTokenIds with token ids');
   }
   const promptIds = await toIds(m, prompts);
-  const enders = new Set([
-    ...(options.ignoreEos ? [] : session.eosTokenIds),
-    ...(options.stopTokenIds ?? []),
-  ]);
-  const vocab = session.vocabSize;
-  const generated: number[][] = promptIds.map(() => []);
-  const texts: (string | undefined)[] = promptIds.map(() => undefined);
-  const reasons: GenerateFinishReason[] = promptIds.map(() => 'length');
-  // The request sampler with only temperature / top_k / top_p set: no processors are active.
-  const sampler = new TokenSampler(
+  const sampler = new RequestSampler(
     {
       ...DEFAULT_SAMPLING_PARAMS,
       temperature: Math.max(0, options.temperature ?? 0), // ≤ 0 = greedy
       topK: options.topK ?? 0,
       topP: options.topP ?? 1,
+      seed: options.seed ?? 0,
     },
-    [],
+    [...(options.ignoreEos ? [] : engine.model.eosTokenIds), ...(options.stopTokenIds ?? [])],
   );
-  const noHistory = new SequenceState([]);
-  const rngs = promptIds.map((_, i) => new SeededRng(options.seed ?? 0, i));
-
-  let batch = SequenceBatch.empty(session, promptIds.length);
-  let live = promptIds.map((_, i) => i);
-  let logits = await batch.step(promptIds);
-  while (live.length > 0) {
-    options.signal?.throwIfAborted();
-    const next: number[] = [];
-    const keep: number[] = [];
-    for (let r = 0; r < live.length; r++) {
-      const seq = live[r]!;
-      const row = logits.subarray(r * vocab, (r + 1) * vocab);
-      const token = sampler.sample(row, noHistory, rngs[seq]!);
-      generated[seq]!.push(token);
-      let done = false;
-      if (enders.has(token)) {
-        reasons[seq] = 'stop';
-        done = true;
-      } else if (options.stop?.length) {
-        const text = await m.tokenizer!.decode(generated[seq]!);
-        const cut = firstStop(text, options.stop);
-        if (cut >= 0) {
-          texts[seq] = text.slice(0, cut);
-          reasons[seq] = 'stop';
-          done = true;
+  const budgets = promptIds.map((ids) => {
+    const room = engine.contextLength - ids.length;
+    if (room < 1)
+      throw new ContextLengthExceededError(ids.length + 1, engine.contextLength, 'prompt plus one new token');
+    return Math.min(maxTokens, room);
+  });
+  const slots = promptIds.map((ids, i) => sampler.addSlot(ids, budgets[i]!));
+  return Promise.all(
+    promptIds.map(async (ids, i): Promise<GenerateResult> => {
+      const group = engine.submit(ids, {
+        maxTokens: budgets[i]!,
+        ...(options.signal && { signal: options.signal }),
+      });
+      const tokens: number[] = [];
+      let cut: string | undefined;
+      let finish: GenerateFinishReason;
+      try {
+        for (;;) {
+          const { logits } = await group.next();
+          const s = sampler.sample(slots[i]!, logits);
+          tokens.push(s.token);
+          if (stops.length > 0) {
+            // The whole text so far through the detokenizer's stop-string rule (earliest match wins).
+            const stopper = new StopStringBuffer(stops, false);
+            const visible = stopper.push(await m.tokenizer!.decode(tokens));
+            if (stopper.stopped) {
+              cut = visible;
+              finish = 'stop';
+              break;
+            }
+          }
+          if (s.finish) {
+            finish = s.finish;
+            break;
+          }
+          group.append([s.token]);
         }
+      } finally {
+        group.finish();
       }
-      if (!done && (generated[seq]!.length >= maxTokens || batch.lengths[r]! + 1 > session.contextLength)) {
-        done = true;
-      }
-      if (!done) {
-        next.push(token);
-        keep.push(r);
-      }
-    }
-    if (keep.length === 0) break;
-    if (keep.length !== live.length) {
-      batch = SequenceBatch.gather(
-        session,
-        keep.map((r) => ({ batch, row: r })),
-      );
-      live = keep.map((r) => live[r]!);
-    }
-    logits = await batch.step(next.map((t) => [t]));
-  }
-  const results: GenerateResult[] = [];
-  for (let i = 0; i < promptIds.length; i++) {
-    const text = texts[i] ?? (m.tokenizer ? await m.tokenizer.decode(generated[i]!) : undefined);
-    results.push({
-      tokenIds: generated[i]!,
-      text,
-      finishReason: reasons[i]!,
-      promptTokens: promptIds[i]!.length,
-    });
-  }
-  return results;
-}
-
-function firstStop(text: string, stops: readonly string[]): number {
-  let best = -1;
-  for (const s of stops) {
-    const at = s === '' ? -1 : text.indexOf(s);
-    if (at >= 0 && (best < 0 || at < best)) best = at;
-  }
-  return best;
+      const out = cut ?? (m.tokenizer ? await m.tokenizer.decode(tokens) : undefined);
+      return { tokenIds: tokens, text: out, finishReason: finish, promptTokens: ids.length };
+    }),
+  );
 }

@@ -14,6 +14,12 @@ export interface ModelSessionOptions {
   readonly dtype?: string;
   /** Row-coupled models, share-buffer KV (see `BatchingPlan`). */
   readonly batching?: BatchingOptions;
+  /**
+   * Whether onnxruntime's intra-op threads spin-wait for work after a run (onnxruntime's default,
+   * true). Off suits a session whose caller hands the cores to another thread between runs (the
+   * engine's worker while the main thread samples): spinning threads would compete with it.
+   */
+  readonly spinning?: boolean;
 }
 
 export type Feeds = Record<string, ort.Tensor>;
@@ -90,6 +96,7 @@ export class ModelSession {
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
         executionProviders: ['cpu'],
+        ...(options.spinning === false && { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
     } catch (err) {
       throw onnxLoadError(file, new Error(firstLine((err as Error).message)));

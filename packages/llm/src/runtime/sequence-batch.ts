@@ -159,7 +159,8 @@ function gatherBlock(model: ModelSession, refs: readonly KvRowRef[], minCapacity
   const { io, batching } = model;
   const lens = refs.map((r) => r.length);
   const width = Math.max(0, ...lens);
-  const capacity = batching.shareBuffer ? roomFor(model, Math.max(width, minCapacity)) : width;
+  // Room for at least the next token, so a gathered batch does not grow on its first step.
+  const capacity = batching.shareBuffer ? roomFor(model, Math.max(width + 1, minCapacity)) : width;
   const kv = gatherKv(io.kv, io.kvDtype, refs, capacity, batching.rowAlignment, width);
   return { kv, lens, width, capacity };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker, type Tensor, tensor } from '@weft/framework';
+import { awaitWorkerMessage, startModuleWorker, type Tensor, tensor } from '@weft/framework';
 import { OnnxError } from '../errors.js';
 import { type BatchLayout, type BatchOptions, batchLayout } from './batch-layout.js';
 import { type BatchItem, mergeFeeds, planBatch, splitOutputs } from './batch-run.js';
@@ -233,28 +233,11 @@ export class OnnxModel {
 
 /** Waits for the worker's `ready` (its `fatal`, an error or an exit reject), then detaches. */
 function firstMessage(worker: Worker): Promise<Extract<FromWorker, { type: 'ready' }>> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: FromWorker) => {
-      cleanup();
-      if (m.type === 'ready') resolve(m);
-      else reject(new Error(m.type === 'fatal' ? m.message : `unexpected ${m.type}`));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`the worker exited (code ${code}) before the model opened`));
-    };
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
+  return awaitWorkerMessage(worker, {
+    settle: (m: FromWorker) =>
+      m.type === 'ready' ? m : new Error(m.type === 'fatal' ? m.message : `unexpected ${m.type}`),
+    onError: (error) => error,
+    onExit: (code) => new Error(`the worker exited (code ${code}) before the model opened`),
   });
 }
 

@@ -1,41 +1,39 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { type CliIo, defaultRegistry } from '@weft/framework';
+import { type CliIo, defaultRegistry, parseCommandArgs, runSubcommand } from '@weft/framework';
 import { calculatorNameProblem, calculatorNames } from '../scaffold/calculator-name.js';
+import { hasVitestConfig, missingSetup } from '../scaffold/project-setup.js';
 import { scaffoldFiles } from '../scaffold/scaffold-files.js';
 
-const USAGE = `usage: weft calculator new NAME [--dir DIR]
-  NAME  PascalCase calculator name, e.g. Scale or RedactWordsCalculator ("Calculator" is appended when missing)
-  --dir where to write the files (default: the current directory; created when missing)
-`;
+const USAGE = `usage: weft calculator new NAME [--dir DIR] (see: weft calculator new --help)`;
+
+const NEW = {
+  command: 'weft calculator new',
+  usage: `usage: weft calculator new NAME [--dir DIR]
+  Writes NAME's calculator (.ts), its CalculatorRunner test, an example graph and a sample input.
+  NAME   e.g. shout_text, redact-words or Scale; it becomes PascalCase ending in "Calculator"
+  --dir  where to write the files (default: the current directory; created when missing)`,
+  options: { dir: { type: 'string', default: '.' } },
+  positionals: { name: 'NAME', min: 1, max: 1 },
+} as const;
 
 /** `weft calculator ...`; returns the process exit code. */
-export async function calculatorCommand(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'new') return calculatorNew(rest, io);
-  if (sub === '--help' || sub === '-h') {
-    io.stdout(USAGE);
-    return 0;
-  }
-  io.stderr(
-    `weft calculator: ${sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`}\n${USAGE}`,
-  );
-  return 2;
+export function calculatorCommand(args: string[], io: CliIo): Promise<number> {
+  return runSubcommand('weft calculator', USAGE, { new: calculatorNew }, args, io);
 }
 
 async function calculatorNew(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseNewArgs(args);
-  if ('error' in parsed) {
-    io.stderr(`weft calculator new: ${parsed.error}\n${USAGE}`);
-    return 2;
-  }
-  const problem = calculatorNameProblem(parsed.name);
+  const parsed = parseCommandArgs(args, NEW, io);
+  if (typeof parsed === 'number') return parsed;
+  const name = parsed.positionals[0]!;
+  const given = parsed.values.dir;
+  const problem = calculatorNameProblem(name);
   if (problem) {
     io.stderr(`weft calculator new: ${problem}\n`);
     return 2;
   }
-  const names = calculatorNames(parsed.name);
+  const names = calculatorNames(name);
   if (defaultRegistry.has(names.calculator)) {
     io.stderr(
       `weft calculator new: "${names.calculator}" is already a built-in calculator; calculator names are global, choose another NAME (example: "My${names.calculator}")\n`,
@@ -43,10 +41,10 @@ async function calculatorNew(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
 
-  const dir = resolve(io.cwd, parsed.dir);
+  const dir = resolve(io.cwd, given);
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     io.stderr(
-      `weft calculator new: --dir "${parsed.dir}" is a file, not a directory; give a directory (it is created when missing)\n`,
+      `weft calculator new: --dir "${given}" is a file, not a directory; give a directory (it is created when missing)\n`,
     );
     return 2;
   }
@@ -69,35 +67,16 @@ async function calculatorNew(args: string[], io: CliIo): Promise<number> {
   const graph = files.find((f) => f.role === 'graph')!;
   const test = files.find((f) => f.role === 'test')!;
   const input = files.find((f) => f.role === 'input')!;
-  io.stdout(
-    `\nnext steps:\n` +
-      `  npx vitest run ${shown(test.path)}\n` +
-      `  pnpm weft graph run ${shown(graph.path)} --input in=${shown(input.path)}\n` +
-      // A vitest include mismatch fails in a way that is hard to diagnose, so say it up front.
-      `(vitest runs the test only when its \`include\` patterns match the file; \`weft\` imports a .ts calculator through tsx)\n`,
-  );
+  const stem = shown(graph.path).replace(/\.graph\.yaml$/, '');
+  const steps = [
+    ...missingSetup(dir),
+    `npx vitest run ${shown(test.path)}`,
+    `npx weft graph run ${shown(graph.path)} --input in=${shown(input.path)}`,
+    `npx weft graph draw ${shown(graph.path)} --format svg > ${stem}.svg`,
+  ];
+  io.stdout(`\nnext steps:\n${steps.map((s) => `  ${s}\n`).join('')}`);
+  // A vitest \`include\` that does not match the file fails as "No test files found": say it up front.
+  if (hasVitestConfig(dir))
+    io.stdout('(vitest runs the test only when its `include` patterns match the file)\n');
   return 0;
-}
-
-type NewArgs = { name: string; dir: string } | { error: string };
-
-function parseNewArgs(args: string[]): NewArgs {
-  let name: string | undefined;
-  let dir = '.';
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--dir' || arg.startsWith('--dir=')) {
-      const value = arg === '--dir' ? args[++i] : arg.slice('--dir='.length);
-      if (!value) return { error: '--dir needs a directory (example: --dir calculators)' };
-      dir = value;
-    } else if (arg.startsWith('-')) {
-      return { error: `unknown option "${arg}"` };
-    } else if (name === undefined) {
-      name = arg;
-    } else {
-      return { error: `unexpected argument "${arg}" (only one NAME is allowed)` };
-    }
-  }
-  if (name === undefined) return { error: 'missing NAME (example: weft calculator new Scale)' };
-  return { name, dir };
 }

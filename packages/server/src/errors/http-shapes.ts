@@ -85,6 +85,7 @@ export const httpShapes: Partial<Record<WeftErrorCode, HttpShape>> = {
   },
   [O.ONNX_SESSION_CLOSED]: failed('engine_closed', 503),
   [L.ENGINE_WORKER]: failed('engine_failed'),
+  [L.ENGINE_UNAVAILABLE]: failed('engine_unavailable', 503),
 };
 
 export function httpShapeOf(code: string): HttpShape {

@@ -5,6 +5,7 @@ import { sharedSidePacketByTag } from '../registry/shared-side-packet.js';
 export interface EngineMetricsSnapshot {
   readonly queued: number;
   readonly running: number;
+  readonly runningGroups: number;
   readonly kvCacheUsedTokens: number;
   readonly kvCacheCapacityTokens: number;
 }
@@ -20,7 +21,29 @@ export function readEngineMetrics(graph: CompiledGraph): EngineMetricsSnapshot |
   return {
     queued: num(m.queued),
     running: num(m.running),
+    runningGroups: num(m.runningGroups),
     kvCacheUsedTokens: num(m.kvCacheUsedTokens),
     kvCacheCapacityTokens: num(m.kvCacheCapacityTokens),
+  };
+}
+
+/** What the server reads from an `ENGINE` side packet's `status()` (see `EngineStatus` in @weft/llm). */
+export interface EngineStatusSnapshot {
+  readonly state: string;
+  readonly restarts: number;
+  readonly lastError: { readonly message: string; readonly code: string; readonly at: string } | null;
+}
+
+/** The graph's shared engine status, or undefined for graphs without an engine (or one without `status()`). */
+export function readEngineStatus(graph: CompiledGraph): EngineStatusSnapshot | undefined {
+  const engine = sharedSidePacketByTag(graph, 'ENGINE');
+  const status = (engine as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'function') return undefined;
+  const s = status.call(engine) as Record<string, unknown>;
+  const e = s.lastError as Record<string, unknown> | undefined;
+  return {
+    state: typeof s.state === 'string' ? s.state : 'unknown',
+    restarts: num(s.restarts),
+    lastError: e ? { message: String(e.message), code: String(e.code), at: String(e.at) } : null,
   };
 }

@@ -14,7 +14,7 @@ export class ServerMetrics {
 
   constructor(graphs: GraphRegistry) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'weft_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'weft_' });
     this.requests = new Counter({
       name: 'weft_requests_total',
       help: 'HTTP requests by model, endpoint and status code',
@@ -66,10 +66,22 @@ export class ServerMetrics {
           }
         },
       });
-    engineGauge('weft_queue_length', 'Sequences waiting for an engine slot', (m) => m.queued);
-    engineGauge('weft_running_sequences', 'Sequences in the running batch', (m) => m.running);
+    // Router semantics (Gateway API Inference Extension model-server protocol, as vLLM):
+    // weft_queue_length = vllm:num_requests_waiting, weft_requests_running = vllm:num_requests_running,
+    // weft_kv_cache_usage_ratio = vllm:kv_cache_usage_perc (a fraction in [0, 1]).
+    engineGauge(
+      'weft_queue_length',
+      'Requests (sequence groups) waiting for admission to the running batch',
+      (m) => m.queued,
+    );
+    engineGauge(
+      'weft_requests_running',
+      'Requests (sequence groups) in the running batch',
+      (m) => m.runningGroups,
+    );
+    engineGauge('weft_running_sequences', 'Sequences (rows) in the running batch', (m) => m.running);
     engineGauge('weft_kv_cache_used_tokens', 'KV cache tokens in use', (m) => m.kvCacheUsedTokens);
-    engineGauge('weft_kv_cache_usage_ratio', 'KV cache use as a fraction of its capacity', (m) =>
+    engineGauge('weft_kv_cache_usage_ratio', 'KV cache use as a fraction of its capacity, 0 to 1', (m) =>
       m.kvCacheCapacityTokens > 0 ? m.kvCacheUsedTokens / m.kvCacheCapacityTokens : 0,
     );
   }

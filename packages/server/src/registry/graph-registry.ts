@@ -4,13 +4,12 @@ import type { CompiledGraph } from '@weft/framework';
 import type { Logger } from 'pino';
 import { ServerError } from '../errors/server-error.js';
 import { S } from '../errors/server-error-codes.js';
-import { unservableReason } from './graph-health.js';
+import { readEngineStatus } from '../metrics/engine-metrics.js';
 import { GraphWatcher } from './graph-watcher.js';
 import { listGraphFiles } from './list-graph-files.js';
 import { type GraphLease, LoadedGraph } from './loaded-graph.js';
 
-/** `unhealthy`: loaded, but a shared resource cannot serve (e.g. its engine worker died). */
-export type GraphState = 'loading' | 'available' | 'unhealthy' | 'failed';
+export type GraphState = 'loading' | 'available' | 'failed';
 /** Validates and compiles one graph file (the server passes the framework's `loadGraph`). */
 export type GraphLoader = (file: string) => Promise<CompiledGraph>;
 
@@ -116,9 +115,8 @@ export class GraphRegistry {
     let unavailable: GraphState | undefined;
     for (const slot of this.#slots.values()) {
       if (this.#nameOf(slot) !== model) continue;
-      const state = stateOf(slot);
-      if (state === 'available') return { kind: 'available', lease: slot.current!.acquire() };
-      unavailable = state;
+      if (slot.current) return { kind: 'available', lease: slot.current.acquire() };
+      unavailable = stateOf(slot);
     }
     return unavailable === undefined ? { kind: 'unknown' } : { kind: 'unavailable', state: unavailable };
   }
@@ -138,7 +136,7 @@ export class GraphRegistry {
         name: this.#nameOf(s),
         file: s.file,
         state: stateOf(s),
-        lastError: (s.current && unservableReason(s.current.graph)) ?? s.lastError,
+        lastError: s.lastError,
         loadedAt: s.current ? s.current.loadedAt : null,
       }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
@@ -217,12 +215,12 @@ export class GraphRegistry {
       return this.#removed(slot);
     }
     // Editors and `touch` fire events without changing anything; keep the running engine then
-    // (unless it cannot serve: then a touch is how an operator asks for a fresh one).
+    // (unless it gave up restarting its worker: then a touch is how an operator asks for a fresh one).
     if (
       slot.current &&
       slot.current.text === text &&
       slot.lastError === null &&
-      stateOf(slot) === 'available'
+      readEngineStatus(slot.current.graph)?.state !== 'failed'
     )
       return;
     slot.loading = true;
@@ -304,7 +302,7 @@ export class GraphRegistry {
 }
 
 function stateOf(slot: Slot): GraphState {
-  if (slot.current) return unservableReason(slot.current.graph) === undefined ? 'available' : 'unhealthy';
+  if (slot.current) return 'available';
   return slot.loading ? 'loading' : 'failed';
 }
 

@@ -7,8 +7,8 @@ export const SAMPLE_INPUT = [1, 2, 5] as const;
 export function graphTemplate(n: CalculatorNames, schema: string | undefined): string {
   const modeline = schema === undefined ? '' : `# yaml-language-server: $schema=${schema}\n`;
   return `${modeline}# Example graph for ${n.calculator}, made by \`weft calculator new\`.
-# Run it from this folder (tsx lets plain Node import the .ts module):
-#   weft graph run ${n.fileStem}.graph.yaml --input in=${n.fileStem}.input.jsonl
+# Run it from this folder:
+#   npx weft graph run ${n.fileStem}.graph.yaml --input in=${n.fileStem}.input.jsonl
 name: ${n.graphName}
 calculators:
   # Relative to this file; every calculator the module exports is registered for this graph.

@@ -1,0 +1,99 @@
+/**
+ * The reference point of the benchmarks: greedy decoding as a bare loop of `session.run` calls —
+ * present KV fed back as past, a shared all-ones mask buffer, no padding, no validation, argmax on
+ * the last position. All rows run in lockstep with prompts of one length. The prompt is prefilled in
+ * chunks of `prefillTokens` tokens per run over all rows (the engine's `maxNumBatchedTokens`), so a
+ * batch of long prompts never asks for `rows × prompt × vocab` logits at once.
+ *
+ * Timed over prefill plus decode — what a server's client waits for. Returns generated tokens per
+ * second over all rows.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ModelSession } from '../packages/llm/dist/index.js';
+import { repo } from './bench-setup.js';
+
+type Tensor = ModelSession['session'] extends { run(f: any): Promise<Record<string, infer T>> } ? T : never;
+// onnxruntime-node is a dependency of @weft/llm, not of the repository root: load it from there.
+const ort = createRequire(join(repo, 'packages', 'llm', 'package.json'))('onnxruntime-node') as {
+  Tensor: new (type: string, data: unknown, dims: readonly number[]) => Tensor;
+};
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let v = 1; v < row.length; v++) if (row[v]! > row[best]!) best = v;
+  return best;
+}
+
+export async function bareLoopRate(
+  model: ModelSession,
+  prompts: readonly (readonly number[])[],
+  tokens: number,
+  prefillTokens = 512,
+): Promise<number> {
+  const { io, session } = model;
+  const rows = prompts.length;
+  const len = prompts[0]!.length;
+  if (prompts.some((p) => p.length !== len)) throw new Error('the bare loop needs prompts of one length');
+  const ids = (values: number[]) =>
+    io.idDtype === 'int64' ? BigInt64Array.from(values, BigInt) : Int32Array.from(values);
+  const maxLen = len + tokens;
+  const ones =
+    io.maskDtype === 'int64'
+      ? new BigInt64Array(rows * maxLen).fill(1n)
+      : new Int32Array(rows * maxLen).fill(1);
+  let past: Record<string, Tensor> = {};
+  for (const b of io.kv) {
+    const dims = b.packed ? [2, rows, io.kvHeads, 0, io.headSize] : [rows, io.kvHeads, 0, io.headSize];
+    past[b.input] = new ort.Tensor(
+      io.kvDtype,
+      io.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0),
+      dims,
+    );
+  }
+  const vocab = model.vocabSize;
+  const chunk = Math.max(1, Math.floor(prefillTokens / rows));
+  const run = async (input: number[], width: number, seen: number): Promise<Float32Array> => {
+    const feeds: Record<string, Tensor> = {
+      ...past,
+      [io.inputIds]: new ort.Tensor(io.idDtype, ids(input), [rows, width]),
+      [io.attentionMask]: new ort.Tensor(io.maskDtype, ones.subarray(0, rows * (seen + width)), [
+        rows,
+        seen + width,
+      ]),
+    };
+    if (io.positionIds) {
+      const pos = Array.from({ length: rows * width }, (_, i) => seen + (i % width));
+      feeds[io.positionIds] = new ort.Tensor(io.positionDtype, ids(pos), [rows, width]);
+    }
+    const out = await session.run(feeds);
+    past = {};
+    for (const b of io.kv) past[b.input] = out[b.output]!;
+    return out[io.logits]!.data as Float32Array;
+  };
+  const start = performance.now();
+  let seen = 0;
+  let logits: Float32Array | undefined;
+  let width = 0;
+  while (seen < len) {
+    width = Math.min(chunk, len - seen);
+    logits = await run(
+      prompts.flatMap((p) => p.slice(seen, seen + width)),
+      width,
+      seen,
+    );
+    seen += width;
+  }
+  for (let t = 0; ; t++) {
+    const next: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      const at = (r * width + width - 1) * vocab;
+      next.push(argmax(logits!.subarray(at, at + vocab)));
+    }
+    if (t + 1 === tokens) break;
+    logits = await run(next, 1, seen);
+    seen += 1;
+    width = 1;
+  }
+  return (rows * tokens) / ((performance.now() - start) / 1000);
+}
