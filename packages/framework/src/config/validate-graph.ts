@@ -10,6 +10,10 @@ import { parseGraphText, readGraphText } from './graph-source.js';
 export interface ValidateOptions {
   /** Where calculator names are looked up; defaults to `defaultRegistry`. Never modified: graph modules register into a child. */
   readonly registry?: CalculatorRegistry;
+  /** See `LoadOptions.moduleRoots`: folders (besides the graph's own) that `calculators:` paths may come from. */
+  readonly moduleRoots?: readonly string[];
+  /** See `LoadOptions.maxGraphBytes`. */
+  readonly maxGraphBytes?: number;
 }
 
 export interface ValidateStringOptions extends ValidateOptions {
@@ -42,7 +46,7 @@ export async function validateGraphString(
   text: string,
   options: ValidateStringOptions,
 ): Promise<ValidationResult> {
-  const parsed = parseGraphText(text, options.file);
+  const parsed = await parseGraphText(text, options.file, options.maxGraphBytes);
   if (!parsed.source) return { problems: sortProblems(parsed.problems) };
   const problems: Problem[] = [...parsed.problems];
   const dir = resolve(options.baseDir ?? dirname(resolve(options.file)));
@@ -54,6 +58,8 @@ export async function validateGraphString(
       subgraphs: new Map(),
       handler: undefined,
       stack: [resolve(options.file)],
+      moduleRoots: options.moduleRoots === undefined ? undefined : [dir, ...options.moduleRoots],
+      maxGraphBytes: options.maxGraphBytes,
     },
     problems,
   );

@@ -11,6 +11,11 @@ const defined = defineErrorCodes({
     description:
       'The file is not valid YAML (bad indentation, tab characters, unclosed quotes, duplicate keys).',
   },
+  GRAPH_TOO_LARGE: {
+    title: 'Graph file too large',
+    description:
+      "The graph (or an included subgraph) file is larger than the limit (`maxGraphBytes`; the server's `max_graph_bytes`, 256 KiB by default). Real graphs are a few KB; raise the limit only for generated graphs you trust.",
+  },
   GRAPH_SCHEMA: {
     title: 'Graph file does not match its schema',
     description:
@@ -111,6 +116,16 @@ const defined = defineErrorCodes({
     title: 'Calculator module not found',
     description:
       'An entry of `calculators:` cannot be resolved (relative paths are resolved from the graph file, package names from its directory) or fails to import.',
+  },
+  MODULE_NOT_ALLOWED: {
+    title: 'Calculator module outside the allowed folders',
+    description:
+      "A `calculators:` path resolves (symlinks followed) outside the graph file's folder while the loader confines modules (`weft serve` does): importing a module runs its code. Move the module into the graph's folder, or allow its folder (`calculator_module_dirs` in the server config, `--allow-modules DIR`).",
+  },
+  MODULE_STALE: {
+    title: 'Calculator module changed but cannot be re-imported',
+    description:
+      'A `calculators:` module was edited after this process imported it, and the module loader in use (tsx, vitest) serves the cached old code. Rather than run the old code silently, the graph is refused; restart the process to load the edit. Plain Node re-imports an edited module.',
   },
   MODULE_EXPORT: {
     title: 'Module exports no calculator',
