@@ -21,9 +21,9 @@ export async function ensureTinyModel(
   kind: Partial<ModelKind> = {},
 ): Promise<string> {
   // Flags name the folder only when they differ from the layout's default (`-merged`, `-no-logitsToKeep`).
-  const defaults: Partial<Record<string, unknown>> = withKindDefaults({
-    ...(kind.layout && { layout: kind.layout }),
-  });
+  const defaults: Record<string, unknown> = {
+    ...withKindDefaults({ ...(kind.layout && { layout: kind.layout }) }),
+  };
   const suffix = Object.entries(kind)
     .map(([k, v]) => {
       if (typeof v !== 'boolean') return `-${v}`;

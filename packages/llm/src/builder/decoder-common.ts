@@ -11,6 +11,8 @@ export const LOGITS_TO_KEEP_INPUT = 'num_logits_to_keep';
 export interface DecoderSpec {
   shape: TinyShape;
   vocabSize: number;
+  /** Ids the tokenizer knows; `vocabSize` may pad beyond them (those head columns are zero). */
+  tokenizerVocab: number;
   /** Ids the output head should rarely pick (special tokens), so greedy text keeps going. */
   quietIds: readonly number[];
   seed: number;
@@ -117,24 +119,27 @@ export function buildAttentionMask(g: OnnxGraphBuilder): string {
 export function successorHead(spec: DecoderSpec, embedding: Float32Array, scale: number): Float32Array {
   const { hiddenSize } = spec.shape;
   const vocab = spec.vocabSize;
+  // Drawn over the tokenizer's ids only, so a padded model is the same model over those ids; the
+  // padding columns stay zero (logit 0, below a real successor's).
+  const real = spec.tokenizerVocab;
   // Only the first 64 hidden dimensions carry the successor signal and the noise shrinks with
   // width, so wider presets keep the tiny preset's balance between "last token" and "context".
   const signalDims = Math.min(hiddenSize, 64);
-  const perm = new SeededRandom(spec.seed, 'lm_head.permutation').permutation(vocab);
+  const perm = new SeededRandom(spec.seed, 'lm_head.permutation').permutation(real);
   const noise = weights(
     spec,
     'lm_head.noise',
-    hiddenSize * vocab,
+    hiddenSize * real,
     scale * 0.5 * Math.sqrt(signalDims / hiddenSize),
   );
   const quiet = new Set(spec.quietIds);
   const head = new Float32Array(hiddenSize * vocab);
-  for (let v = 0; v < vocab; v++) {
+  for (let v = 0; v < real; v++) {
     const src = perm[v]!;
     const gain = quiet.has(v) ? 0 : scale;
     for (let h = 0; h < hiddenSize; h++) {
       const signal = h < signalDims ? gain * embedding[src * hiddenSize + h]! : 0;
-      head[h * vocab + v] = signal + noise[h * vocab + v]!;
+      head[h * vocab + v] = signal + noise[h * real + v]!;
     }
   }
   return head;

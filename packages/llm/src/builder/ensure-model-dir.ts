@@ -24,6 +24,8 @@ export interface EnsureModelDirOptions {
   seed?: number;
   /** Export flavour; part of what the marker records, so each kind gets its own build. */
   kind?: Partial<ModelKind>;
+  /** A padded vocabulary (see `createTinyModel`); recorded in the marker when given. */
+  vocabSize?: number;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -34,15 +36,16 @@ export interface EnsureModelDirOptions {
  * winner's (identical) result.
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
-  const { arch, preset = 'tiny', seed = 0 } = options;
+  const { arch, preset = 'tiny', seed = 0, vocabSize } = options;
   const kind = withKindDefaults(options.kind);
+  const padded = vocabSize === undefined ? {} : { vocabSize };
   // Callers in one process share one build; other processes are handled by the rename below.
   return buildOnce(
     dir,
-    { builder: BUILDER_VERSION, arch, preset, seed, kind },
+    { builder: BUILDER_VERSION, arch, preset, seed, kind, ...padded },
     options.onProgress,
     (tmp, onProgress) =>
-      createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) }),
+      createTinyModel(tmp, { arch, preset, seed, kind, ...padded, ...(onProgress ? { onProgress } : {}) }),
   );
 }
 

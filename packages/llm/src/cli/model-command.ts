@@ -12,6 +12,7 @@ const USAGE = `usage: weft model <create|inspect|optimize> ... (each takes --hel
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
+                        [--vocab-size N]
   weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]
   weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]`;
@@ -21,6 +22,7 @@ const CREATE = {
   usage: `usage: weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
+                        [--vocab-size N]
        weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
   Writes a model directory with random weights (Optimum layout unless --layout genai).
   --arch      llama or gpt2 (text generation)
@@ -29,7 +31,9 @@ const CREATE = {
   --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)
   --logits-to-keep, --no-logits-to-keep
               whether the model has a num_logits_to_keep input, so a prefill computes the last
-              position's logits only (default: with it for --layout optimum, without for genai)`,
+              position's logits only (default: with it for --layout optimum, without for genai)
+  --vocab-size  pad the model's vocabulary beyond the tokenizer's 838 tokens (e.g. 32000, for an
+              LM head of realistic size); the extra ids are never produced and never chosen`,
   options: {
     arch: { type: 'string' },
     preset: { type: 'string' },
@@ -43,6 +47,7 @@ const CREATE = {
     merged: { type: 'boolean' },
     'logits-to-keep': { type: 'boolean' },
     'no-logits-to-keep': { type: 'boolean' },
+    'vocab-size': { type: 'string' },
   },
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
@@ -156,16 +161,24 @@ async function create(args: string[], io: CliIo): Promise<number> {
   if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
     return usage(`--seed "${seedText}" must be an integer from 0 to 4294967295 (example: --seed 7)`);
   }
+  const vocabText = values['vocab-size'];
+  const vocabSize = vocabText === undefined ? undefined : Number(vocabText);
+  if (vocabText !== undefined && !/^\d+$/.test(vocabText)) {
+    return usage(`--vocab-size "${vocabText}" must be an integer (example: --vocab-size 32000)`);
+  }
   const started = Date.now();
   await ensureModelDir(resolve(io.cwd, given), {
     arch: arch as TinyArch,
     preset: preset as TinyPreset,
     seed,
     kind,
+    ...(vocabSize === undefined ? {} : { vocabSize }),
     onProgress: (p) => io.stderr(`weft model create: ${p.message}\n`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const extras = Object.entries(kind).map(([k, v]) => (v === true ? `, ${k}` : `, ${k} ${v}`));
+  const extras = Object.entries({ ...kind, ...(vocabSize === undefined ? {} : { vocabSize }) }).map(
+    ([k, v]) => (v === true ? `, ${k}` : `, ${k} ${v}`),
+  );
   io.stdout(`created ${given} (${arch}, preset ${preset}, seed ${seed}${extras.join('')}) in ${seconds}s\n`);
   return 0;
 }
