@@ -19,6 +19,7 @@ import { detectToolFormat } from '../tools/tool-formats.js';
 import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
+import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
 import { validateResponsesRequest } from './responses-request.js';
 
@@ -67,6 +68,7 @@ export const OpenAiRequestCalculator = defineCalculator({
     type: 'object',
     additionalProperties: false,
     properties: {
+      ...requestLimitOptions,
       tool_parser: {
         enum: ['auto', ...TOOL_CALL_FORMATS],
         default: 'auto',
@@ -80,6 +82,12 @@ export const OpenAiRequestCalculator = defineCalculator({
       async process(ctx) {
         const request = ctx.input('REQUEST')?.value;
         if (!request) return;
+        const o = ctx.options;
+        const limits: RequestLimits = {
+          maxPrompts: o.max_prompts,
+          maxRequestTokens: o.max_request_tokens,
+          maxPromptChars: o.max_prompt_chars,
+        };
         const info = ctx.sidePacket('MODEL_INFO');
         const tokenizer = ctx.sidePacket('TOKENIZER');
         const option = ctx.options.tool_parser;
@@ -90,7 +98,7 @@ export const OpenAiRequestCalculator = defineCalculator({
             result: ctx.output('REQUEST'),
             error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
           },
-          () => validate(request, tokenizer, info, format),
+          () => validate(request, tokenizer, info, format, limits),
         );
       },
     };
@@ -102,6 +110,7 @@ function validate(
   tokenizer: Tokenizer,
   info: ModelInfo,
   format: ToolCallFormat | undefined,
+  limits: RequestLimits,
 ): ValidatedRequest {
   const endpoint = request.endpoint;
   if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info, format);
@@ -131,6 +140,11 @@ function validate(
     prompts = [{ text: renderChatPrompt(messages, tokenizer, info, structured.tools?.tools) }];
     options = withStructuredOptions(options, structured, tokenizer);
   }
+  checkRequestLimits(prompts, options, limits, {
+    tokenizer,
+    info,
+    what: endpoint === 'completions' ? 'prompt' : 'messages',
+  });
   checkConstraintConflicts(body, options.constraint !== undefined);
   return {
     id: newResponseId(endpoint),
