@@ -102,6 +102,26 @@ export async function runMatrix(
   return results;
 }
 
+/**
+ * Adds a side `as` whose rate per round is the best of `sides` in that round: the strongest
+ * reference (onnxruntime's spin-waiting threads win on an idle machine and lose on a busy one, so
+ * neither setting alone is the fair bar). Returns `as`, or the one side that ran.
+ */
+export function strongestOf(results: MatrixResults, sides: readonly string[], as: string): string {
+  const present = sides.filter((s) => results.has(s));
+  if (present.length < 2) return present[0] ?? as;
+  const merged = new Map<string, number[]>();
+  for (const key of results.get(present[0]!)!.keys()) {
+    const perSide = present.map((s) => results.get(s)!.get(key)!);
+    merged.set(
+      key,
+      perSide[0]!.map((_, round) => Math.max(...perSide.map((rates) => rates[round]!))),
+    );
+  }
+  results.set(as, merged);
+  return as;
+}
+
 export function bestAndMedian(rates: readonly number[]): { best: number; median: number } {
   const sorted = [...rates].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
