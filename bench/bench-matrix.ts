@@ -133,14 +133,17 @@ export function bestAndMedian(rates: readonly number[]): { best: number; median:
 export function printMatrix(results: MatrixResults, cases: readonly BenchCase[], reference: string): void {
   const fmt = (n: number) => n.toFixed(1).padStart(7);
   for (const c of cases) {
-    const ref = bestAndMedian(results.get(reference)!.get(caseKey(c))!);
+    const refRates = results.get(reference)?.get(caseKey(c));
+    const ref = refRates && bestAndMedian(refRates);
     for (const [name, per] of results) {
       const rates = per.get(caseKey(c))!;
       const s = bestAndMedian(rates);
       const ratio =
         name === reference
           ? '(reference)'
-          : `${(s.best / ref.best).toFixed(2)} / ${(s.median / ref.median).toFixed(2)} of ${reference}`;
+          : ref
+            ? `${(s.best / ref.best).toFixed(2)} / ${(s.median / ref.median).toFixed(2)} of ${reference}`
+            : '';
       console.log(
         `prompt ${String(c.prompt).padStart(4)} × ${String(c.streams).padStart(2)} streams  ${name.padEnd(22)} best ${fmt(s.best)}  median ${fmt(s.median)} tok/s  (rounds ${rates.map((x) => x.toFixed(1)).join(' ')})  ${ratio}`,
       );
