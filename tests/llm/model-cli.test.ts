@@ -82,6 +82,7 @@ describe('weft model create / inspect', () => {
       },
     ],
     [['--no-logits-to-keep'], { logitsToKeep: null }],
+    [['--vocab-size', '1000'], { vocabSize: 1000 }],
     [['--layout', 'genai', '--logits-to-keep'], { layout: 'genai', logitsToKeep: 'num_logits_to_keep' }],
     [
       ['--quant', 'q8'],
@@ -216,6 +217,14 @@ describe('weft model create / inspect', () => {
     [['create', 'x', 'y', '--arch', 'llama'], 'unexpected argument "y" (one DIR is allowed)'],
     [['create', 'x', '--arch', 'llama', '--quant', 'q3'], '--quant "q3" is not one of none, q4, q8'],
     [['create', 'x', '--arch', 'llama', '--merged=yes'], '--merged is a switch and takes no value'],
+    [
+      ['create', 'x', '--arch', 'llama', '--vocab-size', 'lots'],
+      '--vocab-size "lots" must be an integer (example: --vocab-size 32000)',
+    ],
+    [
+      ['create', 'x', '--arch', 'llama', '--logits-to-keep', '--no-logits-to-keep'],
+      'give one of --logits-to-keep and --no-logits-to-keep',
+    ],
   ])('usage error for %j', async (args, problem) => {
     const result = await run(args);
     expect(result.code).toBe(2);
