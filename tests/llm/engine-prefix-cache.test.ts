@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { Engine, type EngineOptions, InvalidGenerateArgumentError, type ModelKind } from '@weft/llm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { batchDifferences, greedyGroup, type RowTrace } from '../helpers/batch-invariance.js';
-import { ensureTinyModel } from '../helpers/models.js';
+import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../helpers/models.js';
 
 // Automatic prefix caching: a prompt that starts with blocks an earlier prompt computed reuses
 // their KV, and its answers equal the same engine's with caching off (greedy tokens exactly,
@@ -27,14 +28,28 @@ const FIRST = prompt(5, 6);
 const LATER = [prompt(7, 8, 9), prompt(11), prompt(12, 13, 14, 15, 16, 17), prompt(5, 6)];
 const STEPS = 6;
 
-const LAYOUTS: [string, Partial<ModelKind>, EngineOptions][] = [
+const fixtures = sharedFixturesDir();
+
+/** A layout: builder kind (or a model directory), engine options. */
+const LAYOUTS: [string, Partial<ModelKind> | string, EngineOptions][] = [
   ['standard Attention (past/present concat, left-aligned rows)', {}, {}],
   ['GroupQueryAttention, share-buffer KV (right-aligned rows)', { attention: 'gqa' }, {}],
   ['GroupQueryAttention without share-buffer', { attention: 'gqa' }, { shareBuffer: false }],
   ['merged decoder (use_cache_branch)', { merged: true }, {}],
   ['merged GroupQueryAttention decoder', { attention: 'gqa', merged: true }, {}],
   ['q4 (MatMulNBits)', { quant: 'q4' }, { dtype: 'q4' }],
+  ['GroupQueryAttention, onnxruntime-genai layout', { attention: 'gqa', layout: 'genai' }, {}],
+  ...(fixtures
+    ? [
+        [
+          'packed past_N KV (../shared gpt2-tiny-random-genai, com.microsoft::Attention)',
+          join(fixtures, 'gpt2-tiny-random-genai'),
+          {},
+        ] as [string, string, EngineOptions],
+      ]
+    : []),
 ];
+if (!fixtures) it.skip(`packed past_N KV of ../shared (${NO_FIXTURES_MESSAGE})`, () => {});
 
 /** Each prompt alone, one after the other. */
 async function alone(engine: Engine, prompts: readonly (readonly number[])[]): Promise<RowTrace[]> {
@@ -45,7 +60,7 @@ async function alone(engine: Engine, prompts: readonly (readonly number[])[]): P
 
 describe.each(LAYOUTS)('prefix caching, %s', (_name, kind, options) => {
   it('reuses cached blocks and answers as without caching, alone and concurrently', async () => {
-    const dir = await ensureTinyModel('llama', 'tiny', 0, kind);
+    const dir = typeof kind === 'string' ? kind : await ensureTinyModel('llama', 'tiny', 0, kind);
     const off = await start(dir, { ...options, prefixCaching: false });
     const on = await start(dir, options);
     const reference = await alone(off, [FIRST, ...LATER]);

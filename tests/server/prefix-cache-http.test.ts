@@ -15,7 +15,7 @@ afterAll(() => server?.stop());
 
 const model = 'tiny-llama';
 
-async function prefixMetrics(): Promise<Record<string, number>> {
+async function prefixMetrics(): Promise<{ queries: number; hits: number; blocks: number; bytes: number }> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const read = (name: string) =>
     Number(new RegExp(`^${name}\\{model="${model}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
@@ -37,7 +37,7 @@ describe('prefix caching over HTTP', () => {
     expect(cold.usage?.prompt_tokens).toBe(30);
     expect(warm.choices[0]!.text).toBe(cold.choices[0]!.text);
     const lp = (r: typeof cold) => r.choices[0]!.logprobs!.token_logprobs!;
-    lp(warm).forEach((v, i) => expect(Math.abs(v - lp(cold)[i]!)).toBeLessThanOrEqual(1e-4));
+    for (const [i, v] of lp(warm).entries()) expect(Math.abs(v - lp(cold)[i]!)).toBeLessThanOrEqual(1e-4);
     const m = await prefixMetrics();
     // Both prompts queried whole; the second reused 7 blocks (28 tokens, its last token ran).
     expect(m).toMatchObject({ queries: 60, hits: 28, blocks: 7 });

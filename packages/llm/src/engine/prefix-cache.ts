@@ -129,8 +129,8 @@ export class PrefixCache {
   }
 
   private pendingOf(group: number): Entry[] {
-    let list = this.pending.get(group);
-    if (!list) this.pending.set(group, (list = []));
+    const list = this.pending.get(group) ?? [];
+    this.pending.set(group, list);
     return list;
   }
 
