@@ -1,6 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { type EngineMetricsSnapshot, readEngineMetrics } from './engine-metrics.js';
+import { modelGauge, perModel } from './per-model.js';
+import { registerSessionMetrics } from './session-metrics.js';
 
 /** The Prometheus metrics of one app (a registry per app, so several apps can live in one process). */
 export class ServerMetrics {
@@ -52,20 +54,9 @@ export class ServerMetrics {
       help: 'HTTP requests being served',
       registers,
     });
+    const engines = perModel(graphs, readEngineMetrics);
     const engineGauge = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['model'],
-        registers,
-        collect() {
-          this.reset();
-          for (const model of graphs.models()) {
-            const m = readEngineMetrics(model.graph);
-            if (m) this.set({ model: model.name }, pick(m));
-          }
-        },
-      });
+      modelGauge({ registers, name, help, each: engines, pick });
     // Router semantics (Gateway API Inference Extension model-server protocol, as vLLM):
     // weft_queue_length = vllm:num_requests_waiting, weft_requests_running = vllm:num_requests_running,
     // weft_kv_cache_usage_ratio = vllm:kv_cache_usage_perc (a fraction in [0, 1]).
@@ -84,5 +75,6 @@ export class ServerMetrics {
     engineGauge('weft_kv_cache_usage_ratio', 'KV cache use as a fraction of its capacity, 0 to 1', (m) =>
       m.kvCacheCapacityTokens > 0 ? m.kvCacheUsedTokens / m.kvCacheCapacityTokens : 0,
     );
+    registerSessionMetrics(this.registry, graphs);
   }
 }
