@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { type EngineMetricsSnapshot, readEngineMetrics } from './engine-metrics.js';
-import { modelGauge, perModel } from './per-model.js';
+import { modelCounter, modelGauge, perModel } from './per-model.js';
 import { registerSessionMetrics } from './session-metrics.js';
 
 /** The Prometheus metrics of one app (a registry per app, so several apps can live in one process). */
@@ -74,6 +74,26 @@ export class ServerMetrics {
     engineGauge('weft_kv_cache_used_tokens', 'KV cache tokens in use', (m) => m.kvCacheUsedTokens);
     engineGauge('weft_kv_cache_usage_ratio', 'KV cache use as a fraction of its capacity, 0 to 1', (m) =>
       m.kvCacheCapacityTokens > 0 ? m.kvCacheUsedTokens / m.kvCacheCapacityTokens : 0,
+    );
+    // Prefix caching, as vLLM's vllm:prefix_cache_queries / vllm:prefix_cache_hits (in tokens):
+    // the hit rate is rate(hits) / rate(queries). The engine keeps the totals; a scrape copies them.
+    const engineCounter = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
+      modelCounter({ registers, name, help, each: engines, pick });
+    engineCounter(
+      'weft_prefix_cache_queries_total',
+      'Prompt tokens looked up in the prefix cache (every admitted prompt, whole)',
+      (m) => m.prefixCache.queriedTokens,
+    );
+    engineCounter(
+      'weft_prefix_cache_hits_total',
+      'Prompt tokens whose KV came from the prefix cache instead of a prefill',
+      (m) => m.prefixCache.hitTokens,
+    );
+    engineGauge('weft_prefix_cache_blocks', 'Prefix-cache blocks held', (m) => m.prefixCache.blocks);
+    engineGauge(
+      'weft_prefix_cache_bytes',
+      'KV bytes of the prefix-cache blocks (inside the KV budget)',
+      (m) => m.prefixCache.bytes,
     );
     registerSessionMetrics(this.registry, graphs);
   }
