@@ -54,6 +54,7 @@ export class ServerMetrics {
       help: 'HTTP requests being served',
       registers,
     });
+    // Each scrape reads every served engine's metrics afresh (a reloaded graph has a new engine).
     const engines = perModel(graphs, readEngineMetrics);
     const engineGauge = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
       modelGauge({ registers, name, help, each: engines, pick });
