@@ -7,20 +7,9 @@ import type { Packet } from '../packet/packet.js';
 import { Graph } from '../runtime/graph.js';
 import { GraphCancelledError } from '../runtime/run-errors.js';
 import type { Timestamp } from '../timestamp/timestamp.js';
-import { type RunnerPort, resolveRunnerPort, runnerPorts } from './runner-ports.js';
+import { type RunnerNodeConfig, type RunnerPort, resolveRunnerPort, runnerPorts } from './runner-ports.js';
 
-/** A node as an object, the way it is written in a graph file's `nodes:` list. */
-export interface RunnerNodeConfig {
-  readonly calculator: string;
-  readonly name?: string;
-  readonly input_stream?: string | readonly string[];
-  readonly output_stream?: string | readonly string[];
-  readonly input_side_packet?: string | readonly string[];
-  readonly output_side_packet?: string | readonly string[];
-  readonly options?: Readonly<Record<string, unknown>>;
-  readonly input_stream_info?: readonly { readonly tag_index: string; readonly back_edge?: boolean }[];
-  readonly input_stream_handler?: unknown;
-}
+export type { RunnerNodeConfig } from './runner-ports.js';
 
 export interface CalculatorRunnerOptions {
   /** Where the calculator is looked up; defaults to `defaultRegistry`. */
