@@ -3,14 +3,24 @@ import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedWeft, serveWeft } from '../../tests/examples/serve-weft.js';
 
-// `weft serve --graphs examples/07-rest-extension/graphs --port 0`, in-process so the test can stop it.
+// `weft serve --graphs examples/07-rest-extension/graphs --allow-modules examples/07-rest-extension/calculators --port 0`,
+// in-process so the test can stop it. The graph's modules live beside its folder, so they are allowed by name.
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let weft: ServedWeft;
 let client: OpenAI;
 
 beforeAll(async () => {
   weft = await serveWeft(
-    ['--graphs', 'examples/07-rest-extension/graphs', '--port', '0', '--log-level', 'warn'],
+    [
+      '--graphs',
+      'examples/07-rest-extension/graphs',
+      '--allow-modules',
+      'examples/07-rest-extension/calculators',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
     root,
   );
   client = new OpenAI({ baseURL: `${weft.url}/v3`, apiKey: 'unused', maxRetries: 0 });

@@ -33,8 +33,8 @@ describe('checks against the model', () => {
   it('prompt + max_tokens over the context: refused with the numbers', async () => {
     const long = await errorOf('completions', {
       model: 'tiny-llama',
-      prompt: 'hello '.repeat(1100),
-      max_tokens: 16,
+      prompt: 'hello '.repeat(50),
+      max_tokens: 2040,
     });
     expect(long).toMatchObject({
       kind: 'error',
@@ -42,8 +42,15 @@ describe('checks against the model', () => {
       code: 'WEFT_ERR_CONTEXT_LENGTH_EXCEEDED',
     });
     expect(long.message).toMatch(
-      /^This model's maximum context length is 2048 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 16 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
+      /^This model's maximum context length is 2048 tokens\. However, you requested (\d+) tokens \((\d+) in the prompt, 2040 in the completion\)\. Please reduce the length of the prompt or completion\.$/,
     );
+    // A prompt that alone fills the context is named `prompt`, as OpenAI does.
+    const alone = await errorOf('completions', {
+      model: 'tiny-llama',
+      prompt: 'hello '.repeat(1200),
+      max_tokens: 16,
+    });
+    expect(alone.param).toBe('prompt');
     const chat = await errorOf('chat/completions', {
       model: 'tiny-llama',
       messages: [{ role: 'user', content: 'x' }],

@@ -1,10 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responderGraphYaml } from './fixtures/responder.js';
+import { responderGraphYaml, responderModule } from './fixtures/responder.js';
 import { postJson, sseData } from './helpers/test-server.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,7 +52,10 @@ const kill = (child: ChildProcessWithoutNullStreams) => {
 
 describe('weft serve (child process)', () => {
   it('prints exactly the listening line, serves, and on SIGTERM lets a running stream finish, then exits 0', async () => {
-    const s = serve(['--graphs', dir, '--port', '0', '--grace-ms', '5000'], { WEFT_API_KEY: 'sk-cli' });
+    const s = serve(
+      ['--graphs', dir, '--allow-modules', dirname(responderModule), '--port', '0', '--grace-ms', '5000'],
+      { WEFT_API_KEY: 'sk-cli' },
+    );
     try {
       const url = await s.listening;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelKind } from '@weft/llm';
-import { createLogger, defaultLoader, type RunningServer, startServer } from '@weft/server';
+import {
+  createLogger,
+  defaultLoader,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from '@weft/server';
 import { ensureTinyModel, repoRoot } from '../../helpers/models.js';
 
 /**
@@ -16,6 +22,7 @@ export async function startLlmServer(
     kind?: Partial<ModelKind>;
     engine?: Record<string, number | string>;
     apiKey?: string;
+    limits?: ServerOptions['limits'];
   } = {},
 ): Promise<RunningServer & { stop(): Promise<void>; logs: Record<string, unknown>[] }> {
   const model = await ensureTinyModel('llama', options.preset ?? 'tiny', undefined, options.kind);
@@ -40,6 +47,7 @@ export async function startLlmServer(
     watch: false,
     logger: createLogger({ write: (line) => void logs.push(JSON.parse(line)) }),
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+    ...(options.limits !== undefined && { limits: options.limits }),
   });
   return Object.assign(server, {
     logs,

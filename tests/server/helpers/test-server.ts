@@ -1,8 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, defaultLoader, type RunningServer, startServer } from '@weft/server';
-import { type ResponderGraphOptions, responderGraphYaml } from '../fixtures/responder.js';
+import { dirname, join } from 'node:path';
+import {
+  createLogger,
+  defaultLoader,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from '@weft/server';
+import { type ResponderGraphOptions, responderGraphYaml, responderModule } from '../fixtures/responder.js';
 
 export interface TestServer extends RunningServer {
   readonly dir: string;
@@ -14,14 +20,21 @@ export interface TestServer extends RunningServer {
 /** A real server on 127.0.0.1:0 serving responder graphs written into a fresh temp folder. */
 export async function startTestServer(
   graphs: readonly ResponderGraphOptions[] = [{ name: 'echo' }],
-  options: { apiKey?: string; bodyLimit?: string; keepAliveMs?: number; watch?: boolean } = {},
+  options: {
+    apiKey?: string;
+    bodyLimit?: string;
+    keepAliveMs?: number;
+    watch?: boolean;
+    limits?: ServerOptions['limits'];
+  } = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-server-'));
   for (const g of graphs) await writeFile(join(dir, `${g.name}.yaml`), responderGraphYaml(g));
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({ write: (line) => void logs.push(JSON.parse(line)) });
   const server = await startServer({
-    loader: defaultLoader(),
+    // The responder graphs import their calculators from tests/server/fixtures.
+    loader: defaultLoader(undefined, [dirname(responderModule)]),
     graphsDir: dir,
     port: 0,
     logger,
@@ -29,6 +42,7 @@ export async function startTestServer(
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+    ...(options.limits !== undefined && { limits: options.limits }),
   });
   return Object.assign(server, {
     dir,

@@ -28,13 +28,14 @@ export async function buildGraph(
     spec,
     location: yaml.locate(['calculators', i]),
   }));
-  await loadCalculatorModules(modules, dir, registry, problems);
+  await loadCalculatorModules(modules, dir, registry, problems, parent.moduleRoots);
   const subgraphs = await registerSubgraphs(source, dir, registry, parent.subgraphs, problems);
   const scope: BuildScope = {
     registry,
     subgraphs,
     handler: handlerConfig(raw.input_stream_handler) ?? parent.handler,
     stack: parent.stack,
+    moduleRoots: parent.moduleRoots,
   };
   const ports = (key: 'input_stream' | 'output_stream' | 'input_side_packet' | 'output_side_packet') =>
     parsePortList(portTexts(yaml, [key], raw[key]), `graph ${key}`, problems);

@@ -21,6 +21,8 @@ export interface BuildScope {
   readonly handler: InputStreamHandlerConfig | undefined;
   /** Absolute files being expanded, outermost first (to refuse recursive inclusion). */
   readonly stack: readonly string[];
+  /** Folders `calculators:` paths must lie in (the top graph's folder first); undefined: anywhere. */
+  readonly moduleRoots: readonly string[] | undefined;
 }
 
 export interface BuiltGraph {

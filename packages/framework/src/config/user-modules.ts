@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyCalculatorDefinition } from '../calculator/contract.js';
 import type { CalculatorRegistry } from '../calculator/registry.js';
@@ -103,8 +103,32 @@ function registerTypeScriptLoader(): Promise<boolean> {
   return tsxRegistered;
 }
 
+/** What this process imported for each module file: its modification time and module namespace. */
+const imported = new Map<string, { readonly mtime: number; readonly namespace: object }>();
+
+/** The module changed on disk but the loader served the namespace imported before the change. */
+class StaleModuleError extends Error {}
+
+/**
+ * Node caches modules by URL for the life of the process: the file's modification time in the URL
+ * makes a reload after an edit import the edited code (files the module itself imports are still
+ * cached: restart to pick those up). An unchanged file keeps its URL and its cached module. Loaders
+ * that ignore the query (tsx, vitest) hand back the old namespace: that is refused, not run.
+ */
 async function importModule(file: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(file).href;
+  const mtime = Math.round(statSync(file).mtimeMs);
+  const namespace = await importUrl(file, `${pathToFileURL(file).href}?t=${mtime}`);
+  const before = imported.get(file);
+  if (before !== undefined && before.mtime !== mtime && before.namespace === namespace) {
+    throw new StaleModuleError(
+      `it changed on disk after this process imported it, and the module loader serves the old code; restart the process to load the edit`,
+    );
+  }
+  imported.set(file, { mtime, namespace });
+  return namespace;
+}
+
+async function importUrl(file: string, url: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (e) {
@@ -116,7 +140,7 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
       );
     }
     // A new URL: Node caches the failed import of the first one.
-    return (await import(`${url}?ts`)) as Record<string, unknown>;
+    return (await import(`${url}&ts`)) as Record<string, unknown>;
   }
 }
 
@@ -129,6 +153,7 @@ export async function loadCalculatorModules(
   dir: string,
   registry: CalculatorRegistry,
   problems: Problem[],
+  roots?: readonly string[],
 ): Promise<void> {
   for (const { spec, location } of specs) {
     const target = isPathSpec(spec) ? resolve(dir, spec) : resolvePackage(spec, dir);
@@ -141,10 +166,28 @@ export async function loadCalculatorModules(
       });
       continue;
     }
+    // Installed packages are the operator's choice; a path is the graph author's, and importing it
+    // runs it: it must stay inside the folders the loader trusts.
+    if (roots !== undefined && isPathSpec(spec) && !insideAny(realpathSync(file), roots)) {
+      problems.push({
+        code: V.MODULE_NOT_ALLOWED,
+        message: `calculator module "${spec}" (${realpathSync(file)}) is outside the graph's folder and the allowed module folders (${roots.join(', ')}); it was not imported. Move it into the graph's folder or allow its folder (calculator_module_dirs / --allow-modules)`,
+        location,
+      });
+      continue;
+    }
     let mod: Record<string, unknown>;
     try {
       mod = await importModule(file);
     } catch (e) {
+      if (e instanceof StaleModuleError) {
+        problems.push({
+          code: V.MODULE_STALE,
+          message: `calculator module "${spec}": ${e.message}`,
+          location,
+        });
+        continue;
+      }
       problems.push({
         code: V.MODULE_NOT_FOUND,
         message: `calculator module "${spec}" failed to import: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (fix the module; it must be an ES module Node can load)`,
@@ -187,4 +230,17 @@ export async function loadCalculatorModules(
       registry.register(def);
     }
   }
+}
+
+function insideAny(file: string, roots: readonly string[]): boolean {
+  return roots.some((root) => {
+    let real: string;
+    try {
+      real = realpathSync(root);
+    } catch {
+      return false;
+    }
+    const rel = relative(real, file);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  });
 }

@@ -10,6 +10,8 @@ import { parseGraphText, readGraphText } from './graph-source.js';
 export interface ValidateOptions {
   /** Where calculator names are looked up; defaults to `defaultRegistry`. Never modified: graph modules register into a child. */
   readonly registry?: CalculatorRegistry;
+  /** See `LoadOptions.moduleRoots`: folders (besides the graph's own) that `calculators:` paths may come from. */
+  readonly moduleRoots?: readonly string[];
 }
 
 export interface ValidateStringOptions extends ValidateOptions {
@@ -54,6 +56,7 @@ export async function validateGraphString(
       subgraphs: new Map(),
       handler: undefined,
       stack: [resolve(options.file)],
+      moduleRoots: options.moduleRoots === undefined ? undefined : [dir, ...options.moduleRoots],
     },
     problems,
   );

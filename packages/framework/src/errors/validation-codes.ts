@@ -112,6 +112,16 @@ const defined = defineErrorCodes({
     description:
       'An entry of `calculators:` cannot be resolved (relative paths are resolved from the graph file, package names from its directory) or fails to import.',
   },
+  MODULE_NOT_ALLOWED: {
+    title: 'Calculator module outside the allowed folders',
+    description:
+      "A `calculators:` path resolves (symlinks followed) outside the graph file's folder while the loader confines modules (`weft serve` does): importing a module runs its code. Move the module into the graph's folder, or allow its folder (`calculator_module_dirs` in the server config, `--allow-modules DIR`).",
+  },
+  MODULE_STALE: {
+    title: 'Calculator module changed but cannot be re-imported',
+    description:
+      'A `calculators:` module was edited after this process imported it, and the module loader in use (tsx, vitest) serves the cached old code. Rather than run the old code silently, the graph is refused; restart the process to load the edit. Plain Node re-imports an edited module.',
+  },
   MODULE_EXPORT: {
     title: 'Module exports no calculator',
     description:

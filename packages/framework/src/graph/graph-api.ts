@@ -6,6 +6,12 @@ import type { ValidatedGraph } from './validated-graph.js';
 export interface LoadOptions {
   /** Where calculator names are looked up; defaults to `defaultRegistry`. Graph `calculators:` modules register into a child of it. */
   readonly registry?: CalculatorRegistry;
+  /**
+   * Confines `calculators:` paths: when set, a module must lie (symlinks followed) inside the graph
+   * file's folder or one of these folders, else it is refused (`WEFT_ERR_MODULE_NOT_ALLOWED`) without
+   * being imported. Unset: any path is imported (a graph is code; CLI tools trust the file given).
+   */
+  readonly moduleRoots?: readonly string[];
 }
 
 export interface StartOptions {
@@ -31,6 +37,14 @@ export interface StartOptions {
    * (across streams). Cheaper than `output()` iterables and keeps the global order (the CLI uses it).
    */
   readonly onOutput?: (stream: string, packet: Packet) => void;
+  /**
+   * Back-pressure from the reader of `output()`: when a graph output stream holds this many
+   * packets not yet read, no node of the run is scheduled until the reader takes one (calls in
+   * flight finish). Packets read are dropped, so a run's output memory stays bounded; each stream
+   * then has one reader, and `outputPackets()` shows only the unread packets. A stream nobody reads
+   * pauses the run for good (cancel it). Default: unbounded, every packet kept.
+   */
+  readonly maxBufferedOutput?: number;
   /**
    * Called synchronously, in the same global order as `onOutput`, whenever the next timestamp bound
    * of a graph output stream advances without a packet (a packet's own bound is implied by it);
@@ -85,7 +99,7 @@ export interface CompiledGraph {
   /** Graph input/output stream name for a tag (`REQUEST` → `request`), undefined when absent. */
   inputStreamName(tag: string, index?: number): string | undefined;
   outputStreamName(tag: string, index?: number): string | undefined;
-  /** Closes graph-scoped nodes (shared resources). Runs in flight are cancelled. */
+  /** Closes graph-scoped nodes (shared resources). Runs in flight are cancelled (and waited for up to 1 s). */
   dispose(): Promise<void>;
 }
 

@@ -56,6 +56,8 @@ export class GraphRunImpl implements GraphRun, RunHost {
   readonly #outputs: RunOutputs;
   readonly #hooks: RunHooks;
   #unfullPending = false;
+  /** Graph output streams holding `maxBufferedOutput` unread packets: while > 0 no node runs. */
+  #outputsFull = 0;
   #kickPending = false;
   #resumePending = false;
   #opening = true;
@@ -93,7 +95,16 @@ export class GraphRunImpl implements GraphRun, RunHost {
       if (problem !== undefined) throw problem;
     }
     this.#inputs = new GraphInputs(this);
-    this.#outputs = new RunOutputs(plan, options.onOutput, options.onOutputBound);
+    this.#outputs = new RunOutputs(
+      plan,
+      options.onOutput,
+      options.onOutputBound,
+      options.maxBufferedOutput,
+      (full) => {
+        this.#outputsFull += full ? 1 : -1;
+        if (!full && this.#outputsFull === 0) this.wake();
+      },
+    );
     const signal = options.signal;
     if (signal !== undefined) {
       this.#startSignal = signal;
@@ -193,7 +204,9 @@ export class GraphRunImpl implements GraphRun, RunHost {
 
   /** Runs ready nodes until none is left (or a slice is used up), then checks for the end of the run. */
   runLoop(): void {
-    if (this.#looping || this.#opening || this.#stopping) return;
+    // A reader that stopped reading pauses the whole run (back-pressure): it resumes from the heap
+    // when the reader catches up, so nothing is lost and no deadlock is reported meanwhile.
+    if (this.#looping || this.#opening || this.#stopping || this.#outputsFull > 0) return;
     this.#looping = true;
     const heap = this.#heap;
     const nodes = this.#nodes;
@@ -206,7 +219,7 @@ export class GraphRunImpl implements GraphRun, RunHost {
         queued[index] = 0;
         nodes[index]!.step();
         if (this.#unfullPending) this.#onUnfull();
-        if (this.#stopping) return;
+        if (this.#stopping || this.#outputsFull > 0) return;
         if (--budget === 0 && heap.size > 0) {
           if (!this.#resumePending) {
             this.#resumePending = true;

@@ -6,6 +6,9 @@ import { GraphRunImpl } from './graph-run.js';
 import { RunError } from './run-errors.js';
 import { SharedNode } from './shared-node.js';
 
+/** How long `dispose()` waits for its cancelled runs to settle before closing graph-scoped nodes. */
+const CANCELLED_RUN_WAIT_MS = 1000;
+
 /**
  * A validated graph compiled for running: stream ids, node plans and throttling paths are computed
  * once here; `start()` only allocates per-run state, so a server can start one run per request.
@@ -62,6 +65,12 @@ export class Graph implements CompiledGraph {
         `graph "${this.#plan.name}" was disposed; load it again to start runs`,
       );
     }
+    const limit = options.maxBufferedOutput;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+      throw new RangeError(
+        `start(): maxBufferedOutput = ${limit} must be an integer ≥ 1 (packets waiting unread per graph output stream)`,
+      );
+    }
     const run = new GraphRunImpl(this.#plan, this.#shared, options, this.#hooks);
     if (!run.finished) this.#runs.add(run);
     return run;
@@ -90,7 +99,16 @@ export class Graph implements CompiledGraph {
     const runs = [...this.#runs];
     for (const run of runs)
       run.cancel(new RunError(R.GRAPH_DISPOSED, `graph "${this.#plan.name}" was disposed`));
-    await Promise.allSettled(runs.map((run) => run.done()));
+    // A run whose calculator ignores cancellation never settles: its shared resources (an engine)
+    // are closed anyway after a short wait, or disposing would hang with it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(runs.map((run) => run.done())),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CANCELLED_RUN_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     this.#abort.abort();
     const errors: unknown[] = [];
     for (const node of [...this.#sharedNodes].reverse()) {

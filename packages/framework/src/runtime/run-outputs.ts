@@ -12,12 +12,18 @@ export class RunOutputs {
   readonly #buffers: OutputBuffer[];
   readonly #bounds: number[];
 
+  /**
+   * `limit` bounds the unread packets of each stream (`StartOptions.maxBufferedOutput`);
+   * `onFull(full)` hears when a stream reaches it and when its reader catches up.
+   */
   constructor(
     readonly plan: GraphPlan,
     readonly onOutput: StartOptions['onOutput'],
     readonly onOutputBound: StartOptions['onOutputBound'],
+    limit?: number,
+    onFull?: (full: boolean) => void,
   ) {
-    this.#buffers = plan.outputs.map(() => new OutputBuffer());
+    this.#buffers = plan.outputs.map(() => new OutputBuffer(limit, onFull));
     this.#bounds = plan.outputs.map(() => Timestamp.Unstarted);
   }
 

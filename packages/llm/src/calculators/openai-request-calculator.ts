@@ -18,6 +18,7 @@ import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
 import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
+import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
 import { validateResponsesRequest } from './responses-request.js';
 
@@ -66,6 +67,7 @@ export const OpenAiRequestCalculator = defineCalculator({
     type: 'object',
     additionalProperties: false,
     properties: {
+      ...requestLimitOptions,
       tool_parser: {
         enum: ['auto', ...TOOL_CALL_FORMATS],
         default: 'auto',
@@ -79,6 +81,12 @@ export const OpenAiRequestCalculator = defineCalculator({
       async process(ctx) {
         const request = ctx.input('REQUEST')?.value;
         if (!request) return;
+        const o = ctx.options;
+        const limits: RequestLimits = {
+          maxPrompts: o.max_prompts,
+          maxRequestTokens: o.max_request_tokens,
+          maxPromptChars: o.max_prompt_chars,
+        };
         const info = ctx.sidePacket('MODEL_INFO');
         const tokenizer = ctx.sidePacket('TOKENIZER');
         const option = ctx.options.tool_parser;
@@ -89,7 +97,7 @@ export const OpenAiRequestCalculator = defineCalculator({
             result: ctx.output('REQUEST'),
             error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
           },
-          () => validate(request, tokenizer, info, format),
+          () => validate(request, tokenizer, info, format, limits),
         );
       },
     };
@@ -101,6 +109,7 @@ function validate(
   tokenizer: Tokenizer,
   info: ModelInfo,
   format: ToolCallFormat | undefined,
+  limits: RequestLimits,
 ): ValidatedRequest {
   const endpoint = request.endpoint;
   if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info);
@@ -132,6 +141,11 @@ function validate(
     if (tools)
       options = { ...options, tools, params: { ...options.params, ...keepMarkers(tools.format, tokenizer) } };
   }
+  checkRequestLimits(prompts, options, limits, {
+    tokenizer,
+    info,
+    what: endpoint === 'completions' ? 'prompt' : 'messages',
+  });
   checkConstraintConflicts(body, options.constraint !== undefined);
   return {
     id: newResponseId(endpoint),

@@ -1,27 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { LogprobEntry, TokenLogprob } from '../openai/response-types.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
 import type { StreamDecoder } from '../tokenizer/stream-decoder.js';
-import { detectScheme, type TokenByteScheme, tokenBytes } from '../tokenizer/token-bytes.js';
+import { type TokenByteScheme, tokenBytes } from '../tokenizer/token-bytes.js';
 
 /** What the LLM calculators need from a tokenizer to turn ids into text. */
 export interface TextDecoderSource {
   createStreamDecoder(options?: { skipSpecialTokens?: boolean }): StreamDecoder;
   idToToken?(id: number): string | undefined;
-  readonly tokenizerFile?: string;
-}
-
-const schemes = new WeakMap<TextDecoderSource, TokenByteScheme | undefined>();
-
-function schemeOf(source: TextDecoderSource): TokenByteScheme | undefined {
-  if (!schemes.has(source)) {
-    let scheme: TokenByteScheme | undefined;
-    if (source.tokenizerFile !== undefined && source.idToToken) {
-      scheme = detectScheme(JSON.parse(readFileSync(source.tokenizerFile, 'utf8')).decoder);
-    }
-    schemes.set(source, scheme);
-  }
-  return schemes.get(source);
+  /** Read with tokenizer.json at load: nothing here touches the disk while serving. */
+  byteScheme?(): TokenByteScheme;
 }
 
 /**
@@ -49,7 +36,7 @@ export class TokenTexts {
 
   constructor(source: TextDecoderSource) {
     this.#source = source;
-    this.#scheme = schemeOf(source);
+    this.#scheme = source.idToToken ? source.byteScheme?.() : undefined;
   }
 
   get(id: number): { text: string; bytes: number[] } {

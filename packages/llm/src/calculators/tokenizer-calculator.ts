@@ -106,7 +106,9 @@ async function tokenize(
     if (ids.length + want > context) {
       throw new RequestError(
         L.CONTEXT_LENGTH_EXCEEDED,
-        params.maxTokens === undefined ? what : maxParam,
+        // A prompt that alone fills the context is the prompt's fault (OpenAI names `messages` /
+        // `prompt`); one that fits but leaves too little room is the asked max_tokens'.
+        ids.length >= context || params.maxTokens === undefined ? what : maxParam,
         `This model's maximum context length is ${context} tokens. However, you requested ${ids.length + want} tokens (${ids.length} in the ${what}, ${want} in the completion). Please reduce the length of the ${what} or completion.`,
       );
     }

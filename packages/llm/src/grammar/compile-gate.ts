@@ -118,9 +118,9 @@ export class CompileGate {
       this.#busy = false;
       this.#pump();
     };
-    const onMessage = (m: { id: number; ok: boolean; message?: string }) => {
+    const onMessage = (m: { id: number; ok: boolean; message?: string; stderr?: string }) => {
       if (m.id !== id) return;
-      const fatal = /\[FATAL\][^:]*:\d+: (.*)/.exec(this.#stderr)?.[1];
+      const fatal = /\[FATAL\][^:]*:\d+: (.*)/.exec(`${m.stderr ?? ''}\n${this.#stderr}`)?.[1];
       done(m.ok ? undefined : new GrammarCompileError(fatal ?? m.message ?? 'unknown error'));
     };
     const onError = (error: Error) => done(new GrammarCompileError(error.message));

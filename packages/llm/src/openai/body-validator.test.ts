@@ -72,3 +72,20 @@ describe('validateBody + requestOptions + structured options', () => {
     expect(chat.params.logprobs).toBe(0);
   });
 });
+
+describe('keys named like Object.prototype members', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    '%s is an unknown parameter like any other',
+    (key) => {
+      // JSON.parse makes `__proto__` an own key, as a client's body would have it.
+      const body = JSON.parse(`{"model": "m", "prompt": "x", ${JSON.stringify(key)}: null}`);
+      const err = check('completions', body);
+      expect(err && errorPacket(err)).toEqual({
+        kind: 'error',
+        code: 'WEFT_ERR_REQUEST_UNKNOWN_PARAMETER',
+        param: key,
+        message: `Unrecognized request argument supplied: ${key}`,
+      });
+    },
+  );
+});

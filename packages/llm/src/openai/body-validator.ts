@@ -67,7 +67,9 @@ export function validateBody(
   }
   let checked = body as Record<string, unknown>;
   for (const key of Object.keys(body)) {
-    const reason = unsupported[endpoint][key];
+    // Own keys only: `constructor` or `__proto__` in a body are unknown keys like any other,
+    // never a lookup up the table's prototype chain.
+    const reason = Object.hasOwn(unsupported[endpoint], key) ? unsupported[endpoint][key] : undefined;
     if (reason !== undefined && checked[key] === null) {
       // `"tools": null` means "not set" to several clients; drop it rather than fail.
       const { [key]: _dropped, ...rest } = checked;
@@ -81,7 +83,7 @@ export function validateBody(
         L.REQUEST_UNSUPPORTED_PARAMETER,
       );
     }
-    if (reason === undefined && !known[endpoint].has(key)) {
+    if (!known[endpoint].has(key)) {
       throw RequestError.invalid(
         key,
         `Unrecognized request argument supplied: ${key}`,

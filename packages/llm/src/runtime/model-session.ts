@@ -61,6 +61,14 @@ export class ModelSession {
     this.io = io;
     this.batching = batching;
     this.threads = threads;
+    // A config that disagrees with the weights would load and then refuse every prompt (ids checked
+    // against one size, logits shaped by the other): refuse it here, with both numbers.
+    if (io.vocabSize !== undefined && source.vocabSize !== undefined && io.vocabSize !== source.vocabSize) {
+      throw new UnsupportedModelError(
+        source.onnxPath,
+        `the config says vocab_size ${source.vocabSize} but the ONNX logits have ${io.vocabSize} entries; fix vocab_size in config.json (or genai_config.json)`,
+      );
+    }
     const vocab = io.vocabSize ?? source.vocabSize;
     if (vocab === undefined) {
       throw new UnsupportedModelError(

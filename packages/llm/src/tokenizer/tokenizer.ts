@@ -47,11 +47,15 @@ export class Tokenizer {
   readonly addBosToken: boolean;
   /** `chat_template.jinja` next to the tokenizer, else tokenizer_config's template. */
   readonly chatTemplate?: string;
+  /** How a vocabulary entry spells its bytes (from tokenizer.json's decoder, read at load). */
+  /** From tokenizer.json's decoder, read at load: nothing re-reads the file while serving. */
+  private readonly scheme: TokenByteScheme;
   private tables?: StreamDecoderTables;
+  private longestToken?: number;
 
   private constructor(
     private readonly native: NativeTokenizer,
-    private readonly decoderSpec: unknown,
+    decoderSpec: unknown,
     addedTokensSpec: unknown,
     readonly tokenizerFile: string,
     config: Record<string, unknown>,
@@ -78,6 +82,7 @@ export class Tokenizer {
     [this.eosToken, this.eosTokenId] = resolve('eos_token');
     [this.padToken, this.padTokenId] = resolve('pad_token');
     this.addBosToken = config.add_bos_token === true;
+    this.scheme = detectScheme(decoderSpec);
     if (chatTemplate !== undefined) this.chatTemplate = chatTemplate;
   }
 
@@ -144,9 +149,27 @@ export class Tokenizer {
     return this.native.tokenToId(token) ?? undefined;
   }
 
-  /** How token strings map to bytes (byte-level BPE, SentencePiece metaspace, plain text). */
+  /**
+   * Characters of the longest vocabulary entry as written in tokenizer.json (byte-level tokens
+   * spell one character per byte). One token never covers more input than that, so a text longer
+   * than `n × maxTokenChars` cannot tokenize to `n` tokens or fewer: callers refuse it before paying
+   * for tokenization (whose native memory grows with the text). Computed once, on first use.
+   */
+  get maxTokenChars(): number {
+    if (this.longestToken === undefined) {
+      let longest = 1;
+      for (let id = 0; id < this.vocabSize; id++) {
+        const token = this.native.idToToken(id);
+        if (token !== null && token.length > longest) longest = token.length;
+      }
+      this.longestToken = longest;
+    }
+    return this.longestToken;
+  }
+
+  /** How token strings map to bytes (byte-level BPE, SentencePiece metaspace, plain text); read at load. */
   byteScheme(): TokenByteScheme {
-    return detectScheme(this.decoderSpec);
+    return this.scheme;
   }
 
   /** A synchronous, UTF-8-safe incremental decoder (one per generated sequence). */
@@ -158,7 +181,7 @@ export class Tokenizer {
   // Token bytes are computed on first sight of each id and kept: building all 50k-150k entries up
   // front would cost more than a model step, and a stream only ever meets a small part of them.
   private buildTables(): StreamDecoderTables {
-    const scheme = detectScheme(this.decoderSpec);
+    const scheme = this.scheme;
     const cache: (Uint8Array | null | undefined)[] = new Array(this.vocabSize);
     const vocabSize = this.vocabSize;
     const native = this.native;

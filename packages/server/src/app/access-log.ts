@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { clipForLog } from '../errors/quote-input.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { requestLog } from '../routes/request-log.js';
 
@@ -21,9 +22,10 @@ export function accessLog(
       inFlight.count--;
       metrics.inFlight.dec();
       const log = requestLog(res);
-      // 'close' before 'finish' means the client went away first (nginx's 499).
+      // 'close' before 'finish' means the connection ended first (nginx's 499): the client went
+      // away, unless the server cut it (a write timeout logs its own errorCode).
       const closedEarly = !res.writableFinished;
-      if (closedEarly) log.clientClosed = true;
+      if (closedEarly && log.errorCode === undefined) log.clientClosed = true;
       const status = closedEarly ? 499 : res.statusCode;
       const endpoint = log.endpoint ?? 'unknown';
       // Label with served names only: client-chosen strings would make the label set unbounded.
@@ -31,8 +33,8 @@ export function accessLog(
       const line = {
         reqId: id,
         method: req.method,
-        path: req.originalUrl.split('?')[0],
-        model: log.model,
+        path: clipForLog(req.originalUrl.split('?')[0]!),
+        model: log.model === undefined ? undefined : clipForLog(log.model),
         endpoint,
         status,
         promptTokens: log.promptTokens,
@@ -42,7 +44,8 @@ export function accessLog(
         ...(log.errorDetail && { errorDetail: log.errorDetail }),
         ...(log.clientClosed && { clientClosed: true }),
       };
-      if (status >= 500) logger.error(line, 'request failed');
+      // A 503 readiness probe is an answer, not a failure: Kubernetes asks every few seconds.
+      if (status >= 500 && endpoint !== 'health') logger.error(line, 'request failed');
       else logger.info(line, 'request');
     });
     next();

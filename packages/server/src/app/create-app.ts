@@ -13,18 +13,23 @@ import { accessLog } from './access-log.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { errorHandler } from './error-handler.js';
 import { bodyParserErrors, jsonBody } from './json-body.js';
+import { resolveLimits, type ServerLimits } from './server-limits.js';
 
 export interface AppOptions {
   /** The served graphs (already started). */
   readonly registry: GraphRegistry;
   /** When set, every /v1 and /v3 route needs `Authorization: Bearer <apiKey>`. */
   readonly apiKey?: string;
+  /** `/metrics` needs the API key too (it names the served models and shows load); default false. */
+  readonly metricsNeedApiKey?: boolean;
   /** Largest accepted JSON body (`bytes` syntax: "1mb", "200kb"); default "1mb". */
   readonly bodyLimit?: string;
   /** Interval of `: keep-alive` SSE comments while a stream waits for its first event; default 5000 ms. */
   readonly keepAliveMs?: number;
   /** JSON log lines go here; default pino at `info` on stderr. */
   readonly logger?: Logger;
+  /** Bounds on requests (see server-limits.ts); unset fields take the defaults. */
+  readonly limits?: Partial<ServerLimits>;
 }
 
 /** Control over a running app, for graceful shutdown and tests. */
@@ -32,6 +37,7 @@ export interface AppHandle {
   readonly metrics: ServerMetrics;
   readonly registry: GraphRegistry;
   readonly logger: Logger;
+  readonly limits: ServerLimits;
   /** Refuse new API requests with 503 (health/ready turns 503 too); running ones continue. */
   drain(): void;
   readonly draining: boolean;
@@ -47,6 +53,7 @@ export function createApp(options: AppOptions): WeftApp {
   const bodyLimit = options.bodyLimit ?? '1mb';
   const keepAliveMs = options.keepAliveMs ?? 5000;
   const graphs = options.registry;
+  const limits = resolveLimits(options.limits);
   const metrics = new ServerMetrics(graphs);
   const inFlight = { count: 0 };
   let draining = false;
@@ -55,8 +62,15 @@ export function createApp(options: AppOptions): WeftApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(accessLog(logger, metrics, inFlight));
+  // No automatic `OPTIONS` answers (express's 200 text/plain "Allow" list): like any method no
+  // route takes, it gets the JSON 404.
+  app.options('*path', (req, _res, next) => next(serverErrors.routeNotFound(req.method, req.path)));
 
-  app.get('/metrics', async (_req, res) => {
+  const metricsAuth =
+    options.metricsNeedApiKey === true && options.apiKey !== undefined && options.apiKey !== ''
+      ? [apiKeyAuth(options.apiKey)]
+      : [];
+  app.get('/metrics', ...metricsAuth, async (_req, res) => {
     requestLog(res).endpoint = 'metrics';
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
@@ -71,12 +85,12 @@ export function createApp(options: AppOptions): WeftApp {
   // Only the POST endpoints parse bodies, so an unknown route is a 404 whatever its content type.
   api.post(
     ['/completions', '/chat/completions', '/responses', '/embeddings', '/tokenize'],
-    ...jsonBody(bodyLimit),
+    ...jsonBody(bodyLimit, limits.maxJsonDepth),
   );
   api.use(bodyParserErrors(bodyLimit));
-  addLlmRoutes(api, { graphs, metrics, keepAliveMs });
+  addLlmRoutes(api, { graphs, metrics, keepAliveMs, limits });
   addModelRoutes(api, graphs);
-  addTokenizeRoute(api, graphs);
+  addTokenizeRoute(api, graphs, limits);
   addConfigRoute(api, graphs);
   app.use(['/v1', '/v3'], api);
 
@@ -87,6 +101,7 @@ export function createApp(options: AppOptions): WeftApp {
     metrics,
     registry: graphs,
     logger,
+    limits,
     drain: () => {
       draining = true;
     },

@@ -8,14 +8,23 @@ import { requestLog } from '../routes/request-log.js';
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const log = requestLog(res);
+    // Express's own 4xx (a path parameter that is not valid percent-encoding, `/models/%zz`) is
+    // the client's mistake: answered as such, with no stack trace in the log.
+    const status = (error as { status?: unknown; expose?: unknown } | null)?.status;
+    const clientFault = typeof status === 'number' && status >= 400 && status < 500;
     const known =
       error instanceof ServerError
         ? error
-        : serverErrors.internal(
-            `internal server error (${error instanceof Error ? error.name : typeof error}); see the server log for request ${String(res.getHeader('X-Request-Id'))}`,
-          );
+        : clientFault
+          ? serverErrors.invalidParameter(
+              'path',
+              `the request path is not valid: ${(error as Error).message}`,
+            )
+          : serverErrors.internal(
+              `internal server error (${error instanceof Error ? error.name : typeof error}); see the server log for request ${String(res.getHeader('X-Request-Id'))}`,
+            );
     log.errorCode = known.code;
-    if (!(error instanceof ServerError)) {
+    if (!(error instanceof ServerError) && !clientFault) {
       log.errorDetail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       logger.error({ err: error }, 'unhandled error in a route');
     }

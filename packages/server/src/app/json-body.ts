@@ -3,9 +3,10 @@ import { ServerError, serverErrors } from '../errors/server-error.js';
 
 /**
  * Parses `application/json` bodies up to `limit`, with no type coercion, and insists on a JSON
- * object at the top level (every endpoint takes one).
+ * object at the top level (every endpoint takes one), nested at most `maxDepth` levels (deeper
+ * values overflow the stack of whatever walks them later: a 400 here, not a 500 there).
  */
-export function jsonBody(limit: string): RequestHandler[] {
+export function jsonBody(limit: string, maxDepth: number): RequestHandler[] {
   const parse = express.json({ limit, strict: true, type: () => true });
   return [
     (req, _res, next) => {
@@ -26,9 +27,25 @@ export function jsonBody(limit: string): RequestHandler[] {
         );
         return;
       }
+      if (nestedDeeperThan(body, maxDepth)) {
+        next(serverErrors.invalidJson(`values are nested deeper than ${maxDepth} levels (max_json_depth)`));
+        return;
+      }
       next();
     },
   ];
+}
+
+/** Iterative, so that measuring a hostile depth cannot itself overflow the stack. */
+function nestedDeeperThan(root: object, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Translates body-parser failures into OpenAI-shaped errors. */

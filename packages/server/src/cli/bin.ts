@@ -25,6 +25,8 @@ const io: CliIo = {
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
+    // A stopped server exits even if a calculator that ignored cancellation still holds a handle.
+    if (process.argv[2] === 'serve') process.exit(code);
   },
   (error: unknown) => {
     process.stderr.write(`weft: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -19,6 +19,10 @@ describe('parseServeArgs', () => {
         '250',
         '--log-level',
         'warn',
+        '--allow-modules',
+        'calcs',
+        '--allow-modules',
+        '/opt/more',
         '--ensure-default-model',
       ]),
     ).toEqual({
@@ -29,13 +33,14 @@ describe('parseServeArgs', () => {
       apiKey: 'k',
       graceMs: 250,
       logLevel: 'warn',
+      allowModules: ['calcs', '/opt/more'],
       ensureDefaultModel: true,
       help: false,
     });
   });
 
   it('leaves defaults to the caller', () => {
-    expect(parseServeArgs([])).toEqual({ ensureDefaultModel: false, help: false });
+    expect(parseServeArgs([])).toEqual({ allowModules: [], ensureDefaultModel: false, help: false });
   });
 
   it.each([

@@ -8,22 +8,29 @@ export interface ServeArgs {
   readonly host?: string;
   readonly port?: number;
   readonly apiKey?: string;
+  /** A file holding the key (so it is not visible in `ps`). */
+  readonly apiKeyFile?: string;
   readonly graceMs?: number;
+  /** Folders besides each graph's own that `calculators:` modules may be imported from. */
+  readonly allowModules: readonly string[];
   readonly logLevel?: string;
   readonly ensureDefaultModel: boolean;
   readonly help: boolean;
 }
 
-export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--host H] [--port N] [--api-key KEY]
-                  [--grace-ms MS] [--log-level LEVEL] [--ensure-default-model]
+export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--host H] [--port N] [--api-key-file FILE]
+                  [--grace-ms MS] [--log-level LEVEL] [--allow-modules DIR]... [--ensure-default-model]
 
   --graphs DIR            serve every *.yaml graph in DIR (default: graphs/)
   --config FILE           YAML: graphs: [{name, path}] and server options
   --host H                address to bind (default 127.0.0.1)
   --port N                port (default 8000; 0 picks a free one)
-  --api-key KEY           require "Authorization: Bearer KEY" (also WEFT_API_KEY)
+  --api-key-file FILE     require "Authorization: Bearer KEY" with the key in FILE (also
+                          WEFT_API_KEY; --api-key KEY works too but shows the key in ps)
   --grace-ms MS           on SIGTERM, let running requests finish this long (default 10000)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  --allow-modules DIR     also import graph calculators: modules from DIR (default: only
+                          each graph's own folder); repeatable. Graph folders are code.
   --ensure-default-model  build the default tiny models (models/tiny-llama, models/tiny-embed) when missing
 `;
 
@@ -65,8 +72,10 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(v.host !== undefined && { host: v.host }),
     ...(port !== undefined && { port }),
     ...(v['api-key'] !== undefined && { apiKey: v['api-key'] }),
+    ...(v['api-key-file'] !== undefined && { apiKeyFile: v['api-key-file'] }),
     ...(graceMs !== undefined && { graceMs }),
     ...(v['log-level'] !== undefined && { logLevel: v['log-level'] }),
+    allowModules: v['allow-modules'] ?? [],
     ensureDefaultModel: v['ensure-default-model'] === true,
     help: v.help === true,
   };
@@ -83,8 +92,10 @@ function parse(args: readonly string[]) {
       host: { type: 'string' },
       port: { type: 'string' },
       'api-key': { type: 'string' },
+      'api-key-file': { type: 'string' },
       'grace-ms': { type: 'string' },
       'log-level': { type: 'string' },
+      'allow-modules': { type: 'string', multiple: true },
       'ensure-default-model': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

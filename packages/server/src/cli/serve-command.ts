@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIo } from '@weft/framework';
 import { loadServerConfig, ServerConfigError } from '../registry/server-config.js';
@@ -54,17 +55,28 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
     parsed.graphs !== undefined
       ? resolve(io.cwd, parsed.graphs)
       : (config?.graphsDir ?? (config && config.graphs.length > 0 ? undefined : fallbackDir));
-  const apiKey = parsed.apiKey ?? process.env.WEFT_API_KEY ?? config?.apiKey;
+  let apiKey: string | undefined;
+  try {
+    apiKey = readApiKey(parsed, config, io.cwd);
+  } catch (error) {
+    io.stderr(`weft serve: ${(error as Error).message}\n`);
+    return 2;
+  }
   const server = await startServer({
-    loader: defaultLoader(),
+    loader: defaultLoader(undefined, [
+      ...parsed.allowModules.map((d) => resolve(io.cwd, d)),
+      ...(config?.calculatorModuleDirs ?? []),
+    ]),
     logger,
     ...(graphsDir !== undefined && { graphsDir }),
     ...(config && { graphs: config.graphs }),
     host: parsed.host ?? config?.host ?? '127.0.0.1',
     port: parsed.port ?? config?.port ?? 8000,
     ...(apiKey !== undefined && apiKey !== '' && { apiKey }),
+    ...(config?.metricsNeedApiKey !== undefined && { metricsNeedApiKey: config.metricsNeedApiKey }),
     ...(config?.bodyLimit !== undefined && { bodyLimit: config.bodyLimit }),
     ...(config?.keepAliveMs !== undefined && { keepAliveMs: config.keepAliveMs }),
+    ...(config && { limits: config.limits }),
   });
   if (server.registry.status().length === 0) {
     logger.warn(
@@ -97,4 +109,31 @@ function stopSignal(signal: AbortSignal | undefined): Promise<string> {
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * The API key, first found of: `--api-key`, `--api-key-file`, `WEFT_API_KEY`, the config's
+ * `api_key`, its `api_key_file`. A key file is read once, surrounding whitespace dropped; an
+ * unreadable or empty one is an error (serving without the key the operator meant would be worse).
+ */
+function readApiKey(
+  parsed: { apiKey?: string; apiKeyFile?: string },
+  config: { apiKey?: string; apiKeyFile?: string } | undefined,
+  cwd: string,
+): string | undefined {
+  const fromFile = (file: string) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new Error(`cannot read the API key file ${file}: ${(error as Error).message}`);
+    }
+    if (text === '') throw new Error(`the API key file ${file} is empty`);
+    return text;
+  };
+  if (parsed.apiKey !== undefined) return parsed.apiKey;
+  if (parsed.apiKeyFile !== undefined) return fromFile(resolve(cwd, parsed.apiKeyFile));
+  if (process.env.WEFT_API_KEY !== undefined) return process.env.WEFT_API_KEY;
+  if (config?.apiKey !== undefined) return config.apiKey;
+  return config?.apiKeyFile === undefined ? undefined : fromFile(config.apiKeyFile);
 }

@@ -57,6 +57,7 @@ export const httpShapes: Partial<Record<WeftErrorCode, HttpShape>> = {
   [S.SERVER_INTERNAL]: failed('internal_error'),
   [S.SERVER_NO_RESPONSE]: GRAPH_FAILED,
   [S.SERVER_SHUTTING_DOWN]: { ...failed('shutting_down', 503), headers: { Connection: 'close' } },
+  [S.SERVER_DEADLINE_EXCEEDED]: failed('timeout', 504),
   [R.NODE_FAILED]: GRAPH_FAILED,
   [L.REQUEST_INVALID_VALUE]: invalid('invalid_value'),
   [L.REQUEST_INVALID_TYPE]: invalid('invalid_type'),

@@ -69,6 +69,16 @@ const defined = defineErrorCodes({
     title: 'The server is shutting down',
     description: 'New requests are refused during the SIGTERM grace period.',
   },
+  SERVER_DEADLINE_EXCEEDED: {
+    title: 'The request took longer than the request deadline',
+    description:
+      'The graph run did not finish within `request_deadline_ms` (default 600000): it was cancelled and its engine sequences freed. A stream that already started gets an error event, then `[DONE]`.',
+  },
+  SERVER_WRITE_TIMEOUT: {
+    title: 'The client stopped reading',
+    description:
+      'A response write waited longer than `write_timeout_ms` (default 30000) for the client to read: the run was cancelled, its memory freed and the connection closed. Logged (status 499), never answered: the client is not reading.',
+  },
   SERVER_CONFIG_INVALID: {
     title: 'Server config file is invalid',
     description:

@@ -1,4 +1,5 @@
 import { WeftError } from '@weft/framework';
+import { clipForLog, quoteInput } from './quote-input.js';
 import { S, type ServerErrorCode } from './server-error-codes.js';
 
 /** An error the server raises itself; `param` names the request field at fault. */
@@ -42,13 +43,13 @@ export const serverErrors = {
   modelNotFound: (model: string, served: readonly string[]) =>
     new ServerError(
       S.SERVER_MODEL_NOT_FOUND,
-      `The model "${model}" does not exist; served models: ${served.length === 0 ? '(none)' : served.map((m) => `"${m}"`).join(', ')} (GET /v3/models lists them)`,
+      `The model ${quoteInput(model)} does not exist; served models: ${served.length === 0 ? '(none)' : served.map((m) => `"${m}"`).join(', ')} (GET /v3/models lists them)`,
       'model',
     ),
   modelNotReady: (model: string, state: string) =>
     new ServerError(
       S.SERVER_MODEL_NOT_READY,
-      `The model "${model}" is ${state}, not available; GET /v1/config shows its state and last error`,
+      `The model ${quoteInput(model)} is ${state}, not available; GET /v1/config shows its state and last error`,
       'model',
     ),
   notSupported: (message: string, param: string | null = null) =>
@@ -63,10 +64,15 @@ export const serverErrors = {
   routeNotFound: (method: string, path: string) =>
     new ServerError(
       S.SERVER_ROUTE_NOT_FOUND,
-      `no endpoint at ${method} ${path}; see docs/rest-api.md (e.g. POST /v3/chat/completions, GET /v3/models)`,
+      `no endpoint at ${method} ${clipForLog(path)}; see docs/rest-api.md (e.g. POST /v3/chat/completions, GET /v3/models)`,
     ),
   internal: (message: string) => new ServerError(S.SERVER_INTERNAL, message),
   noResponse: (message: string) => new ServerError(S.SERVER_NO_RESPONSE, message),
+  deadlineExceeded: (model: string, ms: number) =>
+    new ServerError(
+      S.SERVER_DEADLINE_EXCEEDED,
+      `the request to model "${model}" did not finish within the request deadline of ${ms} ms (request_deadline_ms) and was cancelled; ask for fewer tokens or retry`,
+    ),
   shuttingDown: () =>
     new ServerError(
       S.SERVER_SHUTTING_DOWN,

@@ -1,9 +1,10 @@
 import { access, readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { CompiledGraph } from '@weft/framework';
 import type { Logger } from 'pino';
 import { ServerError } from '../errors/server-error.js';
 import { S } from '../errors/server-error-codes.js';
+import { readEngineStatus } from '../metrics/engine-metrics.js';
 import { GraphWatcher } from './graph-watcher.js';
 import { listGraphFiles } from './list-graph-files.js';
 import { type GraphLease, LoadedGraph } from './loaded-graph.js';
@@ -21,6 +22,8 @@ export interface GraphRegistryOptions {
   /** Pick up edits without a restart (default true). */
   readonly watch?: boolean;
   readonly debounceMs?: number;
+  /** How often watched folders are checked for a lost watch (default 1000 ms). */
+  readonly recheckMs?: number;
   readonly logger?: Logger;
 }
 
@@ -90,7 +93,9 @@ export class GraphRegistry {
         dirs: graphsDir === undefined ? [] : [resolve(graphsDir)],
         files: graphs.map((g) => resolve(g.path)),
         debounceMs: this.#options.debounceMs ?? 150,
+        ...(this.#options.recheckMs !== undefined && { recheckMs: this.#options.recheckMs }),
         onChange: (file) => void this.refresh(file),
+        onRescan: (dir) => this.#rescan(dir),
       });
     }
   }
@@ -137,10 +142,25 @@ export class GraphRegistry {
       .sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
   }
 
-  /** True when every known graph has a servable version. */
+  /** True when every known graph has a version that can serve now (Kubernetes: ready means able to serve). */
   isReady(): boolean {
-    for (const slot of this.#slots.values()) if (!slot.current) return false;
+    if (this.watchProblems().length > 0) return false;
+    for (const slot of this.#slots.values()) if (stateOf(slot) !== 'available') return false;
     return true;
+  }
+
+  /** Watched folders that are not watched right now (deleted, not created yet): edits would go unseen. */
+  watchProblems(): string[] {
+    return this.#watcher?.problems() ?? [];
+  }
+
+  /** Re-reads a folder: new files load, changed ones reload, vanished ones are removed. */
+  async #rescan(dir: string): Promise<void> {
+    if (this.#closed) return;
+    const graphsDir = this.#options.graphsDir;
+    const listed = graphsDir !== undefined && dir === resolve(graphsDir) ? await listGraphFiles(dir) : [];
+    const known = [...this.#slots.values()].filter((s) => dirname(s.file) === dir).map((s) => s.file);
+    await Promise.all([...new Set([...listed, ...known])].map((file) => this.refresh(file)));
   }
 
   /** Runs in flight on the serving versions (retired versions drain on their own). */
@@ -194,8 +214,15 @@ export class GraphRegistry {
     } catch {
       return this.#removed(slot);
     }
-    // Editors and `touch` fire events without changing anything; keep the running engine then.
-    if (slot.current && slot.current.text === text && slot.lastError === null) return;
+    // Editors and `touch` fire events without changing anything; keep the running engine then
+    // (unless it gave up restarting its worker: then a touch is how an operator asks for a fresh one).
+    if (
+      slot.current &&
+      slot.current.text === text &&
+      slot.lastError === null &&
+      readEngineStatus(slot.current.graph)?.state !== 'failed'
+    )
+      return;
     slot.loading = true;
     const guessed = /^name:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
     if (guessed && !slot.configName) slot.guessedName = guessed;
@@ -265,6 +292,12 @@ export class GraphRegistry {
     }
     if (previous) this.#log?.info({ model: name, file: slot.file }, 'graph removed; no longer served');
     await previous?.retire();
+    // Another file refused for claiming the same model name can serve it now.
+    if (previous) {
+      for (const other of this.#slots.values()) {
+        if (other !== slot && !other.current && this.#nameOf(other) === name) void this.#schedule(other);
+      }
+    }
   }
 }
 

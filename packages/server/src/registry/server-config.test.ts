@@ -28,6 +28,8 @@ describe('loadServerConfig', () => {
       apiKey: 'k',
       bodyLimit: '2mb',
       shutdownGraceMs: 100,
+      limits: {},
+      calculatorModuleDirs: [],
     });
   });
 
@@ -44,6 +46,21 @@ describe('loadServerConfig', () => {
       `${file}:4:1 ${E} unknown key "prot" in the document (did you mean "port"?)`,
       `${file}:5:7 ${E} port is "80" but must be integer`,
     ]);
+  });
+
+  it('reads the limits, and refuses a headers timeout longer than the body timeout', async () => {
+    const file = await write('write_timeout_ms: 500\nmax_connections: 8\nrequest_deadline_ms: 60000\n');
+    expect((await loadServerConfig(file)).limits).toEqual({
+      writeTimeoutMs: 500,
+      maxConnections: 8,
+      requestDeadlineMs: 60000,
+    });
+    const zero = await write('output_buffer_packets: 0\n');
+    await expect(loadServerConfig(zero)).rejects.toThrow(`${zero}:1:24 error WEFT_ERR_SERVER_CONFIG_INVALID`);
+    const order = await write('headers_timeout_ms: 40000\n');
+    await expect(loadServerConfig(order)).rejects.toThrow(
+      'error WEFT_ERR_SERVER_CONFIG_INVALID headers_timeout_ms: 40000 must not exceed body_timeout_ms (30000): the headers are part of the request',
+    );
   });
 
   it('reports YAML syntax errors and duplicate model names', async () => {

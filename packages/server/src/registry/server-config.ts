@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ajvProblems, formatProblem, type Problem, YamlSource } from '@weft/framework';
 import { Ajv } from 'ajv';
+import { defaultLimits, limitConfigKey, type ServerLimits } from '../app/server-limits.js';
 import { ServerError } from '../errors/server-error.js';
 import { S } from '../errors/server-error-codes.js';
 
@@ -13,11 +14,25 @@ export interface ServerConfig {
   readonly host?: string;
   readonly port?: number;
   readonly apiKey?: string;
+  /** `api_key_file`, resolved against the config file's folder. */
+  readonly apiKeyFile?: string;
+  /** `metrics_need_api_key`: `/metrics` (model names, load) asks for the key too. */
+  readonly metricsNeedApiKey?: boolean;
   readonly bodyLimit?: string;
   readonly keepAliveMs?: number;
   readonly shutdownGraceMs?: number;
   readonly logLevel?: string;
+  /** `calculator_module_dirs`, resolved against the config file's folder. */
+  readonly calculatorModuleDirs: readonly string[];
+  /** `headers_timeout_ms`, `max_connections`, ... as given (defaults are applied by the server). */
+  readonly limits: Partial<ServerLimits>;
 }
+
+const limitFields = Object.keys(defaultLimits) as (keyof ServerLimits)[];
+// Each limit is a positive integer; the server's time-outs and counts never accept 0 ("none").
+const limitSchemas = Object.fromEntries(
+  limitFields.map((field) => [limitConfigKey(field), { type: 'integer', minimum: 1 }]),
+);
 
 const schema = {
   type: 'object',
@@ -39,10 +54,14 @@ const schema = {
     host: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     api_key: { type: 'string', minLength: 1 },
+    api_key_file: { type: 'string', minLength: 1 },
+    metrics_need_api_key: { type: 'boolean' },
     body_limit: { type: 'string', pattern: '^[0-9]+(b|kb|mb|gb)$' },
     keep_alive_ms: { type: 'integer', minimum: 10 },
     shutdown_grace_ms: { type: 'integer', minimum: 0 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    calculator_module_dirs: { type: 'array', items: { type: 'string', minLength: 1 } },
+    ...limitSchemas,
   },
 } as const;
 
@@ -99,15 +118,35 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     names.add(g.name);
     return { name: g.name, path: resolve(base, g.path) };
   });
+  const limits: Partial<Record<keyof ServerLimits, number>> = {};
+  for (const field of limitFields) {
+    const given = value[limitConfigKey(field)];
+    if (typeof given === 'number') limits[field] = given;
+  }
+  const headers = limits.headersTimeoutMs ?? defaultLimits.headersTimeoutMs;
+  const body = limits.bodyTimeoutMs ?? defaultLimits.bodyTimeoutMs;
+  if (headers > body) {
+    problems.push({
+      code: S.SERVER_CONFIG_INVALID,
+      message: `headers_timeout_ms: ${headers} must not exceed body_timeout_ms (${body}): the headers are part of the request`,
+      location: source.locate(['headers_timeout_ms']),
+    });
+  }
   if (problems.length > 0) throw new ServerConfigError(problems);
   const opt = <T>(key: string) => value[key] as T | undefined;
   return {
     file: absolute,
     graphs,
+    limits,
+    calculatorModuleDirs: ((value.calculator_module_dirs ?? []) as string[]).map((d) => resolve(base, d)),
     ...(opt<string>('graphs_dir') !== undefined && { graphsDir: resolve(base, opt<string>('graphs_dir')!) }),
     ...(opt('host') !== undefined && { host: opt<string>('host')! }),
     ...(opt('port') !== undefined && { port: opt<number>('port')! }),
     ...(opt('api_key') !== undefined && { apiKey: opt<string>('api_key')! }),
+    ...(opt('api_key_file') !== undefined && { apiKeyFile: resolve(base, opt<string>('api_key_file')!) }),
+    ...(opt('metrics_need_api_key') !== undefined && {
+      metricsNeedApiKey: opt<boolean>('metrics_need_api_key')!,
+    }),
     ...(opt('body_limit') !== undefined && { bodyLimit: opt<string>('body_limit')! }),
     ...(opt('keep_alive_ms') !== undefined && { keepAliveMs: opt<number>('keep_alive_ms')! }),
     ...(opt('shutdown_grace_ms') !== undefined && { shutdownGraceMs: opt<number>('shutdown_grace_ms')! }),

@@ -1,8 +1,9 @@
 import type { Packet } from '@weft/framework';
 import type { GraphRequest } from '@weft/llm';
 import type { Request, Response } from 'express';
+import type { ServerLimits } from '../app/server-limits.js';
 import { type ErrorReport, httpErrorAnswer } from '../errors/http-shapes.js';
-import { ServerError } from '../errors/server-error.js';
+import { ServerError, serverErrors } from '../errors/server-error.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphLease } from '../registry/loaded-graph.js';
 import { graphFailure } from './graph-failure.js';
@@ -10,6 +11,7 @@ import { requestLog } from './request-log.js';
 import { ResponseReader } from './response-reader.js';
 import { ResponseStats } from './response-stats.js';
 import { SseWriter } from './sse-writer.js';
+import { awaitWritable, WriteTimeoutError } from './write-deadline.js';
 
 export interface RespondOptions {
   readonly lease: GraphLease;
@@ -17,6 +19,8 @@ export interface RespondOptions {
   readonly endpoint: string;
   readonly body: Readonly<Record<string, unknown>>;
   readonly keepAliveMs: number;
+  /** writeTimeoutMs, outputBufferPackets and requestDeadlineMs apply to each run. */
+  readonly limits: ServerLimits;
   readonly metrics: ServerMetrics;
   readonly startedAt: number;
 }
@@ -24,6 +28,9 @@ export interface RespondOptions {
 class ClientClosed extends Error {
   override readonly name = 'ClientClosed';
 }
+
+/** How long a cancelled run may take to settle before its request lets go of it anyway. */
+const SETTLE_AFTER_CANCEL_MS = 1000;
 
 /**
  * Runs the request through one graph run by the graph protocol (llm `serving/graph-protocol.ts`):
@@ -40,7 +47,8 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   const output = graph.outputStreamName('RESPONSE')!;
   const reader = new ResponseReader(lease.name);
   const stats = new ResponseStats(options.startedAt);
-  const sse = new SseWriter(res);
+  const { writeTimeoutMs, outputBufferPackets, requestDeadlineMs } = options.limits;
+  const sse = new SseWriter(res, writeTimeoutMs);
   const abort = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) {
@@ -49,8 +57,12 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
     }
   };
   res.on('close', onClose);
-  const run = graph.start({ signal: abort.signal });
+  // A bounded output: a client that stops reading stops its run (and its engine sequences) within
+  // a few packets, instead of the run buffering everything it generates.
+  const run = graph.start({ signal: abort.signal, maxBufferedOutput: outputBufferPackets });
   abort.signal.addEventListener('abort', () => run.cancel(abort.signal.reason), { once: true });
+  const deadline = serverErrors.deadlineExceeded(lease.name, requestDeadlineMs);
+  const deadlineTimer = setTimeout(() => abort.abort(deadline), requestDeadlineMs);
   // While a stream waits for its first chunk (e.g. in the engine queue), comments keep proxies from timing out.
   let keepAlive: NodeJS.Timeout | undefined;
   let completed = false;
@@ -92,6 +104,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
             await sse.data(packet.data, packet.event);
           } else {
             res.status(200).json(packet.data);
+            await awaitWritable(res, 'finish', writeTimeoutMs);
           }
           break;
         case 'usage':
@@ -104,25 +117,54 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
           break;
       }
     }
+    if (abort.signal.reason === deadline) throw deadline;
     if (!abort.signal.aborted) {
       await run.done();
       completed = true;
       reader.finish();
     }
   } catch (error) {
-    if (!abort.signal.aborted) {
+    if (error instanceof WriteTimeoutError) {
+      // Nothing more can reach this client: cancel the run, free its memory, drop the connection.
+      log.errorCode = error.code;
+      log.errorDetail = error.message;
+      abort.abort(error);
+      res.destroy();
+    } else if (!abort.signal.aborted || abort.signal.reason === deadline) {
       log.errorDetail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      await sendError(error instanceof ServerError ? error : graphFailure(lease.name, error));
+      const report =
+        abort.signal.reason === deadline
+          ? deadline
+          : error instanceof ServerError
+            ? error
+            : graphFailure(lease.name, error);
+      await sendError(report).catch(() => res.destroy());
     }
   } finally {
+    clearTimeout(deadlineTimer);
     clearInterval(keepAlive);
     res.off('close', onClose);
-    if (sse.isOpen && !res.writableEnded) await sse.end(reader.head?.doneMarker !== false);
+    if (sse.isOpen && !res.writableEnded && !res.destroyed) {
+      await sse.end(reader.head?.doneMarker !== false).catch(() => res.destroy());
+    }
     if (!completed) run.cancel();
-    await run.done().catch(() => {});
+    // A calculator that ignores cancellation must not hold the request (and its connection) forever.
+    await settledWithin(run.done(), SETTLE_AFTER_CANCEL_MS);
     lease.release();
     stats.record(metrics, lease.name, log);
   }
+}
+
+/** Waits for `promise` to settle, at most `ms`; never rejects. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** The `sequence_number` after a Responses API event (an error event continues the count). */

@@ -21,10 +21,13 @@ export function addHealthRoutes(router: Router, graphs: GraphRegistry, isDrainin
       if (engine && engine.state !== 'ready')
         notReady.push({ name: model.name, state: `engine_${engine.state}` });
     }
+    // A graphs folder that is not watched right now would miss edits: not ready until it is again.
+    const problems = graphs.watchProblems();
     const ready = graphs.isReady() && !isDraining() && notReady.length === 0;
     res.status(ready ? 200 : 503).json({
       ready,
       ...(isDraining() && { reason: 'shutting down' }),
+      ...(problems.length > 0 && { problems }),
       ...(notReady.length > 0 && { not_ready: notReady }),
     });
   });

@@ -1,5 +1,6 @@
 import type { ApiEndpoint } from '@weft/llm';
 import type { Request, Response, Router } from 'express';
+import type { ServerLimits } from '../app/server-limits.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { respondWithGraph } from './graph-responder.js';
@@ -11,6 +12,7 @@ export interface LlmRouteOptions {
   readonly graphs: GraphRegistry;
   readonly metrics: ServerMetrics;
   readonly keepAliveMs: number;
+  readonly limits: ServerLimits;
 }
 
 /**
@@ -37,6 +39,7 @@ export function addLlmRoutes(router: Router, options: LlmRouteOptions): void {
       endpoint,
       body,
       keepAliveMs: options.keepAliveMs,
+      limits: options.limits,
       metrics: options.metrics,
       startedAt,
     });

@@ -1,3 +1,4 @@
+import { quoteInput } from '../errors/quote-input.js';
 import { serverErrors } from '../errors/server-error.js';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import type { GraphLease } from '../registry/loaded-graph.js';
@@ -42,5 +43,5 @@ export function resolveModel(
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value} (${JSON.stringify(value)})`;
+  return `a ${typeof value} (${quoteInput(value)})`;
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { awaitWritable } from './write-deadline.js';
 
 /**
  * Writes Server-Sent Events the way OpenAI does: `data: <json>\n\n` (with an `event:` line for APIs
@@ -7,7 +8,11 @@ import type { Response } from 'express';
 export class SseWriter {
   #open = false;
 
-  constructor(private readonly res: Response) {}
+  /** `writeTimeoutMs`: how long one write may wait for the client to read (then WriteTimeoutError). */
+  constructor(
+    private readonly res: Response,
+    private readonly writeTimeoutMs: number,
+  ) {}
 
   get isOpen(): boolean {
     return this.#open;
@@ -25,12 +30,17 @@ export class SseWriter {
     this.res.flushHeaders();
   }
 
-  /** Resolves once the socket accepted the bytes (or closed), so a slow client slows its own run only. */
+  /**
+   * Resolves once the socket accepted the bytes (or closed), so a slow client slows its own run
+   * only; rejects with WriteTimeoutError when the client reads nothing for the write timeout.
+   */
   async data(value: unknown, event?: string): Promise<void> {
     await this.#write(`${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(value)}\n\n`);
   }
 
+  /** A comment (keep-alive) is dropped while the client has not read the previous bytes: it would only pile up. */
   async comment(text: string): Promise<void> {
+    if (this.res.writableNeedDrain) return;
     await this.#write(`: ${text}\n\n`);
   }
 
@@ -45,14 +55,6 @@ export class SseWriter {
     this.open();
     if (this.res.destroyed || this.res.writableEnded) return;
     if (this.res.write(chunk)) return;
-    await new Promise<void>((resolve) => {
-      const finish = () => {
-        this.res.off('drain', finish);
-        this.res.off('close', finish);
-        resolve();
-      };
-      this.res.on('drain', finish);
-      this.res.on('close', finish);
-    });
+    await awaitWritable(this.res, 'drain', this.writeTimeoutMs);
   }
 }

@@ -1,7 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type WeftApp } from '../app/create-app.js';
+import { resolveLimits, type ServerLimits } from '../app/server-limits.js';
 import { type GraphLoader, GraphRegistry } from '../registry/graph-registry.js';
 
 export interface ServerOptions {
@@ -11,10 +12,13 @@ export interface ServerOptions {
   readonly host?: string;
   readonly port?: number;
   readonly apiKey?: string;
+  readonly metricsNeedApiKey?: boolean;
   readonly bodyLimit?: string;
   readonly keepAliveMs?: number;
   readonly watch?: boolean;
   readonly logger: Logger;
+  /** Connection and request bounds (server-limits.ts); unset fields take the defaults. */
+  readonly limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -31,6 +35,9 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** How long disposing the graphs may take after the grace period, before shutdown goes on without them. */
+const DISPOSE_WAIT_MS = 5000;
+
 /** Loads the graphs, then listens; resolves once the port is bound. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const registry = new GraphRegistry({
@@ -41,17 +48,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: options.logger,
   });
   await registry.start();
+  const limits = resolveLimits(options.limits);
   const app = createApp({
     registry,
     logger: options.logger,
+    limits,
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+    ...(options.metricsNeedApiKey !== undefined && { metricsNeedApiKey: options.metricsNeedApiKey }),
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
   });
   const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port ?? 8000, host, (error?: Error) => (error ? reject(error) : resolve(s)));
-    s.once('error', reject);
+  // Every timeout explicit (Node's defaults hold a slow body for 5 minutes and cap nothing).
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.bodyTimeoutMs,
+      keepAliveTimeout: limits.idleTimeoutMs,
+      // How often the two timeouts above are checked (Node's default is every 30 s).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    app,
+  );
+  server.maxConnections = limits.maxConnections;
+  // No socket inactivity timeout: a long non-streaming generation is quiet on the wire; the
+  // request deadline and the write timeout bound it instead.
+  server.timeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8000, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
@@ -66,7 +94,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     server.closeAllConnections();
     await stopped;
-    await registry.close();
+    // Disposing cancels what still runs; a calculator that ignores cancellation must not keep the
+    // process alive past the grace period, so the wait for it is bounded too.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      registry.close().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), DISPOSE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!closed) {
+      options.logger.warn(
+        { waitedMs: DISPOSE_WAIT_MS },
+        'graphs did not close after the grace period (a calculator ignores cancellation); stopping anyway',
+      );
+    }
   };
   return {
     app,
