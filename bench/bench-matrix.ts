@@ -102,6 +102,26 @@ export async function runMatrix(
   return results;
 }
 
+/**
+ * Adds a side `as` whose rate per round is the best of `sides` in that round: the strongest
+ * reference (onnxruntime's spin-waiting threads win on an idle machine and lose on a busy one, so
+ * neither setting alone is the fair bar). Returns `as`, or the one side that ran.
+ */
+export function strongestOf(results: MatrixResults, sides: readonly string[], as: string): string {
+  const present = sides.filter((s) => results.has(s));
+  if (present.length < 2) return present[0] ?? as;
+  const merged = new Map<string, number[]>();
+  for (const key of results.get(present[0]!)!.keys()) {
+    const perSide = present.map((s) => results.get(s)!.get(key)!);
+    merged.set(
+      key,
+      perSide[0]!.map((_, round) => Math.max(...perSide.map((rates) => rates[round]!))),
+    );
+  }
+  results.set(as, merged);
+  return as;
+}
+
 export function bestAndMedian(rates: readonly number[]): { best: number; median: number } {
   const sorted = [...rates].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -113,14 +133,17 @@ export function bestAndMedian(rates: readonly number[]): { best: number; median:
 export function printMatrix(results: MatrixResults, cases: readonly BenchCase[], reference: string): void {
   const fmt = (n: number) => n.toFixed(1).padStart(7);
   for (const c of cases) {
-    const ref = bestAndMedian(results.get(reference)!.get(caseKey(c))!);
+    const refRates = results.get(reference)?.get(caseKey(c));
+    const ref = refRates && bestAndMedian(refRates);
     for (const [name, per] of results) {
       const rates = per.get(caseKey(c))!;
       const s = bestAndMedian(rates);
       const ratio =
         name === reference
           ? '(reference)'
-          : `${(s.best / ref.best).toFixed(2)} / ${(s.median / ref.median).toFixed(2)} of ${reference}`;
+          : ref
+            ? `${(s.best / ref.best).toFixed(2)} / ${(s.median / ref.median).toFixed(2)} of ${reference}`
+            : '';
       console.log(
         `prompt ${String(c.prompt).padStart(4)} × ${String(c.streams).padStart(2)} streams  ${name.padEnd(22)} best ${fmt(s.best)}  median ${fmt(s.median)} tok/s  (rounds ${rates.map((x) => x.toFixed(1)).join(' ')})  ${ratio}`,
       );

@@ -29,13 +29,14 @@ export async function buildGraph(
     location: yaml.locate(['calculators', i]),
   }));
   await loadCalculatorModules(modules, dir, registry, problems, parent.moduleRoots);
-  const subgraphs = await registerSubgraphs(source, dir, registry, parent.subgraphs, problems);
+  const subgraphs = await registerSubgraphs(source, dir, registry, parent, problems);
   const scope: BuildScope = {
     registry,
     subgraphs,
     handler: handlerConfig(raw.input_stream_handler) ?? parent.handler,
     stack: parent.stack,
     moduleRoots: parent.moduleRoots,
+    maxGraphBytes: parent.maxGraphBytes,
   };
   const ports = (key: 'input_stream' | 'output_stream' | 'input_side_packet' | 'output_side_packet') =>
     parsePortList(portTexts(yaml, [key], raw[key]), `graph ${key}`, problems);
@@ -115,15 +116,15 @@ async function registerSubgraphs(
   source: GraphSource,
   dir: string,
   registry: CalculatorRegistry,
-  inherited: ReadonlyMap<string, string>,
+  parent: BuildScope,
   problems: Problem[],
 ): Promise<Map<string, string>> {
-  const map = new Map(inherited);
+  const map = new Map(parent.subgraphs);
   const list = source.raw.subgraphs ?? [];
   for (let i = 0; i < list.length; i++) {
     const location = source.yaml.locate(['subgraphs', i]);
     const file = resolve(dir, list[i]!);
-    const read = await readGraphFile(file, location);
+    const read = await readGraphFile(file, location, parent.maxGraphBytes);
     problems.push(...read.problems);
     if (!read.source) continue;
     const name = read.source.name;

@@ -23,6 +23,8 @@ export interface BuildScope {
   readonly stack: readonly string[];
   /** Folders `calculators:` paths must lie in (the top graph's folder first); undefined: anywhere. */
   readonly moduleRoots: readonly string[] | undefined;
+  /** Largest graph file read (see `LoadOptions.maxGraphBytes`). */
+  readonly maxGraphBytes: number | undefined;
 }
 
 export interface BuiltGraph {

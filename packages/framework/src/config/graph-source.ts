@@ -19,12 +19,24 @@ export interface GraphSource {
   readonly tainted: ReadonlySet<number>;
 }
 
+/** Default of `maxGraphBytes`: real graphs are a few KB; parsing 256 KiB of YAML takes ~0.1 s. */
+export const DEFAULT_MAX_GRAPH_BYTES = 256 * 1024;
+
 /**
- * Parses and schema-checks graph text. `source` is missing only after a YAML syntax error; with
- * schema problems it holds the graph without the offending fields, so checking can go on.
+ * Parses and schema-checks graph text. `source` is missing after a YAML syntax error or a text over
+ * `maxBytes`; with schema problems it holds the graph without the offending fields, so checking can go on.
  */
-export function parseGraphText(text: string, file: string): { source?: GraphSource; problems: Problem[] } {
-  const parsed = YamlSource.parse(text, file);
+export async function parseGraphText(
+  text: string,
+  file: string,
+  maxBytes = DEFAULT_MAX_GRAPH_BYTES,
+): Promise<{ source?: GraphSource; problems: Problem[] }> {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > maxBytes) {
+    const message = `graph file is ${bytes} bytes; the limit is ${maxBytes} (maxGraphBytes; the server's max_graph_bytes)`;
+    return { problems: [{ code: V.GRAPH_TOO_LARGE, message, location: { file, line: 1, col: 1 } }] };
+  }
+  const parsed = await YamlSource.parseAsync(text, file);
   if (!parsed.source) return { problems: parsed.problems };
   const { problems, paths } = checkGraphSchema(parsed.source);
   const { raw, tainted } =
@@ -61,6 +73,7 @@ export async function readGraphText(
 export async function readGraphFile(
   file: string,
   from: SourceLocation | undefined,
+  maxBytes: number | undefined,
 ): Promise<{ source?: GraphSource; problems: Problem[] }> {
   const text = await readGraphText(
     file,
@@ -69,7 +82,7 @@ export async function readGraphFile(
     from ?? { file, line: 1, col: 1 },
   );
   if (typeof text !== 'string') return { problems: [text] };
-  return parseGraphText(text, file);
+  return parseGraphText(text, file, maxBytes);
 }
 
 /** The port strings of a `string | string[]` field with their locations. */

@@ -70,7 +70,7 @@ export async function expandSubgraph(
     });
     return undefined;
   }
-  const read = await readGraphFile(use.file, use.calcLocation);
+  const read = await readGraphFile(use.file, use.calcLocation, scope.maxGraphBytes);
   problems.push(...read.problems);
   if (!read.source) return undefined;
   const inner = await build(read.source, dirname(use.file), { ...scope, stack: [...scope.stack, use.file] });

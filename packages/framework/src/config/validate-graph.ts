@@ -12,6 +12,8 @@ export interface ValidateOptions {
   readonly registry?: CalculatorRegistry;
   /** See `LoadOptions.moduleRoots`: folders (besides the graph's own) that `calculators:` paths may come from. */
   readonly moduleRoots?: readonly string[];
+  /** See `LoadOptions.maxGraphBytes`. */
+  readonly maxGraphBytes?: number;
 }
 
 export interface ValidateStringOptions extends ValidateOptions {
@@ -44,7 +46,7 @@ export async function validateGraphString(
   text: string,
   options: ValidateStringOptions,
 ): Promise<ValidationResult> {
-  const parsed = parseGraphText(text, options.file);
+  const parsed = await parseGraphText(text, options.file, options.maxGraphBytes);
   if (!parsed.source) return { problems: sortProblems(parsed.problems) };
   const problems: Problem[] = [...parsed.problems];
   const dir = resolve(options.baseDir ?? dirname(resolve(options.file)));
@@ -57,6 +59,7 @@ export async function validateGraphString(
       handler: undefined,
       stack: [resolve(options.file)],
       moduleRoots: options.moduleRoots === undefined ? undefined : [dir, ...options.moduleRoots],
+      maxGraphBytes: options.maxGraphBytes,
     },
     problems,
   );

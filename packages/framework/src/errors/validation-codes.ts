@@ -11,6 +11,11 @@ const defined = defineErrorCodes({
     description:
       'The file is not valid YAML (bad indentation, tab characters, unclosed quotes, duplicate keys).',
   },
+  GRAPH_TOO_LARGE: {
+    title: 'Graph file too large',
+    description:
+      "The graph (or an included subgraph) file is larger than the limit (`maxGraphBytes`; the server's `max_graph_bytes`, 256 KiB by default). Real graphs are a few KB; raise the limit only for generated graphs you trust.",
+  },
   GRAPH_SCHEMA: {
     title: 'Graph file does not match its schema',
     description:

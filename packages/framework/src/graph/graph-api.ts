@@ -12,6 +12,11 @@ export interface LoadOptions {
    * being imported. Unset: any path is imported (a graph is code; CLI tools trust the file given).
    */
   readonly moduleRoots?: readonly string[];
+  /**
+   * Largest graph (or subgraph) file read, in bytes (default 256 KiB); a larger one is refused with
+   * `WEFT_ERR_GRAPH_TOO_LARGE` before it is parsed.
+   */
+  readonly maxGraphBytes?: number;
 }
 
 export interface StartOptions {

@@ -63,10 +63,11 @@ export async function serveCommand(args: string[], io: CliIo, control: ServeCont
     return 2;
   }
   const server = await startServer({
-    loader: defaultLoader(undefined, [
-      ...parsed.allowModules.map((d) => resolve(io.cwd, d)),
-      ...(config?.calculatorModuleDirs ?? []),
-    ]),
+    loader: defaultLoader(
+      undefined,
+      [...parsed.allowModules.map((d) => resolve(io.cwd, d)), ...(config?.calculatorModuleDirs ?? [])],
+      config?.maxGraphBytes,
+    ),
     logger,
     ...(graphsDir !== undefined && { graphsDir }),
     ...(config && { graphs: config.graphs }),

@@ -111,11 +111,22 @@ export interface HttpErrorAnswer {
  */
 export function httpErrorAnswer(report: ErrorReport): HttpErrorAnswer {
   const shape = httpShapeOf(report.code);
+  // A server fault's message may name files of the server (a model that vanished); the client is
+  // told which file by name only, the log keeps the whole path.
+  const message = shape.status >= 500 ? withoutServerPaths(report.message) : report.message;
   const error = {
-    message: `${report.message} (${report.code})`,
+    message: `${message} (${report.code})`,
     type: shape.type,
     param: report.param ?? null,
     code: shape.code,
   };
   return { status: shape.status, headers: shape.headers ?? {}, body: { error } };
+}
+
+/** `open '/srv/models/llama/tokenizer.json'` → `open '…/tokenizer.json'` (also `file://` URLs). */
+export function withoutServerPaths(message: string): string {
+  return message.replace(
+    /(?<![\w.])(file:\/\/)?(\/[^\s'"`()<>,;:]+){2,}/g,
+    (path) => `…/${path.slice(path.lastIndexOf('/') + 1)}`,
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpErrorAnswer, httpShapeOf, httpShapes } from './http-shapes.js';
+import { httpErrorAnswer, httpShapeOf, httpShapes, withoutServerPaths } from './http-shapes.js';
 import { type ServerError, serverErrors } from './server-error.js';
 import { serverErrorCodes } from './server-error-codes.js';
 
@@ -73,5 +73,24 @@ describe('the HTTP edge', () => {
     for (const code of ['WEFT_ERR_NODE_FAILED', 'WEFT_ERR_DEADLOCK', 'WEFT_ERR_MUX_SELECT', 'WEFT_ERR_X']) {
       expect(httpShapeOf(code), code).toEqual({ status: 500, type: 'server_error', code: 'graph_failed' });
     }
+  });
+});
+
+describe('withoutServerPaths', () => {
+  it('names a server file by its base name only, and leaves other slashes alone', () => {
+    expect(
+      withoutServerPaths("ENOENT: no such file or directory, open '/srv/models/llama/tokenizer.json'"),
+    ).toBe("ENOENT: no such file or directory, open '…/tokenizer.json'");
+    expect(withoutServerPaths('import failed (file:///home/op/graphs/calc.js:12)')).toBe(
+      'import failed (…/calc.js:12)',
+    );
+    expect(withoutServerPaths('ratio 3/4/5, and/or 1/2')).toBe('ratio 3/4/5, and/or 1/2');
+  });
+
+  it('is applied to server faults only: a 4xx message keeps what the client wrote', () => {
+    const fault = httpErrorAnswer({ code: 'WEFT_ERR_SERVER_INTERNAL', message: 'read /srv/x/y.bin failed' });
+    expect(fault.body.error.message).toBe('read …/y.bin failed (WEFT_ERR_SERVER_INTERNAL)');
+    const client = httpErrorAnswer({ code: 'WEFT_ERR_SERVER_INVALID_PARAMETER', message: 'bad /a/b' });
+    expect(client.body.error.message).toBe('bad /a/b (WEFT_ERR_SERVER_INVALID_PARAMETER)');
   });
 });

@@ -19,7 +19,7 @@ async function write(text: string): Promise<string> {
 describe('loadServerConfig', () => {
   it('resolves graph paths against the config folder and maps options', async () => {
     const file = await write(
-      'graphs:\n  - name: tiny\n    path: ../graphs/tiny.yaml\nport: 9000\napi_key: k\nbody_limit: 2mb\nshutdown_grace_ms: 100\n',
+      'graphs:\n  - name: tiny\n    path: ../graphs/tiny.yaml\nport: 9000\napi_key: k\nbody_limit: 2mb\nshutdown_grace_ms: 100\nmax_graph_bytes: 65536\n',
     );
     expect(await loadServerConfig(file)).toEqual({
       file,
@@ -28,6 +28,7 @@ describe('loadServerConfig', () => {
       apiKey: 'k',
       bodyLimit: '2mb',
       shutdownGraceMs: 100,
+      maxGraphBytes: 65536,
       limits: {},
       calculatorModuleDirs: [],
     });

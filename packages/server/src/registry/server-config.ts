@@ -24,6 +24,8 @@ export interface ServerConfig {
   readonly logLevel?: string;
   /** `calculator_module_dirs`, resolved against the config file's folder. */
   readonly calculatorModuleDirs: readonly string[];
+  /** `max_graph_bytes`: the largest graph file loaded (the framework's `maxGraphBytes`). */
+  readonly maxGraphBytes?: number;
   /** `headers_timeout_ms`, `max_connections`, ... as given (defaults are applied by the server). */
   readonly limits: Partial<ServerLimits>;
 }
@@ -61,6 +63,7 @@ const schema = {
     shutdown_grace_ms: { type: 'integer', minimum: 0 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     calculator_module_dirs: { type: 'array', items: { type: 'string', minLength: 1 } },
+    max_graph_bytes: { type: 'integer', minimum: 1 },
     ...limitSchemas,
   },
 } as const;
@@ -151,5 +154,6 @@ export async function loadServerConfig(file: string): Promise<ServerConfig> {
     ...(opt('keep_alive_ms') !== undefined && { keepAliveMs: opt<number>('keep_alive_ms')! }),
     ...(opt('shutdown_grace_ms') !== undefined && { shutdownGraceMs: opt<number>('shutdown_grace_ms')! }),
     ...(opt('log_level') !== undefined && { logLevel: opt<string>('log_level')! }),
+    ...(opt('max_graph_bytes') !== undefined && { maxGraphBytes: opt<number>('max_graph_bytes')! }),
   };
 }

@@ -10,7 +10,13 @@ import type { GraphLoader } from '../registry/graph-registry.js';
 export function defaultLoader(
   registry?: CalculatorRegistry,
   moduleDirs: readonly string[] = [],
+  maxGraphBytes?: number,
 ): GraphLoader {
   const calculators = registerAllBuiltins(registry);
-  return (file) => loadGraph(file, { registry: calculators, moduleRoots: moduleDirs });
+  return (file) =>
+    loadGraph(file, {
+      registry: calculators,
+      moduleRoots: moduleDirs,
+      ...(maxGraphBytes !== undefined && { maxGraphBytes }),
+    });
 }
