@@ -9,22 +9,8 @@ import {
 } from './helpers/clients.js';
 import { startLlmServer } from './helpers/llm-server.js';
 import { BadRequestError, OpenAI } from './helpers/openai.js';
+import { argsValid, timeParameters, Weather, weatherParameters } from './helpers/tool-fixtures.js';
 
-// The tiny model has random weights: only the grammar makes its output parse. Every field is
-// bounded (strings by length, numbers by range) so any path through the grammar closes in time.
-// JSON Schema's maxLength counts code points and zod's max() UTF-16 units, so a string bounded
-// for zod by max() alone could fail zod with one emoji; a pattern bounds it for both.
-const Weather = z.object({
-  city: z.string().regex(/^[A-Za-z ]{0,10}$/),
-  temperature: z.number().int().min(-40).max(50),
-  unit: z.enum(['celsius', 'fahrenheit']),
-});
-const weatherParameters = {
-  type: 'object',
-  properties: { city: { type: 'string', maxLength: 8 }, days: { type: 'integer', minimum: 1, maximum: 7 } },
-  required: ['city', 'days'],
-  additionalProperties: false,
-};
 const tools = [
   {
     type: 'function' as const,
@@ -34,34 +20,10 @@ const tools = [
     type: 'function' as const,
     function: {
       name: 'get_time',
-      parameters: {
-        type: 'object',
-        properties: { zone: { enum: ['utc', 'cet'] } },
-        required: ['zone'],
-        additionalProperties: false,
-      },
+      parameters: timeParameters,
     },
   },
 ];
-// maxLength as JSON Schema counts it: code points.
-const codePoints = (max: number) => z.string().refine((s) => [...s].length <= max);
-const argsValid = (name: string, args: string) => {
-  const value = JSON.parse(args);
-  if (name === 'get_weather') {
-    return z
-      .object({ city: codePoints(8), days: z.number().int().min(1).max(7) })
-      .strict()
-      .safeParse(value).success;
-  }
-  return (
-    name === 'get_time' &&
-    z
-      .object({ zone: z.enum(['utc', 'cet']) })
-      .strict()
-      .safeParse(value).success
-  );
-};
-
 let server: Awaited<ReturnType<typeof startLlmServer>>;
 let client: OpenAI;
 let baseURL: string;

@@ -12,7 +12,10 @@ export {
 // The client libraries are dev dependencies of @weft/server (transformers.js of @weft/llm), not of
 // the repository root, so tests outside the packages reach them through the packages' node_modules.
 export * as ai from '../../../packages/server/node_modules/ai/dist/index.mjs';
-export { zodResponseFormat } from '../../../packages/server/node_modules/openai/helpers/zod.mjs';
+export {
+  zodResponseFormat,
+  zodTextFormat,
+} from '../../../packages/server/node_modules/openai/helpers/zod.mjs';
 export { z } from '../../../packages/server/node_modules/zod/index.js';
 
 const fromLlm = createRequire(new URL('../../../packages/llm/package.json', import.meta.url));

@@ -96,7 +96,7 @@ export const GrammarConstraintCalculator = defineCalculator({
       try {
         for (let slot = 0; slot < slots; slot++) matchers.set(slot, await engine.matcher(spec));
       } catch (error) {
-        const param = job.options.tools ? 'tools' : 'response_format';
+        const param = job.options.tools ? 'tools' : job.responses ? 'text.format' : 'response_format';
         throw RequestError.invalid(
           param,
           `Invalid value for '${param}': the grammar could not be built (${(error as Error).message}).`,

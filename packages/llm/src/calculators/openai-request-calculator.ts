@@ -11,10 +11,11 @@ import {
   chatStructuredOptions,
   checkConstraintConflicts,
   responseFormatConstraint,
+  withStructuredOptions,
 } from '../openai/structured-params.js';
 import { errorPacketType, type GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
-import { detectToolFormat, FORMAT_TEXT } from '../tools/tool-formats.js';
+import { detectToolFormat } from '../tools/tool-formats.js';
 import { TOOL_CALL_FORMATS, type ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
@@ -112,7 +113,7 @@ function validate(
   limits: RequestLimits,
 ): ValidatedRequest {
   const endpoint = request.endpoint;
-  if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info);
+  if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info, format);
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
     throw new RequestError(
       L.REQUEST_UNKNOWN_ENDPOINT,
@@ -131,15 +132,13 @@ function validate(
     else if (prompt.every((p) => typeof p === 'number')) prompts = [{ ids: prompt as number[] }];
     else prompts = (prompt as number[][]).map((ids) => ({ ids }));
     const constraint = responseFormatConstraint(body.response_format, 'response_format');
-    if (constraint) options = { ...options, constraint };
+    options = withStructuredOptions(options, { constraint, tools: undefined }, tokenizer);
   } else {
     const chat = body as ChatBody;
-    const { constraint, tools } = chatStructuredOptions(chat, format);
+    const structured = chatStructuredOptions(chat, format);
     const messages = toTemplateMessages(chat.messages);
-    prompts = [{ text: renderChatPrompt(messages, tokenizer, info, tools?.tools) }];
-    if (constraint) options = { ...options, constraint };
-    if (tools)
-      options = { ...options, tools, params: { ...options.params, ...keepMarkers(tools.format, tokenizer) } };
+    prompts = [{ text: renderChatPrompt(messages, tokenizer, info, structured.tools?.tools) }];
+    options = withStructuredOptions(options, structured, tokenizer);
   }
   checkRequestLimits(prompts, options, limits, {
     tokenizer,
@@ -156,10 +155,4 @@ function validate(
     options,
     addSpecialTokens: endpoint === 'completions',
   };
-}
-
-// A format whose marker is a special token (Mistral's [TOOL_CALLS]) needs it in the text, as vLLM does.
-function keepMarkers(format: ToolCallFormat, tokenizer: Tokenizer): { skipSpecialTokens?: false } {
-  const special = new Set(tokenizer.addedTokens.filter((t) => t.special).map((t) => t.content));
-  return FORMAT_TEXT[format].markers.some((m) => special.has(m)) ? { skipSpecialTokens: false } : {};
 }

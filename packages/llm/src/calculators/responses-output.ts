@@ -5,13 +5,13 @@ import type { GenerationJob, TextDeltas } from './llm-packets.js';
 
 /**
  * The RESPONSE packets of a Responses API request (one choice), after the head: when streaming,
- * one named chunk per event (the opening events before the first text, one
- * `response.output_text.delta` per piece of text, the closing events with the usage); otherwise one
- * chunk with the response object. Then `usage` and `end`.
+ * one named chunk per event (`response.created` and `response.in_progress` first, then the events
+ * of each output item as its text or tool call arrives, the closing events with the usage last);
+ * otherwise one chunk with the response object. Then `usage` and `end`.
  */
 export class ResponsesOutput {
   private readonly writer: ResponsesWriter;
-  private opened = false;
+  private started = false;
   private finish: FinishReason | undefined;
 
   constructor(private readonly job: GenerationJob) {
@@ -22,19 +22,24 @@ export class ResponsesOutput {
   onDeltas(deltas: TextDeltas): ResponsePacket[] {
     const stream = this.job.options.stream;
     const out: ResponsePacket[] = [];
-    const chunk = (data: object, tokens = 0) =>
-      out.push({ kind: 'chunk', data, event: (data as { type: string }).type, tokens });
-    if (stream && !this.opened) {
-      this.opened = true;
-      for (const event of this.writer.opening()) chunk(event);
+    const send = (events: object[], tokens = 0) => {
+      if (!stream) return;
+      events.forEach((data, i) => {
+        out.push({
+          kind: 'chunk',
+          data,
+          event: (data as { type: string }).type,
+          // The step's tokens are counted once, with its first event.
+          tokens: i === 0 ? tokens : 0,
+        });
+      });
+    };
+    if (!this.started) {
+      this.started = true;
+      send(this.writer.start());
     }
     for (const d of deltas.deltas) {
-      if (stream) {
-        const event = this.writer.delta(d.text);
-        if (event) chunk(event, d.tokens);
-      } else {
-        this.writer.append(d.text);
-      }
+      send(this.writer.write(d.text, d.toolCalls), d.tokens);
       if (d.finishReason) this.finish = d.finishReason;
     }
     if (deltas.completionTokens === undefined) return out;
@@ -42,9 +47,9 @@ export class ResponsesOutput {
       input: this.job.promptIds.reduce((s, ids) => s + ids.length, 0),
       output: deltas.completionTokens,
     };
-    const finish = this.finish ?? 'length';
-    if (stream) for (const event of this.writer.closing(finish, usage)) chunk(event);
-    else out.push({ kind: 'chunk', data: this.writer.final(finish, usage), tokens: usage.output });
+    const { events, response } = this.writer.finish(this.finish ?? 'length', usage);
+    if (stream) send(events);
+    else out.push({ kind: 'chunk', data: response, tokens: usage.output });
     out.push({ kind: 'usage', promptTokens: usage.input, completionTokens: usage.output });
     out.push({ kind: 'end' });
     return out;

@@ -7,8 +7,11 @@ import type { ChatBody } from '../openai/request-types.js';
 import { newResponsesId, type ResponsesEcho } from '../openai/responses-builders.js';
 import { responsesMessages } from '../openai/responses-input.js';
 import type { ResponsesBody } from '../openai/responses-schema.js';
+import { refuseChatShapedTools, responsesStructuredOptions } from '../openai/responses-structured.js';
+import { withStructuredOptions } from '../openai/structured-params.js';
 import type { GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import type { ToolCallFormat } from '../tools/tool-types.js';
 import { renderChatPrompt } from './chat-prompt.js';
 import type { ValidatedRequest } from './llm-packets.js';
 
@@ -18,37 +21,24 @@ const unsupported = (param: string, why: string) =>
 /**
  * A Responses API body (`POST /responses`) as the LLM pipeline's request: the conversation rendered
  * with the chat template, `max_output_tokens` / `temperature` / `top_p` / `stream` as the sampling
- * options, and what the response objects echo. Weft stores no responses (decided: no state in the
- * server, so any replica can answer any request): `store` is accepted and answered as `false`, and
- * `previous_response_id` is a 400 asking for the whole conversation in `input`.
+ * options, `text.format`, `tools` and `tool_choice` as the same constraint and tool setup chat
+ * completions build (responses-structured.ts), and what the response objects echo. Weft stores no
+ * responses (decided: no state in the server, so any replica can answer any request): `store` is
+ * accepted and answered as `false`, and `previous_response_id` is a 400 asking for the whole
+ * conversation in `input`.
  */
 export function validateResponsesRequest(
   request: GraphRequest,
   tokenizer: Tokenizer,
   info: ModelInfo,
+  toolFormat: ToolCallFormat | undefined,
 ): ValidatedRequest {
+  refuseChatShapedTools(request.body);
   const body = validateBody('responses', request.body);
   if (typeof body.previous_response_id === 'string') {
     throw unsupported(
       'previous_response_id',
       'is not supported: Weft stores no responses (every response says "store": false); send the whole conversation as input items instead.',
-    );
-  }
-  const format = body.text?.format ?? { type: 'text' };
-  if (format.type !== 'text') {
-    throw unsupported(
-      'text.format',
-      `of type "${format.type}" is not supported by this server yet; use {"type": "text"}.`,
-    );
-  }
-  const tools = body.tools ?? [];
-  if (tools.length > 0)
-    throw unsupported('tools', 'is not supported by this server yet (function calling); remove it.');
-  const toolChoice = body.tool_choice ?? 'auto';
-  if (toolChoice !== 'auto' && toolChoice !== 'none') {
-    throw RequestError.invalid(
-      'tool_choice',
-      `Invalid value for 'tool_choice': ${JSON.stringify(toolChoice)} needs tools, and none were given.`,
     );
   }
   if (body.truncation === 'auto') {
@@ -63,6 +53,7 @@ export function validateResponsesRequest(
       `${JSON.stringify(body.include)} is not supported by this server; remove it.`,
     );
   }
+  const structured = responsesStructuredOptions(body, toolFormat);
   const messages = responsesMessages(body);
   const chat = {
     model: body.model,
@@ -72,20 +63,21 @@ export function validateResponsesRequest(
     top_p: body.top_p ?? null,
     stream: body.stream ?? null,
   } as unknown as ChatBody;
-  const options = requestOptions('chat/completions', chat);
+  const options = withStructuredOptions(requestOptions('chat/completions', chat), structured, tokenizer);
   return {
     id: newResponsesId(),
     endpoint: 'chat/completions',
     model: request.model,
     created: Math.floor(Date.now() / 1000),
-    prompts: [{ text: renderChatPrompt(messages, tokenizer, info) }],
+    prompts: [{ text: renderChatPrompt(messages, tokenizer, info, structured.tools?.tools) }],
     options,
     addSpecialTokens: false,
-    responses: echoOf(body, format),
+    responses: echoOf(body),
   };
 }
 
-function echoOf(body: ResponsesBody, format: object): ResponsesEcho {
+// As OpenAI echoes them: function tools with every field (Responses functions are strict by default).
+function echoOf(body: ResponsesBody): ResponsesEcho {
   return {
     instructions: body.instructions ?? null,
     maxOutputTokens: body.max_output_tokens ?? null,
@@ -93,9 +85,15 @@ function echoOf(body: ResponsesBody, format: object): ResponsesEcho {
     topP: body.top_p ?? 1,
     metadata: body.metadata ?? {},
     user: body.user ?? null,
-    textFormat: format,
+    textFormat: body.text?.format ?? { type: 'text' },
     toolChoice: body.tool_choice ?? 'auto',
-    tools: body.tools ?? [],
+    tools: (body.tools ?? []).map((t) => ({
+      type: 'function',
+      name: t.name,
+      description: t.description ?? null,
+      parameters: t.parameters ?? null,
+      strict: t.strict ?? true,
+    })),
     parallelToolCalls: body.parallel_tool_calls ?? true,
     truncation: body.truncation ?? 'disabled',
   };

@@ -30,10 +30,12 @@ export function describeValue(value: unknown): string {
 const quote = (v: unknown): string => JSON.stringify(v);
 
 // ajv reports a union's branch errors before the union's own error; the shallowest error (and,
-// at equal depth, the union itself) explains the problem best.
+// at equal depth, the union itself) explains the problem best. An `if` error only says that its
+// `then` failed: the `then` error itself is the explanation.
 function pick(errors: readonly ErrorObject[]): ErrorObject {
-  let best = errors[0]!;
-  for (const e of errors) {
+  const explaining = errors.filter((e) => e.keyword !== 'if');
+  let best = explaining[0] ?? errors[0]!;
+  for (const e of explaining) {
     const depth = e.instancePath.split('/').length;
     const bestDepth = best.instancePath.split('/').length;
     if (depth < bestDepth || (depth === bestDepth && e.keyword === 'anyOf')) best = e;
@@ -105,7 +107,14 @@ export function ajvErrorToRequestError(errors: readonly ErrorObject[]): RequestE
       return RequestError.invalid(param, `Invalid value for '${param}': ${quote(e.data)} must not be empty.`);
     case 'propertyNames':
     case 'pattern': {
-      const key = p.propertyName ?? e.data;
+      // The only pattern on keys is logit_bias's token ids; values name what they expect.
+      const key = e.propertyName ?? p.propertyName;
+      if (key === undefined) {
+        return RequestError.invalid(
+          param,
+          `Invalid value for '${param}': ${quote(e.data)} is not ${expected}.`,
+        );
+      }
       return RequestError.invalid(
         param,
         `Invalid value for '${param}': key ${quote(key)} is not a token id (expected a non-negative integer as a string, e.g. "50256").`,

@@ -28,32 +28,7 @@ export function toTemplateMessages(messages: readonly ChatRequestMessage[]): Tem
     if (typeof m.content === 'string') {
       content = m.content;
     } else if (Array.isArray(m.content)) {
-      const texts: string[] = [];
-      m.content.forEach((part, j) => {
-        const at = `messages[${i}].content[${j}]`;
-        if (part.type !== 'text') {
-          const reason = UNSUPPORTED_PARTS[part.type];
-          throw reason
-            ? RequestError.invalid(
-                `${at}.type`,
-                `Unsupported content part: '${part.type}' is not supported by this server (${reason}); send text parts only.`,
-                L.REQUEST_UNSUPPORTED_PARAMETER,
-              )
-            : RequestError.invalid(
-                `${at}.type`,
-                `Invalid value for '${at}.type': ${JSON.stringify(part.type)}; supported values are: "text".`,
-              );
-        }
-        if (typeof part.text !== 'string') {
-          throw RequestError.invalid(
-            `${at}.text`,
-            `Invalid type for '${at}.text': expected a string, but got ${part.text === undefined ? 'nothing' : typeof part.text}.`,
-            L.REQUEST_INVALID_TYPE,
-          );
-        }
-        texts.push(part.text);
-      });
-      content = texts.join('\n');
+      content = partsText(m.content, ['text'], UNSUPPORTED_PARTS, `messages[${i}].content`);
     } else {
       if (m.role !== 'assistant' || !m.tool_calls) {
         throw RequestError.invalid(
@@ -73,21 +48,69 @@ export function toTemplateMessages(messages: readonly ChatRequestMessage[]): Tem
   });
 }
 
-/**
- * Templates read `tool_call.function.arguments` as an object (Qwen and Llama write it with
- * `tojson`), while OpenAI sends JSON text: parse it, as vLLM does.
- */
 function templateToolCall(
   call: NonNullable<ChatRequestMessage['tool_calls']>[number],
   i: number,
   j: number,
 ): object {
-  const at = `messages[${i}].tool_calls[${j}].function.arguments`;
-  let args: unknown;
+  const args = templateArguments(
+    call.function.arguments,
+    `messages[${i}].tool_calls[${j}].function.arguments`,
+  );
+  return { ...call, type: 'function', function: { name: call.function.name, arguments: args } };
+}
+
+/**
+ * Templates read `tool_call.function.arguments` as an object (Qwen and Llama write it with
+ * `tojson`), while OpenAI sends JSON text: parse it, as vLLM does. `at` names the field in errors.
+ */
+export function templateArguments(text: string, at: string): unknown {
   try {
-    args = JSON.parse(call.function.arguments);
+    return JSON.parse(text);
   } catch (error) {
     throw RequestError.invalid(at, `Invalid value for '${at}': not JSON text (${(error as Error).message}).`);
   }
-  return { ...call, type: 'function', function: { name: call.function.name, arguments: args } };
+}
+
+/**
+ * Text parts joined by newlines (as vLLM joins them); any other part is refused by name
+ * (`messages[0].content[1].type`), with the reason when `unsupported` knows the type.
+ */
+export function partsText(
+  parts: readonly { type: string; text?: unknown }[],
+  allowed: readonly string[],
+  unsupported: Readonly<Record<string, string>>,
+  at: string,
+): string {
+  return parts
+    .map((part, j) => {
+      const where = `${at}[${j}]`;
+      if (!allowed.includes(part.type)) {
+        const reason = unsupported[part.type];
+        throw reason
+          ? RequestError.invalid(
+              `${where}.type`,
+              `Unsupported content part: '${part.type}' is not supported by this server (${reason}); send text parts only.`,
+              L.REQUEST_UNSUPPORTED_PARAMETER,
+            )
+          : RequestError.invalid(
+              `${where}.type`,
+              `Invalid value for '${where}.type': ${JSON.stringify(part.type)}; supported values are: ${allowed.map((a) => `"${a}"`).join(', ')}.`,
+            );
+      }
+      return requiredText(part.text, `${where}.text`);
+    })
+    .join('\n');
+}
+
+/** A field that must be a string: missing and mistyped values are refused by `param`. */
+export function requiredText(value: unknown, param: string): string {
+  if (typeof value === 'string') return value;
+  throw RequestError.invalid(
+    param,
+    value === undefined
+      ? `Missing required parameter: '${param}'.`
+      : `Invalid type for '${param}': expected a string, but got ${Array.isArray(value) ? 'an array' : typeof value}.`,
+    value === undefined ? L.REQUEST_MISSING_PARAMETER : L.REQUEST_INVALID_TYPE,
+  );
 }

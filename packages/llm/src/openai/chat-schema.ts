@@ -1,4 +1,12 @@
-import { boolean, integer, responseFormat, type Schema, samplingProperties, string } from './schema-parts.js';
+import {
+  boolean,
+  functionName,
+  integer,
+  responseFormat,
+  type Schema,
+  samplingProperties,
+  string,
+} from './schema-parts.js';
 
 // Content parts are checked loosely here and precisely in `chat-messages.ts`, so that an
 // image or audio part gets "not supported" by name rather than a vague schema mismatch.
@@ -41,7 +49,7 @@ const tool: Schema = {
       required: ['name'],
       additionalProperties: false,
       properties: {
-        name: { type: 'string', 'x-expected': 'a string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        name: functionName,
         description: { type: 'string', 'x-expected': 'a string' },
         parameters: { type: 'object', 'x-expected': 'a JSON schema object' },
         strict: boolean(),

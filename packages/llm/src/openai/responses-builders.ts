@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { ToolCallDelta } from '../tools/tool-types.js';
 import type { FinishReason } from './response-types.js';
+import { type Emit, FunctionCallOutput, MessageOutput } from './responses-items.js';
 
 /** What a Responses request asked for, echoed in every response object. */
 export interface ResponsesEcho {
@@ -22,20 +24,23 @@ export interface ResponsesUsage {
 }
 
 export const newResponsesId = (): string => `resp_${randomBytes(24).toString('hex')}`;
-const newItemId = (): string => `msg_${randomBytes(24).toString('hex')}`;
+
+type OutputItem = MessageOutput | FunctionCallOutput;
 
 /**
- * Builds the Responses API objects of one response: the final `response` object and, when
- * streaming, the typed events in OpenAI's order, each with its `sequence_number`:
- * `response.created`, `response.in_progress`, `response.output_item.added`,
- * `response.content_part.added`, `response.output_text.delta`..., `response.output_text.done`,
- * `response.content_part.done`, `response.output_item.done`, then `response.completed` (or
- * `response.incomplete` when `max_output_tokens` cut the text).
+ * Builds the Responses API objects of one response from the model's text and tool calls: the output
+ * items in the order they were written (a `message` for text, a `function_call` per call) and,
+ * when streaming, the typed events in OpenAI's order, each with its `sequence_number`:
+ * `response.created`, `response.in_progress`, then each item's events (responses-items.ts), then
+ * `response.completed` (or `response.incomplete` when `max_output_tokens` cut the output).
+ * Whitespace alone before a call does not open a message (it only separated markup).
  */
 export class ResponsesWriter {
-  readonly itemId = newItemId();
   private sequence = 0;
-  private text = '';
+  private readonly items: OutputItem[] = [];
+  private open: OutputItem | undefined;
+  /** Whitespace not yet given to a message: dropped if a call comes next. */
+  private held = '';
 
   constructor(
     private readonly id: string,
@@ -44,75 +49,48 @@ export class ResponsesWriter {
     private readonly echo: ResponsesEcho,
   ) {}
 
-  /** The events that open a stream, before any text. */
-  opening(): object[] {
-    const inProgress = this.response('in_progress', [], null, null);
-    return [
-      this.event('response.created', { response: inProgress }),
-      this.event('response.in_progress', { response: inProgress }),
-      this.event('response.output_item.added', { output_index: 0, item: this.item('in_progress', []) }),
-      this.event('response.content_part.added', {
-        item_id: this.itemId,
-        output_index: 0,
-        content_index: 0,
-        part: { type: 'output_text', text: '', annotations: [] },
-      }),
-    ];
+  /** The events that open a stream. */
+  start(): object[] {
+    const inProgress = this.response('in_progress', null, null);
+    const events: object[] = [];
+    const emit = this.emitter(events);
+    emit('response.created', { response: inProgress });
+    emit('response.in_progress', { response: inProgress });
+    return events;
   }
 
-  /** Appends text; the event to stream it (undefined for empty text). */
-  delta(text: string): object | undefined {
-    this.text += text;
-    if (text === '') return undefined;
-    return this.event('response.output_text.delta', {
-      item_id: this.itemId,
-      output_index: 0,
-      content_index: 0,
-      delta: text,
-      logprobs: [],
-    });
+  /**
+   * The events of one piece of output: text and tool-call pieces (ToolCallParserCalculator's). In
+   * one piece, pieces continuing the open call come before the text and new calls after it.
+   */
+  write(text: string, calls: readonly ToolCallDelta[] = []): object[] {
+    const events: object[] = [];
+    const emit = this.emitter(events);
+    const continuing = calls.findIndex((c) => c.id !== undefined);
+    const split = continuing < 0 ? calls.length : continuing;
+    for (const c of calls.slice(0, split)) this.call(c, emit);
+    this.text(text, emit);
+    for (const c of calls.slice(split)) this.call(c, emit);
+    return events;
   }
 
-  /** Appends text without an event (non-streaming). */
-  append(text: string): void {
-    this.text += text;
-  }
-
-  /** The events that close a stream. */
-  closing(finish: FinishReason, usage: ResponsesUsage): object[] {
-    const part = this.part();
-    const final = this.final(finish, usage);
-    return [
-      this.event('response.output_text.done', {
-        item_id: this.itemId,
-        output_index: 0,
-        content_index: 0,
-        text: this.text,
-        logprobs: [],
-      }),
-      this.event('response.content_part.done', {
-        item_id: this.itemId,
-        output_index: 0,
-        content_index: 0,
-        part,
-      }),
-      this.event('response.output_item.done', {
-        output_index: 0,
-        item: this.item(itemStatus(finish), [part]),
-      }),
-      this.event(final.status === 'completed' ? 'response.completed' : 'response.incomplete', {
-        response: final,
-      }),
-    ];
-  }
-
-  /** The whole response object once the text is complete. */
-  final(finish: FinishReason, usage: ResponsesUsage): Record<string, unknown> & { status: string } {
-    const complete = finish === 'stop';
-    return this.response(
-      complete ? 'completed' : 'incomplete',
-      [this.item(itemStatus(finish), [this.part()])],
-      complete ? null : { reason: finish === 'length' ? 'max_output_tokens' : 'content_filter' },
+  /** The closing events (the last one carries the whole response) and the response object. */
+  finish(finish: FinishReason, usage: ResponsesUsage): { events: object[]; response: object } {
+    const events: object[] = [];
+    const emit = this.emitter(events);
+    // No output at all is an empty message; whitespace after the last call is dropped.
+    if (this.items.length === 0) {
+      this.openMessage(emit);
+      (this.open as MessageOutput).append(this.held, emit);
+    }
+    this.held = '';
+    const status = finish === 'stop' || finish === 'tool_calls' ? 'completed' : 'incomplete';
+    this.open?.close(status, emit);
+    const response = this.response(
+      status,
+      status === 'completed'
+        ? null
+        : { reason: finish === 'length' ? 'max_output_tokens' : 'content_filter' },
       {
         input_tokens: usage.input,
         input_tokens_details: { cached_tokens: 0 },
@@ -121,22 +99,57 @@ export class ResponsesWriter {
         total_tokens: usage.input + usage.output,
       },
     );
+    emit(`response.${status}`, { response });
+    return { events, response };
   }
 
-  private part() {
-    return { type: 'output_text', text: this.text, annotations: [], logprobs: [] };
+  private text(text: string, emit: Emit): void {
+    if (!(this.open instanceof MessageOutput)) {
+      if ((this.held + text).trim() === '') {
+        this.held += text;
+        return;
+      }
+      text = this.held + text;
+      this.held = '';
+      this.openMessage(emit);
+    }
+    (this.open as MessageOutput).append(text, emit);
   }
 
-  private item(status: string, content: object[]) {
-    return { id: this.itemId, type: 'message', status, role: 'assistant', content };
+  private call(c: ToolCallDelta, emit: Emit): void {
+    if (c.id !== undefined) {
+      this.held = '';
+      this.closeOpen(emit);
+      this.open = new FunctionCallOutput(this.items.length, c.id, c.name ?? '');
+      this.items.push(this.open);
+      this.open.open(emit);
+    }
+    if (!(this.open instanceof FunctionCallOutput)) {
+      throw new Error(`tool call ${c.index} continued with no call open (its first piece had no id)`);
+    }
+    this.open.append(c.arguments, emit);
   }
 
-  private event(type: string, fields: object): object {
-    return { type, sequence_number: this.sequence++, ...fields };
+  private openMessage(emit: Emit): void {
+    this.closeOpen(emit);
+    this.open = new MessageOutput(this.items.length);
+    this.items.push(this.open);
+    this.open.open(emit);
   }
 
-  private response(status: string, output: object[], incomplete: object | null, usage: object | null) {
+  // An item followed by another one is complete.
+  private closeOpen(emit: Emit): void {
+    this.open?.close('completed', emit);
+    this.open = undefined;
+  }
+
+  private emitter(events: object[]): Emit {
+    return (type, fields) => events.push({ type, sequence_number: this.sequence++, ...fields });
+  }
+
+  private response(status: string, incomplete: object | null, usage: object | null) {
     const e = this.echo;
+    const last = this.items.length - 1;
     return {
       id: this.id,
       object: 'response',
@@ -147,7 +160,12 @@ export class ResponsesWriter {
       instructions: e.instructions,
       max_output_tokens: e.maxOutputTokens,
       model: this.model,
-      output,
+      output:
+        status === 'in_progress'
+          ? []
+          : this.items.map((item, i) =>
+              item.final(i === last && status === 'incomplete' ? 'incomplete' : 'completed'),
+            ),
       parallel_tool_calls: e.parallelToolCalls,
       previous_response_id: null,
       reasoning: { effort: null, summary: null },
@@ -164,6 +182,3 @@ export class ResponsesWriter {
     };
   }
 }
-
-// A message cut by max_output_tokens is `incomplete`, as OpenAI marks it.
-const itemStatus = (finish: FinishReason) => (finish === 'stop' ? 'completed' : 'incomplete');

@@ -1,6 +1,6 @@
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
-import type { TemplateMessage } from './chat-messages.js';
+import { partsText, type TemplateMessage, templateArguments, requiredText as text } from './chat-messages.js';
 import type { ResponsesBody, ResponsesInputItem } from './responses-schema.js';
 
 const ROLES = ['user', 'system', 'developer', 'assistant'] as const;
@@ -58,7 +58,7 @@ function toMessage(item: ResponsesInputItem, at: string): TemplateMessage {
             type: 'function',
             function: {
               name: text(item.name, `${at}.name`),
-              arguments: text(item.arguments, `${at}.arguments`),
+              arguments: templateArguments(text(item.arguments, `${at}.arguments`), `${at}.arguments`),
             },
           },
         ],
@@ -67,7 +67,9 @@ function toMessage(item: ResponsesInputItem, at: string): TemplateMessage {
       return {
         role: 'tool',
         tool_call_id: text(item.call_id, `${at}.call_id`),
-        content: text(item.output, `${at}.output`),
+        content: Array.isArray(item.output)
+          ? partsText(item.output, ['input_text'], UNSUPPORTED_PARTS, `${at}.output`)
+          : text(item.output, `${at}.output`),
       };
     case undefined:
       throw RequestError.invalid(
@@ -106,26 +108,12 @@ function message(item: ResponsesInputItem, at: string): TemplateMessage {
   let flat: string;
   if (typeof content === 'string') flat = content;
   else if (Array.isArray(content)) {
-    const allowed = role === 'assistant' ? ['output_text', 'input_text'] : ['input_text'];
-    flat = content
-      .map((part, j) => {
-        const where = `${at}.content[${j}]`;
-        if (!allowed.includes(part.type)) {
-          const reason = UNSUPPORTED_PARTS[part.type];
-          throw reason
-            ? RequestError.invalid(
-                `${where}.type`,
-                `Unsupported content part: '${part.type}' is not supported by this server (${reason}); send text parts only.`,
-                L.REQUEST_UNSUPPORTED_PARAMETER,
-              )
-            : RequestError.invalid(
-                `${where}.type`,
-                `Invalid value for '${where}.type': ${JSON.stringify(part.type)}; supported values are: ${allowed.map((a) => `"${a}"`).join(', ')}.`,
-              );
-        }
-        return text(part.text, `${where}.text`);
-      })
-      .join('\n');
+    flat = partsText(
+      content,
+      role === 'assistant' ? ['output_text', 'input_text'] : ['input_text'],
+      UNSUPPORTED_PARTS,
+      `${at}.content`,
+    );
   } else {
     throw RequestError.invalid(
       `${at}.content`,
@@ -134,15 +122,4 @@ function message(item: ResponsesInputItem, at: string): TemplateMessage {
     );
   }
   return { role: role === 'developer' ? 'system' : role!, content: flat };
-}
-
-function text(value: unknown, param: string): string {
-  if (typeof value === 'string') return value;
-  throw RequestError.invalid(
-    param,
-    value === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid type for '${param}': expected a string, but got ${Array.isArray(value) ? 'an array' : typeof value}.`,
-    value === undefined ? L.REQUEST_MISSING_PARAMETER : L.REQUEST_INVALID_TYPE,
-  );
 }

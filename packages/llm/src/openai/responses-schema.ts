@@ -1,4 +1,4 @@
-import { boolean, integer, nullable, numberIn, type Schema, string } from './schema-parts.js';
+import { boolean, functionName, integer, nullable, numberIn, type Schema, string } from './schema-parts.js';
 
 /** One item of a Responses `input` array, as validated (details checked in responses-input.ts). */
 export interface ResponsesInputItem {
@@ -8,9 +8,27 @@ export interface ResponsesInputItem {
   call_id?: string;
   name?: string;
   arguments?: string;
-  output?: string;
+  output?: string | { type: string; text?: string }[];
   id?: string;
   status?: string;
+}
+
+/** `text.format`: free text, any JSON object, or JSON valid for `schema` (flat, unlike chat's). */
+export interface ResponsesTextFormat {
+  type: 'text' | 'json_object' | 'json_schema';
+  name?: string;
+  description?: string;
+  schema?: Record<string, unknown>;
+  strict?: boolean | null;
+}
+
+/** One of `tools`: a function (flat: `name` beside `type`) or a hosted tool Weft refuses by type. */
+export interface ResponsesTool {
+  type: string;
+  name?: string;
+  description?: string | null;
+  parameters?: Record<string, unknown> | null;
+  strict?: boolean | null;
 }
 
 /** A `POST /responses` body as validated. */
@@ -25,14 +43,52 @@ export interface ResponsesBody {
   store?: boolean | null;
   previous_response_id?: string | null;
   metadata?: Record<string, string> | null;
-  text?: { format?: { type: string; [key: string]: unknown } | null } | null;
-  tools?: object[] | null;
-  tool_choice?: string | object | null;
+  text?: { format?: ResponsesTextFormat | null } | null;
+  tools?: ResponsesTool[] | null;
+  tool_choice?: 'none' | 'auto' | 'required' | { type: string; name?: string } | null;
   parallel_tool_calls?: boolean | null;
   truncation?: 'disabled' | 'auto' | null;
   user?: string | null;
   include?: string[] | null;
 }
+
+// Hosted tool types are refused by name in responses-structured.ts; a function tool is checked here.
+const tool: Schema = {
+  type: 'object',
+  'x-expected': 'a tool',
+  required: ['type'],
+  properties: { type: { type: 'string', 'x-expected': 'a string' } },
+  if: { properties: { type: { const: 'function' } } },
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a promise.
+  then: {
+    required: ['name'],
+    additionalProperties: false,
+    properties: {
+      type: {},
+      name: functionName,
+      description: string(),
+      parameters: { type: ['object', 'null'], 'x-expected': 'a JSON schema object' },
+      strict: boolean(),
+    },
+  },
+};
+
+const textFormat: Schema = {
+  type: ['object', 'null'],
+  'x-expected': 'an object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: {
+      enum: ['text', 'json_schema', 'json_object'],
+      'x-expected': "'text', 'json_schema' or 'json_object'",
+    },
+    name: functionName,
+    description: { type: 'string', 'x-expected': 'a string' },
+    schema: { type: 'object', 'x-expected': 'a JSON schema object' },
+    strict: boolean(),
+  },
+};
 
 const item: Schema = {
   type: 'object',
@@ -85,28 +141,21 @@ export const responsesSchema: Schema = {
       type: ['object', 'null'],
       'x-expected': 'an object',
       additionalProperties: false,
-      properties: {
-        format: {
-          type: ['object', 'null'],
-          'x-expected': 'an object',
-          required: ['type'],
-          properties: {
-            type: {
-              enum: ['text', 'json_schema', 'json_object'],
-              'x-expected': "'text', 'json_schema' or 'json_object'",
-            },
-          },
-        },
-      },
+      properties: { format: textFormat },
     },
     tools: {
       type: ['array', 'null'],
       'x-expected': 'an array of tools',
-      items: { type: 'object', 'x-expected': 'a tool' },
+      maxItems: 128,
+      items: tool,
     },
     tool_choice: {
-      type: ['string', 'object', 'null'],
-      'x-expected': "'none', 'auto', 'required' or an object",
+      'x-expected': '\'none\', \'auto\', \'required\' or {"type": "function", "name": ...}',
+      anyOf: [
+        { type: 'null' },
+        { enum: ['none', 'auto', 'required'] },
+        { type: 'object', required: ['type'], properties: { type: { type: 'string' } } },
+      ],
     },
     parallel_tool_calls: boolean(),
     truncation: nullable({ type: 'string', enum: ['disabled', 'auto'] }, "'disabled' or 'auto'"),

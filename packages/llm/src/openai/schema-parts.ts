@@ -66,6 +66,13 @@ export const samplingProperties: Record<string, Schema> = {
   user: string(),
 };
 
+/** A function or format name, as OpenAI restricts it. */
+export const functionName: Schema = {
+  type: 'string',
+  pattern: '^[a-zA-Z0-9_-]{1,64}$',
+  'x-expected': 'a name of letters, digits, underscores and dashes (1 to 64 characters)',
+};
+
 /** `response_format` (both endpoints; the schema itself is checked by the grammar engine). */
 export const responseFormat: Schema = {
   type: ['object', 'null'],
@@ -80,7 +87,7 @@ export const responseFormat: Schema = {
       required: ['name'],
       additionalProperties: false,
       properties: {
-        name: { type: 'string', 'x-expected': 'a string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        name: functionName,
         description: { type: 'string', 'x-expected': 'a string' },
         schema: { type: 'object', 'x-expected': 'a JSON schema object' },
         strict: boolean(),
