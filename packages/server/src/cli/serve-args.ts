@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-import { ServerError } from '../errors/server-error.js';
-import { S } from '../errors/server-error-codes.js';
+import { type CliIo, parseCommandArgs } from '@weft/framework';
 
 export interface ServeArgs {
   readonly graphs?: string;
@@ -15,7 +13,6 @@ export interface ServeArgs {
   readonly allowModules: readonly string[];
   readonly logLevel?: string;
   readonly ensureDefaultModel: boolean;
-  readonly help: boolean;
 }
 
 export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--host H] [--port N] [--api-key-file FILE]
@@ -34,38 +31,52 @@ export const SERVE_USAGE = `usage: weft serve [--graphs DIR] [--config FILE] [--
   --ensure-default-model  build the default tiny models (models/tiny-llama, models/tiny-embed) when missing
 `;
 
-export class ServeUsageError extends ServerError {
-  constructor(message: string) {
-    super(S.SERVER_USAGE, message);
-  }
-}
+const SERVE = {
+  command: 'weft serve',
+  usage: SERVE_USAGE.trimEnd(),
+  options: {
+    graphs: { type: 'string' },
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'api-key': { type: 'string' },
+    'api-key-file': { type: 'string' },
+    'grace-ms': { type: 'string' },
+    'log-level': { type: 'string' },
+    'allow-modules': { type: 'string', multiple: true },
+    'ensure-default-model': { type: 'boolean' },
+  },
+  positionals: { name: 'argument', min: 0, max: 0 },
+} as const;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    throw new ServeUsageError(
-      `${flag} "${text}" must be an integer from ${min} to ${max} (example: ${flag} 8000)`,
-    );
-  }
-  return n;
-}
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Parses `weft serve` flags; throws ServeUsageError naming the bad flag. */
-export function parseServeArgs(args: readonly string[]): ServeArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    throw new ServeUsageError(`${(error as Error).message}\n${SERVE_USAGE}`);
-  }
+/**
+ * Parses `weft serve` flags with the framework's command parser (the one every `weft` command
+ * uses). Returns the flags, or the exit code after it has answered (`--help`: 0; a bad flag: 2,
+ * with the problem and the usage on stderr).
+ */
+export function parseServeArgs(args: readonly string[], io: CliIo): ServeArgs | number {
+  const parsed = parseCommandArgs(args, SERVE, io);
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (v['log-level'] !== undefined && !levels.includes(v['log-level'])) {
-    throw new ServeUsageError(`--log-level "${v['log-level']}" is not one of ${levels.join(', ')}`);
+  const problem = (message: string): number => {
+    io.stderr(`weft serve: ${message}\n${SERVE.usage}\n`);
+    return 2;
+  };
+  const integer = (flag: string, text: string | undefined, max: number): number | undefined | string => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (/^\d+$/.test(text) && n <= max) return n;
+    return `${flag} "${text}" must be an integer from 0 to ${max} (example: ${flag} 8000)`;
+  };
+  if (v['log-level'] !== undefined && !LEVELS.includes(v['log-level'])) {
+    return problem(`--log-level "${v['log-level']}" is not one of ${LEVELS.join(', ')}`);
   }
-  const port = integer('--port', v.port, 0, 65535);
-  const graceMs = integer('--grace-ms', v['grace-ms'], 0, 3_600_000);
+  const port = integer('--port', v.port, 65535);
+  if (typeof port === 'string') return problem(port);
+  const graceMs = integer('--grace-ms', v['grace-ms'], 3_600_000);
+  if (typeof graceMs === 'string') return problem(graceMs);
   return {
     ...(v.graphs !== undefined && { graphs: v.graphs }),
     ...(v.config !== undefined && { config: v.config }),
@@ -77,27 +88,5 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     ...(v['log-level'] !== undefined && { logLevel: v['log-level'] }),
     allowModules: v['allow-modules'] ?? [],
     ensureDefaultModel: v['ensure-default-model'] === true,
-    help: v.help === true,
   };
-}
-
-function parse(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      graphs: { type: 'string' },
-      config: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'api-key': { type: 'string' },
-      'api-key-file': { type: 'string' },
-      'grace-ms': { type: 'string' },
-      'log-level': { type: 'string' },
-      'allow-modules': { type: 'string', multiple: true },
-      'ensure-default-model': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

@@ -6,7 +6,7 @@ import { createLogger } from '../serve/create-logger.js';
 import { defaultLoader } from '../serve/default-loader.js';
 import { ensureDefaultModel, repoRoot } from '../serve/ensure-default-model.js';
 import { type RunningServer, startServer } from '../serve/start-server.js';
-import { parseServeArgs, SERVE_USAGE, ServeUsageError } from './serve-args.js';
+import { parseServeArgs } from './serve-args.js';
 
 /** Hooks for in-process tests: stop without a signal, see the server once it listens. */
 export interface ServeControl {
@@ -19,20 +19,8 @@ export interface ServeControl {
  * lines on stderr; on SIGTERM/SIGINT drains running requests within the grace period, exits 0.
  */
 export async function serveCommand(args: string[], io: CliIo, control: ServeControl = {}): Promise<number> {
-  let parsed: ReturnType<typeof parseServeArgs>;
-  try {
-    parsed = parseServeArgs(args);
-  } catch (error) {
-    if (error instanceof ServeUsageError) {
-      io.stderr(`weft serve: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  if (parsed.help) {
-    io.stdout(SERVE_USAGE);
-    return 0;
-  }
+  const parsed = parseServeArgs(args, io);
+  if (typeof parsed === 'number') return parsed;
   let config: Awaited<ReturnType<typeof loadServerConfig>> | undefined;
   try {
     config = parsed.config === undefined ? undefined : await loadServerConfig(resolve(io.cwd, parsed.config));

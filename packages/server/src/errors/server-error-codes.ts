@@ -89,16 +89,11 @@ const defined = defineErrorCodes({
     description:
       'A served graph needs a graph input stream tagged `REQUEST` and an output stream tagged `RESPONSE`, and a model name unique among served graphs.',
   },
-  SERVER_USAGE: {
-    title: 'Bad `weft serve` arguments',
-    description:
-      'An unknown flag, a missing value, or a port outside 0..65535. `weft serve` exits with code 2.',
-  },
 });
 
 export type ServerErrorCode = (typeof defined.entries)[number]['code'];
 
-/** Codes by short key: `S.SERVER_USAGE === 'WEFT_ERR_SERVER_USAGE'`. */
+/** Codes by short key: `S.SERVER_INTERNAL === 'WEFT_ERR_SERVER_INTERNAL'`. */
 export const S = defined.codes;
 
 export const serverErrorCodes = defined.entries;
