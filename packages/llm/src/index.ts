@@ -57,7 +57,7 @@ export {
   EngineWorkerError,
   SequenceGroupStateError,
 } from './engine/engine-errors.js';
-export type { EngineMetrics, MetricSum } from './engine/engine-metrics.js';
+export type { EngineMetrics, MetricSum, PrefixCacheMetrics } from './engine/engine-metrics.js';
 export type { EngineFailure, EngineStatus } from './engine/engine-status.js';
 export type { EngineModelInfo } from './engine/protocol.js';
 export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';

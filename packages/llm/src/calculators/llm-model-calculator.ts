@@ -107,6 +107,18 @@ export const LlmModelCalculator = defineCalculator({
         default: true,
         description: 'GroupQueryAttention models: past and present KV as one buffer written in place',
       },
+      prefix_caching: {
+        type: 'boolean',
+        default: true,
+        description:
+          'automatic prefix caching: a prompt starting with token blocks an earlier prompt computed reuses their KV (inside the KV budget, LRU); always off for models whose numerics couple rows',
+      },
+      prefix_block_size: {
+        type: 'integer',
+        minimum: 1,
+        default: 16,
+        description: 'tokens per prefix-cache block: prefixes are reused in whole blocks',
+      },
     },
   },
   create() {
@@ -130,6 +142,8 @@ export const LlmModelCalculator = defineCalculator({
           restartWindowMs: o.restart_window_ms,
           coupledRows: o.coupled_rows,
           shareBuffer: o.share_buffer,
+          prefixCaching: o.prefix_caching,
+          prefixBlockSize: o.prefix_block_size,
           spinning: o.spinning,
         });
         ctx.setOutputSidePacket('ENGINE', engine);

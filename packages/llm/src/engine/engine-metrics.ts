@@ -26,4 +26,23 @@ export interface EngineMetrics {
   readonly timeToFirstTokenSeconds: MetricSum;
   /** Between consecutive logits of a group, seconds (per step, not per row). */
   readonly timePerOutputTokenSeconds: MetricSum;
+  /** Automatic prefix caching: hit rate = `hitTokens / queriedTokens`. */
+  readonly prefixCache: PrefixCacheMetrics;
+}
+
+/** `EngineMetrics.prefixCache`: counters (tokens) only grow; `blocks`, `tokens`, `bytes` are gauges. */
+export interface PrefixCacheMetrics {
+  /** False when turned off (`prefixCaching: false`) or for a model whose numerics couple rows. */
+  readonly enabled: boolean;
+  readonly blockSize: number;
+  /** Prompt tokens of admitted requests, each whole prompt (vLLM's `prefix_cache_queries`). */
+  readonly queriedTokens: number;
+  /** Prompt tokens whose KV came from the cache (vLLM's `prefix_cache_hits`). */
+  readonly hitTokens: number;
+  /** Blocks held, including ones a running prefill is filling; they count in the KV budget. */
+  readonly blocks: number;
+  /** `blocks × blockSize`. */
+  readonly tokens: number;
+  /** KV bytes of the held blocks. */
+  readonly bytes: number;
 }

@@ -1,4 +1,5 @@
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { kvBytesPerToken } from '../runtime/kv-blocks.js';
 import { ModelSession } from '../runtime/model-session.js';
 import type { EngineCommand, EngineEvent, EngineWorkerData } from './protocol.js';
 import { StepLoop } from './step-loop.js';
@@ -46,12 +47,22 @@ async function main(): Promise<void> {
       kvHeads: io.kvHeads,
       headSize: io.headSize,
       kvDtype: io.kvDtype,
+      kvBytesPerToken: kvBytesPerToken({
+        bindings: io.kv,
+        dtype: io.kvDtype,
+        heads: io.kvHeads,
+        headSize: io.headSize,
+      }),
       batching: model.batching,
     },
   });
   const loop = new StepLoop(
     model,
-    { maxNumBatchedTokens: data.maxNumBatchedTokens, readyWaitMs: data.readyWaitMs },
+    {
+      maxNumBatchedTokens: data.maxNumBatchedTokens,
+      readyWaitMs: data.readyWaitMs,
+      prefixBlockSize: data.prefixBlockSize,
+    },
     emit,
   );
   try {

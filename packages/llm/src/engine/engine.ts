@@ -13,6 +13,7 @@ import {
 } from './engine-errors.js';
 import type { EngineMetrics } from './engine-metrics.js';
 import type { EngineFailure, EngineStatus } from './engine-status.js';
+import { PrefixCache } from './prefix-cache.js';
 import type { EngineCommand, EngineEvent, EngineModelInfo } from './protocol.js';
 import { RestartBudget } from './restart-budget.js';
 import { type GroupHost, SequenceGroup } from './sequence-group.js';
@@ -51,6 +52,16 @@ export interface EngineOptions {
   /** GroupQueryAttention models: past and present KV as one buffer written in place (default true). */
   readonly shareBuffer?: boolean;
   /**
+   * Automatic prefix caching (default true): a prompt starting with blocks an earlier prompt
+   * computed starts from their KV instead of prefilling them. The cached blocks live inside the KV
+   * budget (`kvCacheTokens`), least recently used evicted first. Always off for models whose
+   * numerics couple rows (`engine.model.batching.rowCouplingOps`): there a prompt's KV depends on
+   * how it was chunked, so a cached prefix would change answers.
+   */
+  readonly prefixCaching?: boolean;
+  /** Tokens per prefix-cache block: prefixes are reused in whole blocks (default 16). */
+  readonly prefixBlockSize?: number;
+  /**
    * Diagnostics only: lay rows out this way instead of the way the model's attention op needs.
    * `left` on a GroupQueryAttention model gives wrong batched answers (the tests' negative control).
    */
@@ -72,6 +83,9 @@ interface Timing {
   tpotSum: number;
   tpotCount: number;
 }
+
+/** Default tokens per prefix-cache block (vLLM's default block size). */
+const PREFIX_BLOCK_SIZE = 16;
 
 /**
  * One per model: onnxruntime in a worker thread with continuous batching. Sequences join and leave
@@ -109,6 +123,9 @@ export class Engine implements GroupHost {
   private generated = 0;
   private prompted = 0;
   private readonly timing: Timing = { ttftSum: 0, ttftCount: 0, tpotSum: 0, tpotCount: 0 };
+  /** Index of the cached prompt blocks; undefined when prefix caching is off. */
+  private readonly prefix: PrefixCache | undefined;
+  private readonly prefixBlockSize: number;
   private nextId = 1;
   /** Abort-listener removals, run when their group finishes. */
   private readonly finishHooks = new Map<SequenceGroup, () => void>();
@@ -134,6 +151,12 @@ export class Engine implements GroupHost {
     this.kvCacheTokens = options.kvCacheTokens ?? this.maxNumSeqs * spawned.model.contextLength;
     this.maxQueued = options.maxQueued ?? 256;
     this.budget = new RestartBudget(options.maxRestarts ?? 5, options.restartWindowMs ?? 60_000);
+    this.prefixBlockSize = workerOptions.prefixBlockSize ?? options.prefixBlockSize ?? PREFIX_BLOCK_SIZE;
+    const coupled = spawned.model.batching.rowCouplingOps.length > 0;
+    this.prefix =
+      workerOptions.prefixBlockSize === undefined || coupled
+        ? undefined
+        : new PrefixCache(workerOptions.prefixBlockSize);
     this.attach(spawned);
   }
 
@@ -160,6 +183,12 @@ export class Engine implements GroupHost {
     positive('kvCacheTokens', options.kvCacheTokens);
     positive('maxRestarts', options.maxRestarts, 0);
     positive('restartWindowMs', options.restartWindowMs);
+    positive('prefixBlockSize', options.prefixBlockSize);
+    if (options.prefixCaching !== undefined && typeof options.prefixCaching !== 'boolean') {
+      throw new InvalidGenerateArgumentError(
+        `engine option prefixCaching = ${JSON.stringify(options.prefixCaching)} must be true or false`,
+      );
+    }
     if (options.coupledRows !== undefined && !['per-row', 'batched'].includes(options.coupledRows)) {
       throw new InvalidGenerateArgumentError(
         `engine option coupledRows = ${JSON.stringify(options.coupledRows)} must be "per-row" or "batched"`,
@@ -171,6 +200,8 @@ export class Engine implements GroupHost {
       maxNumBatchedTokens: options.maxNumBatchedTokens ?? 512,
       readyWaitMs: options.readyWaitMs ?? 20,
       spinning: options.spinning ?? false,
+      prefixBlockSize:
+        options.prefixCaching === false ? undefined : (options.prefixBlockSize ?? PREFIX_BLOCK_SIZE),
       batching: {
         ...(options.coupledRows === undefined ? {} : { coupledRows: options.coupledRows }),
         ...(options.shareBuffer === undefined ? {} : { shareBuffer: options.shareBuffer }),
@@ -233,6 +264,17 @@ export class Engine implements GroupHost {
       promptTokens: this.prompted,
       timeToFirstTokenSeconds: { sum: t.ttftSum / 1000, count: t.ttftCount },
       timePerOutputTokenSeconds: { sum: t.tpotSum / 1000, count: t.tpotCount },
+      prefixCache: this.prefixCacheMetrics(),
+    };
+  }
+
+  private prefixCacheMetrics(): EngineMetrics['prefixCache'] {
+    const counts = this.prefix?.counts() ?? { queriedTokens: 0, hitTokens: 0, blocks: 0, tokens: 0 };
+    return {
+      enabled: this.prefix !== undefined,
+      blockSize: this.prefixBlockSize,
+      ...counts,
+      bytes: counts.tokens * this.model.kvBytesPerToken,
     };
   }
 
@@ -280,27 +322,36 @@ export class Engine implements GroupHost {
       this.runningGroups--;
       this.reserved -= group.reservation;
       this.command({ type: 'finish', id: group.id });
+      this.prefix?.abandon(group.id);
     }
     this.finishHooks.get(group)?.();
     this.finishHooks.delete(group);
     this.pump();
   }
 
-  /** Admits queued groups in order while the head fits. */
+  /**
+   * Admits queued groups in order while the head fits: a seat, its KV reservation, and the prefix
+   * cache shrunk (least recently used blocks first) to what the reservations leave of the budget.
+   */
   private pump(): void {
     if (this.state !== 'ready' || !this.link) return;
     while (this.queue.length > 0) {
       const head = this.queue[0]!;
       const seats = this.runningRows + head.n <= this.maxNumSeqs;
-      const kv = this.reserved + head.reservation <= this.kvCacheTokens;
-      if (!seats || !kv) return;
+      const left = this.kvCacheTokens - this.reserved - head.reservation;
+      if (!seats || left < 0) break;
+      const prefix = this.prefix?.admit(head.id, head.promptIds, left);
+      if (this.prefix && !prefix) break;
       this.queue.shift();
       head.state = 'running';
       this.runningRows += head.n;
       this.runningGroups++;
       this.reserved += head.reservation;
-      this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n });
+      this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n, prefix });
     }
+    // After the submits: the worker copies a reused block when it reads the submit.
+    const forgotten = this.prefix?.takeForgotten() ?? [];
+    if (forgotten.length > 0) this.command({ type: 'forget', blocks: forgotten });
   }
 
   /**
@@ -342,7 +393,13 @@ export class Engine implements GroupHost {
       case 'logits': {
         const vocab = this.vocabSize;
         const now = performance.now();
+        let prefilled = false;
         for (let i = 0; i < event.ids.length; i++) {
+          if (event.prefilled[i]! > 0 && this.prefix) {
+            // The worker kept this prompt's blocks before it sent this event.
+            this.prefix.commit(event.ids[i]!);
+            prefilled = true;
+          }
           const group = this.groups.get(event.ids[i]!);
           if (!group) continue;
           const rows = event.rows[i]!;
@@ -359,6 +416,8 @@ export class Engine implements GroupHost {
           group.lastDeliveryAt = now;
           group.receive({ logits, rows });
         }
+        // Blocks that were being prefilled count in the budget until now: the queue may fit.
+        if (prefilled && this.queue.length > 0) this.pump();
         return;
       }
       case 'error': {
@@ -382,6 +441,7 @@ export class Engine implements GroupHost {
     if (this.link !== link || this.state === 'closed') return;
     this.link = undefined;
     this.outbox.length = 0;
+    this.prefix?.clear();
     void link.worker.terminate();
     link.port.close();
     this.recordFailure(err);

@@ -1,9 +1,17 @@
 import type { BatchingOptions, BatchingPlan } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
+import type { PrefixPlan } from './prefix-cache.js';
 
 /** Commands main → worker, sent in arrays on a dedicated port and read synchronously between steps. */
 export type EngineCommand =
-  | { readonly type: 'submit'; readonly id: number; readonly prompt: readonly number[]; readonly n: number }
+  | {
+      readonly type: 'submit';
+      readonly id: number;
+      readonly prompt: readonly number[];
+      readonly n: number;
+      /** Cached blocks to start from and blocks to keep (prefix caching on). */
+      readonly prefix: PrefixPlan | undefined;
+    }
   | {
       readonly type: 'append';
       readonly id: number;
@@ -11,6 +19,8 @@ export type EngineCommand =
       readonly parents: readonly number[] | undefined;
     }
   | { readonly type: 'finish'; readonly id: number }
+  /** Drop these prefix-cache blocks (evicted, or their prompt ended before its prefill was done). */
+  | { readonly type: 'forget'; readonly blocks: readonly number[] }
   | { readonly type: 'close' };
 
 /** What the model looks like, sent once the worker's session is open. */
@@ -23,6 +33,8 @@ export interface EngineModelInfo {
   readonly kvHeads: number;
   readonly headSize: number;
   readonly kvDtype: string;
+  /** KV bytes per token, every layer's key and value. */
+  readonly kvBytesPerToken: number;
   /** Row alignment, per-row runs, share-buffer KV: what the engine does with this model. */
   readonly batching: BatchingPlan;
 }
@@ -67,6 +79,8 @@ export interface EngineWorkerData {
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
   readonly batching: BatchingOptions;
+  /** Tokens per prefix-cache block; undefined: prefix caching off. */
+  readonly prefixBlockSize: number | undefined;
   /** onnxruntime's intra-op spin-wait (see `ModelSessionOptions.spinning`). */
   readonly spinning: boolean;
   /** Int32 counter main bumps (and notifies) after each command, so the worker can sleep on it. */

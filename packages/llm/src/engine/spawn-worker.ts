@@ -22,6 +22,7 @@ export interface WorkerOptions {
   readonly maxNumBatchedTokens: number;
   readonly readyWaitMs: number;
   readonly batching: BatchingOptions;
+  readonly prefixBlockSize: number | undefined;
   readonly spinning: boolean;
 }
 

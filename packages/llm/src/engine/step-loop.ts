@@ -1,5 +1,7 @@
+import { KvBlockStore } from '../runtime/kv-blocks.js';
 import type { ModelSession } from '../runtime/model-session.js';
-import { type BatchRowRef, SequenceBatch } from '../runtime/sequence-batch.js';
+import { type BatchRowRef, prefixCapacity, SequenceBatch } from '../runtime/sequence-batch.js';
+import type { PrefixPlan } from './prefix-cache.js';
 import type { EngineCommand, EngineEvent, LogitsEvent } from './protocol.js';
 import { type ScheduledGroup, type ScheduleOptions, type SchedulePlan, schedule } from './schedule.js';
 
@@ -16,9 +18,14 @@ interface WorkerGroup {
   tokens: readonly number[] | undefined;
   parents: readonly number[] | undefined;
   readySince: number;
+  /** Prompt blocks to keep in the prefix cache once the prompt is prefilled. */
+  store: PrefixPlan['store'];
 }
 
-export type StepLoopOptions = ScheduleOptions;
+export interface StepLoopOptions extends ScheduleOptions {
+  /** Tokens per prefix-cache block; undefined: prefix caching off. */
+  readonly prefixBlockSize?: number | undefined;
+}
 
 /**
  * The worker's executor: it keeps each group's KV and runs what `schedule()` plans — one decode
@@ -32,33 +39,50 @@ export class StepLoop {
   private members: WorkerGroup[] = [];
   private readonly prefillQueue: WorkerGroup[] = [];
   private lastDecodeMs = 0;
+  /** KV of cached prompt blocks (prefix caching on). */
+  private readonly blocks: KvBlockStore | undefined;
   closed = false;
 
   constructor(
     private readonly model: ModelSession,
     private readonly options: StepLoopOptions,
     private readonly emit: (event: EngineEvent, transfer?: ArrayBuffer[]) => void,
-  ) {}
+  ) {
+    const { io } = model;
+    const size = options.prefixBlockSize;
+    this.blocks =
+      size === undefined
+        ? undefined
+        : new KvBlockStore(
+            { bindings: io.kv, dtype: io.kvDtype, heads: io.kvHeads, headSize: io.headSize },
+            size,
+          );
+  }
 
   handle(command: EngineCommand): void {
     switch (command.type) {
       case 'submit': {
+        const cached = this.cachedPrefix(command.prefix?.reuse ?? []);
         const group: WorkerGroup = {
           id: command.id,
           n: command.n,
           prompt: command.prompt,
-          prefilled: 0,
-          home: SequenceBatch.empty(this.model, 1),
+          prefilled: cached?.lengths[0] ?? 0,
+          home: cached ?? SequenceBatch.empty(this.model, 1),
           phys: [0],
           state: 'prefill',
           tokens: undefined,
           parents: undefined,
           readySince: 0,
+          store: command.prefix?.store ?? [],
         };
         this.groups.set(command.id, group);
         this.prefillQueue.push(group);
         return;
       }
+      case 'forget':
+        for (const id of command.blocks) this.blocks?.forget(id);
+        return;
       case 'append': {
         const group = this.groups.get(command.id);
         if (!group) return;
@@ -75,6 +99,28 @@ export class StepLoop {
         this.closed = true;
         return;
     }
+  }
+
+  /**
+   * A one-row batch holding the cached blocks `ids` end to end, copied now (so the main thread may
+   * evict them right after). Undefined when there are none — or, which bookkeeping should never
+   * allow, when one is missing: the prompt is then prefilled from its start, which is only slower.
+   */
+  private cachedPrefix(ids: readonly number[]): SequenceBatch | undefined {
+    if (ids.length === 0 || !this.blocks) return undefined;
+    const length = ids.length * this.blocks.blockSize;
+    const kv = this.blocks.join(ids, prefixCapacity(this.model, length));
+    return kv && SequenceBatch.fromRowKv(this.model, kv, length);
+  }
+
+  /** Keeps the blocks a prefilled prompt was asked to keep (row `row` of `batch`). */
+  private keepBlocks(group: WorkerGroup, batch: SequenceBatch, row: number): void {
+    if (!this.blocks || group.store.length === 0) return;
+    const ref = batch.rowRef(row);
+    for (const { block, id } of group.store) {
+      this.blocks.save(id, ref, block * this.blocks.blockSize, this.model.batching.rowAlignment);
+    }
+    group.store = [];
   }
 
   private drop(id: number): void {
@@ -215,6 +261,9 @@ export class StepLoop {
       done.map(([g]) => g.n),
       done.map(([g]) => g.prompt.length),
     );
+    // After the logits left (not on the first token's path), before any command is read: the
+    // main thread reuses these blocks only after it has seen this event.
+    for (const [g, k] of done) this.keepBlocks(g, batch, k);
   }
 
   private send(

@@ -78,6 +78,16 @@ export class SequenceBatch {
     );
   }
 
+  /**
+   * A one-row batch over KV the caller built (a cached prefix): `length` real positions from 0 in
+   * tensors of `prefixCapacity(model, length)` positions.
+   */
+  static fromRowKv(model: ModelSession, kv: ort.Tensor[], length: number): SequenceBatch {
+    return new SequenceBatch(model, [
+      { kv, lens: [length], width: length, capacity: prefixCapacity(model, length) },
+    ]);
+  }
+
   get rows(): number {
     let n = 0;
     for (const b of this.blocks) n += b.lens.length;
@@ -94,7 +104,8 @@ export class SequenceBatch {
     return this.blocks.flatMap((b) => b.lens);
   }
 
-  private rowRef(row: number): KvRowRef {
+  /** Where row `row`'s KV is (for copying it out; the tensors change with the next step). */
+  rowRef(row: number): KvRowRef {
     let r = row;
     for (const b of this.blocks) {
       if (r < b.lens.length) return { tensors: b.kv, row: r, length: b.lens[r]!, width: b.width };
@@ -163,6 +174,11 @@ function gatherBlock(model: ModelSession, refs: readonly KvRowRef[], minCapacity
   const capacity = batching.shareBuffer ? roomFor(model, Math.max(width + 1, minCapacity)) : width;
   const kv = gatherKv(io.kv, io.kvDtype, refs, capacity, batching.rowAlignment, width);
   return { kv, lens, width, capacity };
+}
+
+/** Positions to allocate for a one-row KV of `length` positions (`SequenceBatch.fromRowKv`). */
+export function prefixCapacity(model: ModelSession, length: number): number {
+  return model.batching.shareBuffer ? roomFor(model, length + 1) : length;
 }
 
 function roomFor(model: ModelSession, positions: number): number {

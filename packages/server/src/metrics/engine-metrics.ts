@@ -8,6 +8,13 @@ export interface EngineMetricsSnapshot {
   readonly runningGroups: number;
   readonly kvCacheUsedTokens: number;
   readonly kvCacheCapacityTokens: number;
+  /** Automatic prefix caching (zeros when off or when the engine does not report it). */
+  readonly prefixCache: {
+    readonly queriedTokens: number;
+    readonly hitTokens: number;
+    readonly blocks: number;
+    readonly bytes: number;
+  };
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -18,12 +25,19 @@ export function readEngineMetrics(graph: CompiledGraph): EngineMetricsSnapshot |
   const metrics = (engine as { metrics?: unknown } | undefined)?.metrics;
   if (typeof metrics !== 'function') return undefined;
   const m = metrics.call(engine) as Record<string, unknown>;
+  const prefix = (m.prefixCache ?? {}) as Record<string, unknown>;
   return {
     queued: num(m.queued),
     running: num(m.running),
     runningGroups: num(m.runningGroups),
     kvCacheUsedTokens: num(m.kvCacheUsedTokens),
     kvCacheCapacityTokens: num(m.kvCacheCapacityTokens),
+    prefixCache: {
+      queriedTokens: num(prefix.queriedTokens),
+      hitTokens: num(prefix.hitTokens),
+      blocks: num(prefix.blocks),
+      bytes: num(prefix.bytes),
+    },
   };
 }
 

@@ -84,5 +84,37 @@ export class ServerMetrics {
     engineGauge('weft_kv_cache_usage_ratio', 'KV cache use as a fraction of its capacity, 0 to 1', (m) =>
       m.kvCacheCapacityTokens > 0 ? m.kvCacheUsedTokens / m.kvCacheCapacityTokens : 0,
     );
+    // Prefix caching, as vLLM's vllm:prefix_cache_queries / vllm:prefix_cache_hits (in tokens):
+    // the hit rate is rate(hits) / rate(queries). The engine keeps the totals; a scrape copies them.
+    const engineCounter = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['model'],
+        registers,
+        collect() {
+          this.reset();
+          for (const model of graphs.models()) {
+            const m = readEngineMetrics(model.graph);
+            if (m) this.inc({ model: model.name }, pick(m));
+          }
+        },
+      });
+    engineCounter(
+      'weft_prefix_cache_queries_total',
+      'Prompt tokens looked up in the prefix cache (every admitted prompt, whole)',
+      (m) => m.prefixCache.queriedTokens,
+    );
+    engineCounter(
+      'weft_prefix_cache_hits_total',
+      'Prompt tokens whose KV came from the prefix cache instead of a prefill',
+      (m) => m.prefixCache.hitTokens,
+    );
+    engineGauge('weft_prefix_cache_blocks', 'Prefix-cache blocks held', (m) => m.prefixCache.blocks);
+    engineGauge(
+      'weft_prefix_cache_bytes',
+      'KV bytes of the prefix-cache blocks (inside the KV budget)',
+      (m) => m.prefixCache.bytes,
+    );
   }
 }

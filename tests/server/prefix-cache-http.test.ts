@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLlmServer } from './helpers/llm-server.js';
+import { OpenAI } from './helpers/openai.js';
+
+// Prefix caching seen from outside: the same answers with the cache warm, and /metrics counting
+// queried and hit prompt tokens (vLLM's prefix_cache_queries / prefix_cache_hits) plus the blocks held.
+
+let server: Awaited<ReturnType<typeof startLlmServer>>;
+let client: OpenAI;
+beforeAll(async () => {
+  server = await startLlmServer({ engine: { prefix_block_size: 4 } });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'none', maxRetries: 0 });
+}, 180_000);
+afterAll(() => server?.stop());
+
+const model = 'tiny-llama';
+
+async function prefixMetrics(): Promise<{ queries: number; hits: number; blocks: number; bytes: number }> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const read = (name: string) =>
+    Number(new RegExp(`^${name}\\{model="${model}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+  return {
+    queries: read('weft_prefix_cache_queries_total'),
+    hits: read('weft_prefix_cache_hits_total'),
+    blocks: read('weft_prefix_cache_blocks'),
+    bytes: read('weft_prefix_cache_bytes'),
+  };
+}
+
+describe('prefix caching over HTTP', () => {
+  it('answers a repeated prompt the same from the cache and counts it in /metrics', async () => {
+    expect(await prefixMetrics()).toEqual({ queries: 0, hits: 0, blocks: 0, bytes: 0 });
+    const prompt = Array.from({ length: 30 }, (_, i) => 100 + i * 5); // 7 whole blocks of 4
+    const request = { model, prompt, max_tokens: 5, temperature: 0, logprobs: 1 };
+    const cold = await client.completions.create(request);
+    const warm = await client.completions.create(request);
+    expect(cold.usage?.prompt_tokens).toBe(30);
+    expect(warm.choices[0]!.text).toBe(cold.choices[0]!.text);
+    const lp = (r: typeof cold) => r.choices[0]!.logprobs!.token_logprobs!;
+    for (const [i, v] of lp(warm).entries()) expect(Math.abs(v - lp(cold)[i]!)).toBeLessThanOrEqual(1e-4);
+    const m = await prefixMetrics();
+    // Both prompts queried whole; the second reused 7 blocks (28 tokens, its last token ran).
+    expect(m).toMatchObject({ queries: 60, hits: 28, blocks: 7 });
+    expect(m.bytes).toBeGreaterThan(0);
+    expect(m.bytes % (7 * 4)).toBe(0);
+  });
+});
