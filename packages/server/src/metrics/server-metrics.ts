@@ -52,6 +52,13 @@ export class ServerMetrics {
       help: 'HTTP requests being served',
       registers,
     });
+    // Each scrape reads every served engine's metrics afresh (a reloaded graph has a new engine).
+    const eachEngine = (apply: (model: string, m: EngineMetricsSnapshot) => void) => {
+      for (const model of graphs.models()) {
+        const m = readEngineMetrics(model.graph);
+        if (m) apply(model.name, m);
+      }
+    };
     const engineGauge = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
       new Gauge({
         name,
@@ -60,10 +67,7 @@ export class ServerMetrics {
         registers,
         collect() {
           this.reset();
-          for (const model of graphs.models()) {
-            const m = readEngineMetrics(model.graph);
-            if (m) this.set({ model: model.name }, pick(m));
-          }
+          eachEngine((model, m) => this.set({ model }, pick(m)));
         },
       });
     // Router semantics (Gateway API Inference Extension model-server protocol, as vLLM):
@@ -94,10 +98,7 @@ export class ServerMetrics {
         registers,
         collect() {
           this.reset();
-          for (const model of graphs.models()) {
-            const m = readEngineMetrics(model.graph);
-            if (m) this.inc({ model: model.name }, pick(m));
-          }
+          eachEngine((model, m) => this.inc({ model }, pick(m)));
         },
       });
     engineCounter(
