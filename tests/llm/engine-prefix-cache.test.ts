@@ -111,6 +111,46 @@ describe('prefix caching inside the KV budget', () => {
     );
   });
 
+  it('gives up blocks still being prefilled when a concurrent admission needs their room', async () => {
+    // Two 20-token prompts admitted at once reserve 48 of 64: the first's 5 blocks (20 tokens)
+    // exceed the 16 left, so its last block is given up before its prefill, and the second keeps none.
+    const dir = await ensureTinyModel('llama');
+    const engine = await start(dir, { kvCacheTokens: 64, maxNumSeqs: 2 });
+    const off = await start(dir, { prefixCaching: false });
+    const p = (base: number) => Array.from({ length: 20 }, (_, i) => base + i);
+    const both = await Promise.all([greedyGroup(engine, p(100), 4), greedyGroup(engine, p(200), 4)]);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 4, tokens: 16, hitTokens: 0 });
+    // Alone now: its first 4 blocks are reused and its 5th is kept this time.
+    const again = await greedyGroup(engine, p(100), 4);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 5, hitTokens: 16 });
+    const reference = await Promise.all([greedyGroup(off, p(100), 4), greedyGroup(off, p(200), 4)]);
+    expect(
+      batchDifferences(
+        [...both, again],
+        [...reference, reference[0]!].map((r) => r[0]!),
+        TOLERANCE,
+      ),
+    ).toEqual([]);
+  });
+
+  it('holds at most prefixCacheBytes', async () => {
+    const dir = await ensureTinyModel('llama');
+    const probe = await start(dir);
+    const perBlock = BLOCK * probe.model.kvBytesPerToken;
+    const engine = await start(dir, { prefixCacheBytes: 6 * perBlock + 1 });
+    for (const base of [100, 200, 300])
+      await greedyGroup(
+        engine,
+        Array.from({ length: 20 }, (_, i) => base + i),
+        2,
+      );
+    // 5 blocks each; at most 6 held: the last prompt's 5 and the most recent of the one before.
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 6, bytes: 6 * perBlock });
+    await expect(Engine.start(dir, { prefixCacheBytes: 0 })).rejects.toThrow(
+      'engine option prefixCacheBytes = 0 must be an integer ≥ 1',
+    );
+  });
+
   it('holds nothing when the reservations take the whole budget, and still answers', async () => {
     const engine = await start(await ensureTinyModel('llama'), { kvCacheTokens: 24, maxNumSeqs: 1 });
     const ids = Array.from({ length: 20 }, (_, i) => 100 + i);

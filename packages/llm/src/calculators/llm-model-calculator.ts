@@ -119,6 +119,13 @@ export const LlmModelCalculator = defineCalculator({
         default: 16,
         description: 'tokens per prefix-cache block: prefixes are reused in whole blocks',
       },
+      prefix_cache_bytes: {
+        type: 'integer',
+        minimum: 1,
+        default: 536870912,
+        description:
+          'KV bytes the prefix cache keeps at most (default 512 MiB), below what the KV budget leaves it',
+      },
     },
   },
   create() {
@@ -144,6 +151,7 @@ export const LlmModelCalculator = defineCalculator({
           shareBuffer: o.share_buffer,
           prefixCaching: o.prefix_caching,
           prefixBlockSize: o.prefix_block_size,
+          prefixCacheBytes: o.prefix_cache_bytes,
           spinning: o.spinning,
         });
         ctx.setOutputSidePacket('ENGINE', engine);

@@ -62,6 +62,11 @@ export interface EngineOptions {
   /** Tokens per prefix-cache block: prefixes are reused in whole blocks (default 16). */
   readonly prefixBlockSize?: number;
   /**
+   * KV bytes the prefix cache holds at most (default 512 MiB), below what the KV budget leaves it:
+   * the budget bounds what running requests may reserve, this bounds what idle blocks keep in memory.
+   */
+  readonly prefixCacheBytes?: number;
+  /**
    * Diagnostics only: lay rows out this way instead of the way the model's attention op needs.
    * `left` on a GroupQueryAttention model gives wrong batched answers (the tests' negative control).
    */
@@ -86,6 +91,8 @@ interface Timing {
 
 /** Default tokens per prefix-cache block (vLLM's default block size). */
 const PREFIX_BLOCK_SIZE = 16;
+/** Default memory bound of the prefix cache. */
+const PREFIX_CACHE_BYTES = 512 * 2 ** 20;
 
 /**
  * One per model: onnxruntime in a worker thread with continuous batching. Sequences join and leave
@@ -126,6 +133,8 @@ export class Engine implements GroupHost {
   /** Index of the cached prompt blocks; undefined when prefix caching is off. */
   private readonly prefix: PrefixCache | undefined;
   private readonly prefixBlockSize: number;
+  /** What `prefixCacheBytes` allows the cache, in tokens. */
+  private readonly prefixCapTokens: number;
   private nextId = 1;
   /** Abort-listener removals, run when their group finishes. */
   private readonly finishHooks = new Map<SequenceGroup, () => void>();
@@ -152,6 +161,9 @@ export class Engine implements GroupHost {
     this.maxQueued = options.maxQueued ?? 256;
     this.budget = new RestartBudget(options.maxRestarts ?? 5, options.restartWindowMs ?? 60_000);
     this.prefixBlockSize = workerOptions.prefixBlockSize ?? options.prefixBlockSize ?? PREFIX_BLOCK_SIZE;
+    this.prefixCapTokens = Math.floor(
+      (options.prefixCacheBytes ?? PREFIX_CACHE_BYTES) / spawned.model.kvBytesPerToken,
+    );
     const coupled = spawned.model.batching.rowCouplingOps.length > 0;
     this.prefix =
       workerOptions.prefixBlockSize === undefined || coupled
@@ -184,6 +196,7 @@ export class Engine implements GroupHost {
     positive('maxRestarts', options.maxRestarts, 0);
     positive('restartWindowMs', options.restartWindowMs);
     positive('prefixBlockSize', options.prefixBlockSize);
+    positive('prefixCacheBytes', options.prefixCacheBytes);
     if (options.prefixCaching !== undefined && typeof options.prefixCaching !== 'boolean') {
       throw new InvalidGenerateArgumentError(
         `engine option prefixCaching = ${JSON.stringify(options.prefixCaching)} must be true or false`,
@@ -330,8 +343,8 @@ export class Engine implements GroupHost {
   }
 
   /**
-   * Admits queued groups in order while the head fits: a seat, its KV reservation, and the prefix
-   * cache shrunk (least recently used blocks first) to what the reservations leave of the budget.
+   * Admits queued groups in order while the head fits: a seat and its KV reservation. The prefix
+   * cache shrinks (least recently used blocks first) to what the reservations leave of the budget.
    */
   private pump(): void {
     if (this.state !== 'ready' || !this.link) return;
@@ -340,8 +353,7 @@ export class Engine implements GroupHost {
       const seats = this.runningRows + head.n <= this.maxNumSeqs;
       const left = this.kvCacheTokens - this.reserved - head.reservation;
       if (!seats || left < 0) break;
-      const prefix = this.prefix?.admit(head.id, head.promptIds, left);
-      if (this.prefix && !prefix) break;
+      const prefix = this.prefix?.admit(head.id, head.promptIds, Math.min(left, this.prefixCapTokens));
       this.queue.shift();
       head.state = 'running';
       this.runningRows += head.n;
@@ -393,13 +405,9 @@ export class Engine implements GroupHost {
       case 'logits': {
         const vocab = this.vocabSize;
         const now = performance.now();
-        let prefilled = false;
         for (let i = 0; i < event.ids.length; i++) {
-          if (event.prefilled[i]! > 0 && this.prefix) {
-            // The worker kept this prompt's blocks before it sent this event.
-            this.prefix.commit(event.ids[i]!);
-            prefilled = true;
-          }
+          // The worker kept this prompt's blocks before it read any later command.
+          if (event.prefilled[i]! > 0) this.prefix?.commit(event.ids[i]!);
           const group = this.groups.get(event.ids[i]!);
           if (!group) continue;
           const rows = event.rows[i]!;
@@ -416,8 +424,6 @@ export class Engine implements GroupHost {
           group.lastDeliveryAt = now;
           group.receive({ logits, rows });
         }
-        // Blocks that were being prefilled count in the budget until now: the queue may fit.
-        if (prefilled && this.queue.length > 0) this.pump();
         return;
       }
       case 'error': {

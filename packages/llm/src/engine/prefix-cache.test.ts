@@ -74,16 +74,18 @@ describe('PrefixCache', () => {
     expect(cache.takeForgotten()).toEqual([2]);
   });
 
-  it('waits while blocks being prefilled exceed the limit, and clears with a dead worker', () => {
+  it('gives up blocks still being prefilled, tail first, rather than make a prompt wait', () => {
     const cache = new PrefixCache(4);
-    cache.admit(1, range(0, 16), 100); // 4 pending blocks = 16 tokens
-    expect(cache.admit(2, range(100, 4), 15)).toBeUndefined();
-    expect(cache.counts().queriedTokens).toBe(16);
+    cache.admit(1, range(0, 16), 100); // blocks 1..4, pending
+    cache.admit(2, range(100, 8), 100); // blocks 5, 6, pending
+    cache.commit(2);
+    // 10 tokens left: group 2's done blocks go first, then group 1's tail; nothing new fits.
+    expect(cache.admit(3, range(200, 4), 10)).toEqual({ reuse: [], store: [] });
+    expect(cache.takeForgotten()).toEqual([6, 5, 4, 3]);
     cache.commit(1);
-    expect(cache.admit(2, range(100, 4), 15)).toEqual({ reuse: [], store: [{ block: 0, id: 5 }] });
-    expect(cache.takeForgotten()).toEqual([4, 3]);
+    expect(cache.admit(4, range(0, 16), 100)?.reuse).toEqual([1, 2]);
     cache.clear();
-    expect(cache.counts()).toEqual({ queriedTokens: 20, hitTokens: 0, blocks: 0, tokens: 0 });
+    expect(cache.counts()).toEqual({ queriedTokens: 44, hitTokens: 8, blocks: 0, tokens: 0 });
     expect(cache.takeForgotten()).toEqual([]);
   });
 });

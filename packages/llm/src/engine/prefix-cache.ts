@@ -32,9 +32,10 @@ interface Entry {
  * block's id. The index runs on the main thread, beside admission, so the cache and the running
  * groups share one KV budget: when a prompt is admitted the cache may hold what the reservations
  * leave (`limit`), least recently used blocks are evicted first, and the worker is told which ids
- * to forget (`takeForgotten`).
+ * to forget (`takeForgotten`). The cache never makes a request wait: when done blocks are not
+ * enough, blocks still being prefilled are given up too.
  *
- * A block is `pending` from the admission of the prompt that computes it until that prompt's
+ * A block is pending from the admission of the prompt that computes it until that prompt's
  * prefill is done (`commit`); only done blocks are reused, so a prompt that shares a prefix with
  * one still prefilling computes it itself. At most `floor((length - 1) / blockSize)` blocks of a
  * prompt are reused: its last token always runs, since its logits are the answer.
@@ -57,13 +58,9 @@ export class PrefixCache {
 
   /**
    * Plans a prompt's admission with at most `limit` tokens left to the cache afterwards (the KV
-   * budget minus every reservation, this prompt's included). Returns undefined, changing nothing,
-   * when blocks still being prefilled alone exceed `limit`: the prompt waits for them to be done.
+   * budget minus every reservation, this prompt's included, or less).
    */
-  admit(group: number, prompt: readonly number[], limit: number): PrefixPlan | undefined {
-    let pendingTokens = 0;
-    for (const list of this.pending.values()) pendingTokens += list.length * this.blockSize;
-    if (pendingTokens > limit) return undefined;
+  admit(group: number, prompt: readonly number[], limit: number): PrefixPlan {
     const hashes = hashPromptBlocks(prompt, this.blockSize);
     const reusable = Math.floor((prompt.length - 1) / this.blockSize);
     const reuse: number[] = [];
@@ -76,15 +73,19 @@ export class PrefixCache {
     }
     this.queried += prompt.length;
     this.hit += reuse.length * this.blockSize;
-    // Blocks just reused may go too if nothing else can: the worker copies them before it forgets.
-    while (this.counts().tokens > limit && this.evictOne(used)) {}
-    while (this.counts().tokens > limit && this.evictOne(new Set())) {}
+    // Others' done blocks first; then the ones just reused (the worker copies them before it reads
+    // the forget); then blocks still being prefilled (their prompt is told not to keep them).
+    const none = new Set<Entry>();
+    while (
+      this.counts().tokens > limit &&
+      (this.evictOne(used, false) || this.evictOne(none, false) || this.evictOne(none, true))
+    ) {}
     const store: { block: number; id: number }[] = [];
     for (let b = reuse.length; b < hashes.length; b++) {
       const hash = hashes[b]!;
       if (this.entries.has(hash)) continue;
       // New blocks displace old ones, but never the blocks this prompt continues.
-      if (this.counts().tokens + this.blockSize > limit && !this.evictOne(used)) break;
+      if (this.counts().tokens + this.blockSize > limit && !this.evictOne(used, false)) break;
       const entry: Entry = { id: this.nextId++, hash, owner: group };
       this.entries.set(hash, entry);
       this.pendingOf(group).push(entry);
@@ -139,12 +140,19 @@ export class PrefixCache {
     this.entries.set(entry.hash, entry);
   }
 
-  /** Evicts the least recently used done block outside `keep`; false when there is none. */
-  private evictOne(keep: ReadonlySet<Entry>): boolean {
+  /**
+   * Evicts the least recently used block outside `keep` (done blocks only, unless `pendingToo`);
+   * false when there is none.
+   */
+  private evictOne(keep: ReadonlySet<Entry>, pendingToo: boolean): boolean {
     for (const entry of this.entries.values()) {
-      if (entry.owner !== undefined || keep.has(entry)) continue;
+      if (keep.has(entry) || (entry.owner !== undefined && !pendingToo)) continue;
       this.entries.delete(entry.hash);
       this.forgotten.push(entry.id);
+      if (entry.owner !== undefined) {
+        const list = this.pending.get(entry.owner)!;
+        list.splice(list.indexOf(entry), 1);
+      }
       return true;
     }
     return false;

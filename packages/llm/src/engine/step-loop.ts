@@ -59,6 +59,11 @@ export class StepLoop {
           );
   }
 
+  /** Prefix-cache blocks held (for tests: the main thread's index should agree). */
+  get cachedBlocks(): number {
+    return this.blocks?.size ?? 0;
+  }
+
   handle(command: EngineCommand): void {
     switch (command.type) {
       case 'submit': {
@@ -80,9 +85,13 @@ export class StepLoop {
         this.prefillQueue.push(group);
         return;
       }
-      case 'forget':
-        for (const id of command.blocks) this.blocks?.forget(id);
+      case 'forget': {
+        // Kept blocks, or blocks a prompt still being prefilled was to keep: it keeps them no more.
+        const ids = new Set(command.blocks);
+        for (const id of ids) this.blocks?.forget(id);
+        for (const g of this.prefillQueue) g.store = g.store.filter((s) => !ids.has(s.id));
         return;
+      }
       case 'append': {
         const group = this.groups.get(command.id);
         if (!group) return;
