@@ -36,12 +36,16 @@ export function sharedFixturesDir(): string | undefined {
 /** Put in the names of tests that `it.skipIf(!sharedFixturesDir())`. */
 export const NO_FIXTURES_MESSAGE = 'needs ../shared/fixtures, skipped when that folder is absent';
 
-/** A Sentence-Transformers encoder from `weft model create --task embedding`, cached like the decoders. */
+/**
+ * A Sentence-Transformers model from `weft model create --task embedding`, cached like the
+ * decoders: an encoder for mean and CLS pooling, a llama decoder for last-token pooling.
+ */
 export async function ensureTinyEmbeddingModel(
-  pooling: 'mean' | 'cls' = 'mean',
+  pooling: 'mean' | 'cls' | 'last_token' = 'mean',
   preset: 'tiny' | 'small' | 'bench' = 'tiny',
   seed: number = DEFAULT_TEST_SEED,
 ): Promise<string> {
-  const dir = join(repoRoot, '.weft', 'models', `embed-${pooling}-${preset}-${seed}`);
-  return ensureEmbeddingModelDir(dir, { pooling, preset, seed });
+  const arch = pooling === 'last_token' ? 'llama' : 'bert';
+  const dir = join(repoRoot, '.weft', 'models', `embed-${arch}-${pooling}-${preset}-${seed}`);
+  return ensureEmbeddingModelDir(dir, { arch, pooling, preset, seed });
 }

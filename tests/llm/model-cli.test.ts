@@ -219,4 +219,30 @@ describe('weft model create / inspect', () => {
       expect(result.stdout).toMatch(/^usage: weft model /);
     },
   );
+
+  it('--task embedding --arch llama writes a decoder embedding directory with last-token pooling', async () => {
+    const created = await run(['create', 'emb', '--task', 'embedding', '--arch', 'llama']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(
+      /^created emb \(embedding, llama, last_token pooling, preset tiny, seed 0\) in \d+\.\ds\n$/,
+    );
+    const read = (file: string) => JSON.parse(readFileSync(join(scratch, 'emb', file), 'utf8'));
+    expect(read('config.json')).toMatchObject({ model_type: 'llama', architectures: ['LlamaModel'] });
+    expect(read('1_Pooling/config.json')).toMatchObject({
+      pooling_mode_lasttoken: true,
+      pooling_mode_mean_tokens: false,
+      pooling_mode_cls_token: false,
+    });
+    expect(read('modules.json').map((m: { type: string }) => m.type)).toEqual([
+      'sentence_transformers.models.Transformer',
+      'sentence_transformers.models.Pooling',
+      'sentence_transformers.models.Normalize',
+    ]);
+    expect(read('tokenizer_config.json')).toMatchObject({ padding_side: 'left', eos_token: '<|endoftext|>' });
+    const refused = await run(['create', 'emb2', '--task', 'embedding', '--arch', 'gpt2']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--arch "gpt2" is not one of bert, llama with --task embedding');
+    const pooling = await run(['create', 'emb3', '--task', 'embedding', '--pooling', 'max']);
+    expect(pooling.stderr).toContain('--pooling "max" is not one of mean, cls, last_token');
+  });
 });

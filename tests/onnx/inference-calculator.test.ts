@@ -75,7 +75,12 @@ describe('OnnxInferenceCalculator', () => {
     const together = await Promise.all(ROWS.map((row) => runNode(batched, row)));
     const after = batched.metrics();
     expect(after.runs - before.runs).toBe(ROWS.length);
-    expect(after.batches - before.batches).toBeLessThan(ROWS.length);
+    expect(after.rows - before.rows).toBe(ROWS.length); // one row per run here
+    const batches = after.batches - before.batches;
+    expect(batches).toBeLessThan(ROWS.length);
+    // Every batch is counted once in the buckets; one of them held more than one row.
+    expect(after.batchRows.at(-1)! - before.batchRows.at(-1)!).toBe(batches);
+    expect(after.batchRows[0]! - before.batchRows[0]!).toBeLessThan(batches);
     for (const [i, out] of together.entries()) {
       expect(out.dims).toEqual(expected[i]!.dims);
       const want = expected[i]!.data as Float32Array;

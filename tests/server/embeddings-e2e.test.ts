@@ -192,3 +192,65 @@ describe('LangChain OpenAIEmbeddings', () => {
     for (const [i, doc] of docs.entries()) expect(maxDiff(doc, served.data[i]!.embedding)).toBeLessThan(1e-6);
   });
 });
+
+describe('/metrics for embeddings', () => {
+  /** Every sample of the text exposition whose name and labels match, by its label set. */
+  async function samples(name: string): Promise<Map<string, number>> {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const out = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      const m = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
+      if (m?.[1] === name) out.set(m[2] ?? '', Number(m[3]));
+    }
+    return out;
+  }
+  const one = async (name: string, labels: string) => (await samples(name)).get(labels) ?? 0;
+  const M = '{model="tiny-embed"}';
+
+  it('counts runs, inputs (rows), batches and batch sizes of the session, and the tokens and requests', async () => {
+    const names = [
+      'weft_onnx_session_runs_total',
+      'weft_onnx_session_rows_total',
+      'weft_onnx_session_batches_total',
+      'weft_onnx_session_batch_rows_count',
+      'weft_onnx_session_batch_rows_sum',
+      'weft_prompt_tokens_total',
+    ];
+    const before = await Promise.all(names.map((n) => one(n, M)));
+    const requestsBefore = await one(
+      'weft_requests_total',
+      '{model="tiny-embed",endpoint="embeddings",status="200"}',
+    );
+    const inputs = Array.from({ length: 16 }, (_, i) =>
+      i % 4 === 0 ? [TEXTS[0]!, `${i}`] : `${TEXTS[1]} ${i}`,
+    );
+    const responses = await Promise.all(
+      inputs.map((input) =>
+        client.embeddings.create({ model: 'tiny-embed', input, encoding_format: 'float' }),
+      ),
+    );
+    const after = await Promise.all(names.map((n) => one(n, M)));
+    const [runs, rows, batches, count, sum, tokens] = after.map((v, i) => v - before[i]!);
+    expect(runs).toBe(16);
+    expect(rows).toBe(inputs.flat().length);
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(16); // concurrent requests shared session.run calls
+    expect(count).toBe(batches);
+    expect(sum).toBe(rows);
+    expect(tokens).toBe(responses.reduce((s, r) => s + r.usage.prompt_tokens, 0));
+    expect(
+      (await one('weft_requests_total', '{model="tiny-embed",endpoint="embeddings",status="200"}')) -
+        requestsBefore,
+    ).toBe(16);
+    const buckets = await samples('weft_onnx_session_batch_rows_bucket');
+    expect(buckets.get('{le="1",model="tiny-embed"}')).toBeLessThanOrEqual(
+      buckets.get('{le="2",model="tiny-embed"}')!,
+    );
+    expect(buckets.get('{le="+Inf",model="tiny-embed"}')).toBe(
+      await one('weft_onnx_session_batches_total', M),
+    );
+    expect(await one('weft_onnx_session_queue_length', M)).toBe(0);
+    // Graphs without a session (the LLM) have no session series.
+    expect((await samples('weft_onnx_session_runs_total')).has('{model="tiny-llama"}')).toBe(false);
+  });
+});

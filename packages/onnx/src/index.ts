@@ -5,6 +5,7 @@ import { OnnxSessionCalculator, onnxModelType } from './onnx-session-calculator.
 export { O, OnnxError, type OnnxErrorCode, onnxErrorCodes } from './errors.js';
 export type { BatchLayout, BatchOptions } from './session/batch-layout.js';
 export {
+  BATCH_ROW_BOUNDS,
   OnnxModel,
   type OnnxModelMetrics,
   type OnnxModelOptions,

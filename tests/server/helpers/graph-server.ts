@@ -10,10 +10,15 @@ import { ensureTinyEmbeddingModel, ensureTinyModel, repoRoot } from '../../helpe
  * real server on 127.0.0.1:0.
  */
 export async function startDefaultGraphs(
-  which: { llama?: boolean; embed?: boolean } = { llama: true, embed: true },
+  which: {
+    llama?: boolean;
+    embed?: boolean;
+    /** The built embedding model tiny-embed serves: an encoder (mean, cls) or a decoder (last_token). */
+    embedPooling?: 'mean' | 'cls' | 'last_token';
+  } = { llama: true, embed: true },
 ): Promise<RunningServer & { stop(): Promise<void>; embedModelDir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-graphs-'));
-  const embedModelDir = await ensureTinyEmbeddingModel();
+  const embedModelDir = await ensureTinyEmbeddingModel(which.embedPooling);
   if (which.embed) {
     const text = (await readFile(join(repoRoot, 'graphs', 'tiny-embed.yaml'), 'utf8')).replaceAll(
       '../models/tiny-embed',

@@ -24,11 +24,13 @@ export interface PastNames {
   value: string;
 }
 
-/** Names a decoder body writes its results to. */
+/** Names a decoder body writes its results to (an empty present name: not written). */
 export interface BodyOutputs {
   logits: string;
   presentKey: string[];
   presentValue: string[];
+  /** Set: the final normed hidden states go here instead of through the LM head (feature extraction). */
+  lastHiddenState?: string;
 }
 
 /** The decoder's graph outputs under their Optimum names, with a prefix for the branches of an `If`. */

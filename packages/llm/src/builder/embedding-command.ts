@@ -1,11 +1,19 @@
 import type { CliIo } from '@weft/framework';
-import { EMBEDDING_POOLINGS, type EmbeddingPooling } from './create-embedding-model.js';
+import {
+  defaultPooling,
+  EMBEDDING_ARCHS,
+  EMBEDDING_POOLINGS,
+  type EmbeddingArch,
+  type EmbeddingPooling,
+} from './create-embedding-model.js';
 import { ensureEmbeddingModelDir } from './ensure-model-dir.js';
 import { TINY_PRESETS, type TinyPreset } from './presets.js';
 
 /**
- * `weft model create DIR --task embedding [--pooling mean|cls] [--preset] [--seed]`: builds a
- * Sentence-Transformers encoder directory. Returns a usage problem, or undefined when built.
+ * `weft model create DIR --task embedding [--arch bert|llama] [--pooling mean|cls|last_token]
+ * [--preset] [--seed]`: builds a Sentence-Transformers directory, an encoder (`bert`, mean pooling by
+ * default) or a decoder (`llama`, last-token pooling by default). Returns a usage problem, or
+ * undefined when built.
  */
 export async function createEmbeddingCommand(
   dir: string,
@@ -13,12 +21,14 @@ export async function createEmbeddingCommand(
   options: ReadonlyMap<string, string>,
   io: CliIo,
 ): Promise<string | undefined> {
-  if (options.has('arch'))
-    return '--arch is not used with --task embedding (the builder writes a BERT-style encoder)';
+  const arch = options.get('arch') ?? 'bert';
+  if (!EMBEDDING_ARCHS.includes(arch as EmbeddingArch)) {
+    return `--arch "${arch}" is not one of ${EMBEDDING_ARCHS.join(', ')} with --task embedding`;
+  }
   const preset = options.get('preset') ?? 'tiny';
   if (!TINY_PRESETS.includes(preset as TinyPreset))
     return `--preset "${preset}" is not one of ${TINY_PRESETS.join(', ')}`;
-  const pooling = options.get('pooling') ?? 'mean';
+  const pooling = options.get('pooling') ?? defaultPooling(arch as EmbeddingArch);
   if (!EMBEDDING_POOLINGS.includes(pooling as EmbeddingPooling)) {
     return `--pooling "${pooling}" is not one of ${EMBEDDING_POOLINGS.join(', ')}`;
   }
@@ -29,6 +39,7 @@ export async function createEmbeddingCommand(
   }
   const started = Date.now();
   await ensureEmbeddingModelDir(dir, {
+    arch: arch as EmbeddingArch,
     preset: preset as TinyPreset,
     seed,
     pooling: pooling as EmbeddingPooling,
@@ -36,7 +47,7 @@ export async function createEmbeddingCommand(
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   io.stdout(
-    `created ${shownDir} (embedding, bert, ${pooling} pooling, preset ${preset}, seed ${seed}) in ${seconds}s\n`,
+    `created ${shownDir} (embedding, ${arch}, ${pooling} pooling, preset ${preset}, seed ${seed}) in ${seconds}s\n`,
   );
   return undefined;
 }

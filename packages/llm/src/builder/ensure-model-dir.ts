@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ModelBuildError } from '../errors/llm-errors.js';
-import { createTinyEmbeddingModel, type EmbeddingPooling } from './create-embedding-model.js';
+import {
+  createTinyEmbeddingModel,
+  defaultPooling,
+  type EmbeddingArch,
+  type EmbeddingPooling,
+} from './create-embedding-model.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
 import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
@@ -47,6 +52,7 @@ export async function ensureModelDir(dir: string, options: EnsureModelDirOptions
 }
 
 export interface EnsureEmbeddingModelDirOptions {
+  arch?: EmbeddingArch;
   preset?: TinyPreset;
   seed?: number;
   pooling?: EmbeddingPooling;
@@ -58,10 +64,11 @@ export async function ensureEmbeddingModelDir(
   dir: string,
   options: EnsureEmbeddingModelDirOptions = {},
 ): Promise<string> {
-  const { preset = 'tiny', seed = 0, pooling = 'mean' } = options;
-  const wanted = { builder: BUILDER_VERSION, task: 'embedding', preset, seed, pooling };
+  const { arch = 'bert', preset = 'tiny', seed = 0 } = options;
+  const pooling = options.pooling ?? defaultPooling(arch);
+  const wanted = { builder: BUILDER_VERSION, task: 'embedding', arch, preset, seed, pooling };
   return buildOnce(dir, wanted, options.onProgress, (tmp, onProgress) =>
-    createTinyEmbeddingModel(tmp, { preset, seed, pooling, ...(onProgress ? { onProgress } : {}) }),
+    createTinyEmbeddingModel(tmp, { arch, preset, seed, pooling, ...(onProgress ? { onProgress } : {}) }),
   );
 }
 

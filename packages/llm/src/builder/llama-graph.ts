@@ -64,7 +64,8 @@ export function buildLlamaBody(
     const q = project(h, `${p}.self_attn.q_proj.weight`, hidden, heads * headDim, 1 / Math.sqrt(hidden));
     const k = project(h, `${p}.self_attn.k_proj.weight`, hidden, kvHeads * headDim, 1 / Math.sqrt(hidden));
     const v = project(h, `${p}.self_attn.v_proj.weight`, hidden, kvHeads * headDim, 1 / Math.sqrt(hidden));
-    const presents = [out.presentKey[i]!, out.presentValue[i]!];
+    // Trailing optional outputs left out when not wanted (feature extraction keeps no cache).
+    const presents = [out.presentKey[i]!, out.presentValue[i]!].filter((name) => name !== '');
     const y = gqa
       ? g.node(
           'com.microsoft::GroupQueryAttention',
@@ -116,6 +117,10 @@ export function buildLlamaBody(
     ]);
   }
   const final = norm(x, 'model.norm.weight');
+  if (out.lastHiddenState !== undefined) {
+    g.op('Identity', [final], {}, out.lastHiddenState);
+    return;
+  }
   const head = successorHead(spec, embedding, 0.1);
   g.op('Identity', [linear(g, final, 'lm_head.weight', head, hidden, vocab, quant)], {}, out.logits);
 }

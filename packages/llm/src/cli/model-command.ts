@@ -11,7 +11,8 @@ const USAGE = `usage: weft model <create|inspect> ... (each takes --help)
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged]
-  weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
+  weft model create DIR --task embedding [--arch bert|llama] [--pooling mean|cls|last_token]
+                        [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
 
 const CREATE = {
@@ -19,10 +20,13 @@ const CREATE = {
   usage: `usage: weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
                         [--external-data] [--merged]
-       weft model create DIR --task embedding [--pooling mean|cls] [--preset tiny|small|bench] [--seed N]
+       weft model create DIR --task embedding [--arch bert|llama] [--pooling mean|cls|last_token]
+                        [--preset tiny|small|bench] [--seed N]
   Writes a model directory with random weights (Optimum layout unless --layout genai).
-  --arch      llama or gpt2 (text generation)
-  --task      text-generation (default) or embedding (a BERT-style Sentence-Transformers encoder)
+  --arch      llama or gpt2 (text generation); bert (default) or llama (embedding)
+  --task      text-generation (default) or embedding (a Sentence-Transformers directory: a BERT-style
+              encoder, or with --arch llama a decoder with last-token pooling)
+  --pooling   embedding only: mean, cls or last_token (default: mean for bert, last_token for llama)
   --preset    tiny (default), small or bench
   --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)`,
   options: {

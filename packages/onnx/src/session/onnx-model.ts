@@ -21,10 +21,21 @@ export interface OnnxRunOptions {
   readonly label?: FeedLabel;
 }
 
+/** Upper bounds of the batch-size buckets of `OnnxModelMetrics.batchRows`. */
+export const BATCH_ROW_BOUNDS: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/** Counters since the model opened (the server's /metrics reads them at scrape time). */
 export interface OnnxModelMetrics {
+  /** Runs waiting for the session. */
   readonly queued: number;
+  /** Runs done (one per `run()` call: one per graph run of an embedding graph). */
   readonly runs: number;
+  /** `session.run` calls (each one batch of runs). */
   readonly batches: number;
+  /** Rows along the batch axis run (an embedding graph's inputs). */
+  readonly rows: number;
+  /** Batches by rows, cumulative as Prometheus buckets: `batchRows[i]` had at most `BATCH_ROW_BOUNDS[i]`. */
+  readonly batchRows: readonly number[];
 }
 
 interface Pending extends BatchItem {
@@ -53,7 +64,9 @@ export class OnnxModel {
   private inFlight: { id: number; items: Pending[] } | undefined;
   private nextId = 0;
   private closed: OnnxError | undefined;
-  private counts = { runs: 0, batches: 0 };
+  private counts = { runs: 0, batches: 0, rows: 0 };
+  /** Batches per bucket of BATCH_ROW_BOUNDS (not cumulative); the last slot: above every bound. */
+  private readonly batchSizes = new Array<number>(BATCH_ROW_BOUNDS.length + 1).fill(0);
 
   private constructor(
     readonly path: string,
@@ -160,7 +173,9 @@ export class OnnxModel {
   }
 
   metrics(): OnnxModelMetrics {
-    return { queued: this.queue.length, ...this.counts };
+    let below = 0;
+    const batchRows = BATCH_ROW_BOUNDS.map((_, i) => (below += this.batchSizes[i]!));
+    return { queued: this.queue.length, ...this.counts, batchRows };
   }
 
   async close(): Promise<void> {
@@ -175,8 +190,12 @@ export class OnnxModel {
     for (const i of taken.reverse()) this.queue.splice(i, 1);
     const id = this.nextId++;
     this.inFlight = { id, items };
+    const rows = items.reduce((sum, item) => sum + item.rows, 0);
     this.counts.runs += items.length;
     this.counts.batches++;
+    this.counts.rows += rows;
+    const bucket = BATCH_ROW_BOUNDS.findIndex((bound) => rows <= bound);
+    this.batchSizes[bucket < 0 ? BATCH_ROW_BOUNDS.length : bucket]!++;
     let message: ToWorker;
     try {
       const feeds = mergeFeeds(items, this.inputs, this.layout);

@@ -1,6 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GraphRegistry } from '../registry/graph-registry.js';
 import { type EngineMetricsSnapshot, readEngineMetrics } from './engine-metrics.js';
+import { modelCounter, modelGauge, perModel } from './per-model.js';
+import { registerSessionMetrics } from './session-metrics.js';
 
 /** The Prometheus metrics of one app (a registry per app, so several apps can live in one process). */
 export class ServerMetrics {
@@ -53,23 +55,9 @@ export class ServerMetrics {
       registers,
     });
     // Each scrape reads every served engine's metrics afresh (a reloaded graph has a new engine).
-    const eachEngine = (apply: (model: string, m: EngineMetricsSnapshot) => void) => {
-      for (const model of graphs.models()) {
-        const m = readEngineMetrics(model.graph);
-        if (m) apply(model.name, m);
-      }
-    };
+    const engines = perModel(graphs, readEngineMetrics);
     const engineGauge = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['model'],
-        registers,
-        collect() {
-          this.reset();
-          eachEngine((model, m) => this.set({ model }, pick(m)));
-        },
-      });
+      modelGauge({ registers, name, help, each: engines, pick });
     // Router semantics (Gateway API Inference Extension model-server protocol, as vLLM):
     // weft_queue_length = vllm:num_requests_waiting, weft_requests_running = vllm:num_requests_running,
     // weft_kv_cache_usage_ratio = vllm:kv_cache_usage_perc (a fraction in [0, 1]).
@@ -91,16 +79,7 @@ export class ServerMetrics {
     // Prefix caching, as vLLM's vllm:prefix_cache_queries / vllm:prefix_cache_hits (in tokens):
     // the hit rate is rate(hits) / rate(queries). The engine keeps the totals; a scrape copies them.
     const engineCounter = (name: string, help: string, pick: (m: EngineMetricsSnapshot) => number) =>
-      new Counter({
-        name,
-        help,
-        labelNames: ['model'],
-        registers,
-        collect() {
-          this.reset();
-          eachEngine((model, m) => this.inc({ model }, pick(m)));
-        },
-      });
+      modelCounter({ registers, name, help, each: engines, pick });
     engineCounter(
       'weft_prefix_cache_queries_total',
       'Prompt tokens looked up in the prefix cache (every admitted prompt, whole)',
@@ -117,5 +96,6 @@ export class ServerMetrics {
       'KV bytes of the prefix-cache blocks (inside the KV budget)',
       (m) => m.prefixCache.bytes,
     );
+    registerSessionMetrics(this.registry, graphs);
   }
 }
