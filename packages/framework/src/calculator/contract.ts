@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import type { PortRef } from '../graph/validated-graph.js';
+import type { PortRef } from '../graph/port-ref.js';
 import type { Packet } from '../packet/packet.js';
 import type { Timestamp } from '../timestamp/timestamp.js';
 import type { PortType, TypeOf } from './port-type.js';

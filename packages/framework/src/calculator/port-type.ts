@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { tensorType } from '../tensor/tensor.js';
+import { checkTensor, type Tensor } from '../tensor/tensor.js';
 
 /**
  * A runtime-checkable type for a port or side packet. Two ports connect when their type names are
@@ -23,6 +23,9 @@ const describe = (v: unknown): string =>
 function primitive<T>(name: string, test: (v: unknown) => boolean): PortType<T> {
   return { name, check: (v) => (test(v) ? undefined : `expected ${name}, got ${describe(v)}`) };
 }
+
+/** Port type of tensor streams and side packets: `t.tensor()`. Named `Tensor` on edges. */
+export const tensorType = (): PortType<Tensor> => ({ name: 'Tensor', check: checkTensor });
 
 /** Port type builders: `t.number()`, `t.json(schema)`, `t.named<Engine>('LlmEngine')`... */
 export const t = {

@@ -1,46 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { InputStreamHandlerConfig } from '../calculator/contract.js';
 import type { CalculatorRegistry } from '../calculator/registry.js';
 import { suggest } from '../errors/did-you-mean.js';
 import { V } from '../errors/validation-codes.js';
-import type { NodeSpec, PortRef, Problem, SourceLocation } from '../graph/validated-graph.js';
+import type { NodeSpec, Problem, SourceLocation } from '../graph/validated-graph.js';
 import { buildNode, nodePorts } from './build-node.js';
+import type { BuildScope, BuiltGraph, GraphIo } from './build-scope.js';
 import { type GraphSource, handlerConfig, portTexts, readGraphFile } from './graph-source.js';
 import { assignNodeNames } from './node-names.js';
 import { parsePortList } from './ports.js';
 import { expandSubgraph, unresolved } from './subgraph.js';
 import { loadCalculatorModules } from './user-modules.js';
-
-export type { NodePorts } from './build-node.js';
-
-export interface GraphIo {
-  readonly inputStreams: readonly PortRef[];
-  readonly outputStreams: readonly PortRef[];
-  readonly inputSidePackets: readonly PortRef[];
-  readonly outputSidePackets: readonly PortRef[];
-}
-
-/** What a graph file inherits from the file that includes it. */
-export interface BuildScope {
-  readonly registry: CalculatorRegistry;
-  /** Subgraph name → absolute file. */
-  readonly subgraphs: ReadonlyMap<string, string>;
-  readonly handler: InputStreamHandlerConfig | undefined;
-  /** Absolute files being expanded, outermost first (to refuse recursive inclusion). */
-  readonly stack: readonly string[];
-  /** Folders `calculators:` paths must lie in (the top graph's folder first); undefined: anywhere. */
-  readonly moduleRoots: readonly string[] | undefined;
-  /** Largest graph file read (see `LoadOptions.maxGraphBytes`). */
-  readonly maxGraphBytes: number | undefined;
-}
-
-export interface BuiltGraph {
-  readonly io: GraphIo;
-  readonly nodes: NodeSpec[];
-  readonly handler: InputStreamHandlerConfig;
-  /** Location of each node's `name:` value (or of the node when generated), for duplicate reports. */
-  readonly nameLocations: Map<NodeSpec, SourceLocation>;
-}
 
 const looksLikePath = (s: string): boolean =>
   /\.ya?ml$/i.test(s) || s.startsWith('./') || s.startsWith('../') || isAbsolute(s);

@@ -4,9 +4,10 @@ import type { NodeSpec, PortRef, Problem, SourceLocation } from '../graph/valida
 import { checkHandler } from '../validate/handler.js';
 import { checkNodePorts } from '../validate/node-ports.js';
 import { validateOptions } from '../validate/options.js';
-import type { BuildScope } from './build-graph.js';
-import { type GraphSource, handlerConfig, portTexts, type RawNode } from './graph-source.js';
+import type { BuildScope } from './build-scope.js';
+import { type GraphSource, handlerConfig, portTexts } from './graph-source.js';
 import { parsePortList } from './ports.js';
+import type { RawNode } from './raw-graph.js';
 
 export interface NodePorts {
   inputs: PortRef[];

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { V } from '../errors/validation-codes.js';
 import type { Problem, SourceLocation } from '../graph/validated-graph.js';
-import type { RawNode } from './graph-source.js';
+import type { RawNode } from './raw-graph.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**

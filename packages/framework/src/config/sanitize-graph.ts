@@ -1,4 +1,4 @@
-import type { RawGraph, RawNode } from './graph-source.js';
+import type { RawGraph, RawNode } from './raw-graph.js';
 import type { YamlPath } from './yaml-source.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

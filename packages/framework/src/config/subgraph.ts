@@ -4,7 +4,8 @@ import { t } from '../calculator/port-type.js';
 import { V } from '../errors/validation-codes.js';
 import type { NodeSpec, PortRef, Problem, SourceLocation } from '../graph/validated-graph.js';
 import { checkNodePorts } from '../validate/node-ports.js';
-import type { BuildScope, BuiltGraph, GraphIo, NodePorts } from './build-graph.js';
+import type { NodePorts } from './build-node.js';
+import type { BuildScope, BuiltGraph, GraphIo } from './build-scope.js';
 import { type GraphSource, readGraphFile } from './graph-source.js';
 import type { YamlPath } from './yaml-source.js';
 

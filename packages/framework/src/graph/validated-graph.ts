@@ -1,23 +1,10 @@
 import type { AnyCalculatorDefinition, InputStreamHandlerConfig } from '../calculator/contract.js';
 import { V } from '../errors/validation-codes.js';
 import { WeftError } from '../errors/weft-error.js';
+import type { PortRef, SourceLocation } from './port-ref.js';
 
-/** Where something was written: 1-based line and column in a YAML file. */
-export interface SourceLocation {
-  readonly file: string;
-  readonly line: number;
-  readonly col: number;
-}
-
-/** A parsed port `TAG:index:name`; untagged ports have tag `''`. */
-export interface PortRef {
-  readonly tag: string;
-  readonly index: number;
-  readonly name: string;
-  /** Only on node inputs: marked `back_edge: true` in `input_stream_info`. */
-  readonly backEdge?: boolean;
-  readonly location: SourceLocation;
-}
+// Defined apart so that calculator contracts can name ports without importing the graph.
+export type { PortRef, SourceLocation } from './port-ref.js';
 
 export interface NodeSpec {
   /** Unique within the (expanded) graph; generated as `CalculatorName_N` when not given. */

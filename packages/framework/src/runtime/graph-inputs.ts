@@ -3,9 +3,9 @@ import { suggest } from '../errors/did-you-mean.js';
 import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
-import type { GraphRunImpl } from './graph-run.js';
 import { prePostStreamProblem } from './pre-post-stream.js';
 import { RunError } from './run-errors.js';
+import type { RunHost } from './run-host.js';
 import { checkValue } from './type-check.js';
 
 const RESOLVED = Promise.resolve();
@@ -38,7 +38,7 @@ export class GraphInputs {
   /** Inputs not closed yet (closing counts once it has reached the graph). */
   openCount: number;
 
-  constructor(readonly run: GraphRunImpl) {
+  constructor(readonly run: RunHost) {
     this.#states = run.plan.inputs.map(() => ({
       bound: Timestamp.Unstarted,
       last: undefined,
@@ -104,11 +104,11 @@ export class GraphInputs {
     state.bound = Timestamp.nextAllowedInStream(timestamp);
     state.last = timestamp;
     const packet = new Packet(value, timestamp);
-    if (state.pending.length > 0 || (run.fullCount > 0 && run.isThrottled(plan.throttleSlots))) {
+    if (state.pending.length > 0 || run.isThrottled(plan.throttleSlots)) {
       const waiting = new Promise<void>((resolve, reject) => {
         state.pending.push({ packet, bound: state.bound, resolve, reject });
         this.pendingCount++;
-        if (!run.looping) run.kickSoon(); // lets the scheduler notice a deadlock
+        run.wake(); // lets the scheduler notice a deadlock
       });
       // It can only reject with the run's own error, which done() reports: a caller that did not
       // await this promise must not crash the process with an unhandled rejection.
@@ -184,7 +184,7 @@ export class GraphInputs {
       const state = this.#states[index]!;
       while (state.pending.length > 0) {
         const op = state.pending[0]!;
-        if (op.packet !== undefined && run.fullCount > 0 && run.isThrottled(input.throttleSlots)) break;
+        if (op.packet !== undefined && run.isThrottled(input.throttleSlots)) break;
         state.pending.shift();
         this.pendingCount--;
         this.#apply(state, index, op);

@@ -4,31 +4,28 @@ import { R } from '../errors/runtime-codes.js';
 import type { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
 import type { NodePlan } from './graph-plan.js';
-import type { GraphRunImpl } from './graph-run.js';
 import { NodeInputs } from './node-inputs.js';
-import { OutputPort } from './output-port.js';
+import { OutputPort, type PortOwner } from './output-port.js';
 import { RunError } from './run-errors.js';
-
-export type Phase = 'open' | 'process' | 'close';
+import type { Phase, RunHost } from './run-host.js';
 
 /**
  * What a calculator sees of its node in one run. The run's node object *is* the context (see
  * RunNode), so a process call allocates nothing; port lookups are one Map read and an array index.
  */
-export abstract class NodeContext implements CalculatorContext {
+export abstract class NodeContext implements CalculatorContext, PortOwner {
   readonly nodeName: string;
   readonly calculatorName: string;
   readonly options: Record<string, unknown>;
   readonly graphDir: string | undefined;
   inputTimestamp: Timestamp = Timestamp.Unstarted;
   phase: Phase = 'open';
-  packetsOut = 0;
   readonly inputs: NodeInputs;
   readonly outputs: OutputPort[];
 
   constructor(
     readonly plan: NodePlan,
-    readonly run: GraphRunImpl,
+    readonly run: RunHost,
   ) {
     this.nodeName = plan.name;
     this.calculatorName = plan.calculator;
@@ -39,6 +36,7 @@ export abstract class NodeContext implements CalculatorContext {
       (s, i) =>
         new OutputPort(
           this,
+          run,
           s,
           plan.outputLabels[i]!,
           portSpecOf(plan.def.outputs, plan.spec.outputs[i]!.tag)?.type,
@@ -48,6 +46,13 @@ export abstract class NodeContext implements CalculatorContext {
 
   get signal(): AbortSignal {
     return this.run.signal;
+  }
+
+  /** Packets added to any of the node's outputs. */
+  get packetsOut(): number {
+    let n = 0;
+    for (const out of this.outputs) n += out.packetsOut;
+    return n;
   }
 
   input(tag: string, index = 0): Packet<any> | undefined {

@@ -3,12 +3,18 @@ import type { PortType } from '../calculator/port-type.js';
 import { R } from '../errors/runtime-codes.js';
 import { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
-import type { NodeContext } from './node-context.js';
 import { prePostStreamProblem } from './pre-post-stream.js';
 import { RunError, TimestampOrderError } from './run-errors.js';
+import type { FailedNode, RunHost } from './run-host.js';
 import { checkValue } from './type-check.js';
 
 const fmt = Timestamp.format;
+
+/** The node an output port belongs to (NodeContext), as the port needs it. */
+export interface PortOwner extends FailedNode {
+  /** Timestamp used by `add(value)` without a timestamp. */
+  defaultOutputTimestamp(port: OutputPort): Timestamp;
+}
 
 /**
  * A node's output stream within one run. Enforces strictly increasing timestamps at the producer
@@ -17,11 +23,14 @@ const fmt = Timestamp.format;
 export class OutputPort implements OutputStream {
   nextTimestampBound: Timestamp = Timestamp.Unstarted;
   isClosed = false;
+  /** Packets added so far (the node's `packetsOut` is the sum over its ports). */
+  packetsOut = 0;
   /** Timestamp of the last packet added (undefined before the first): for the PreStream/PostStream rule. */
   #last: Timestamp | undefined;
 
   constructor(
-    readonly node: NodeContext,
+    readonly node: PortOwner,
+    readonly run: RunHost,
     readonly stream: number,
     readonly label: string,
     readonly type: PortType | undefined,
@@ -43,13 +52,13 @@ export class OutputPort implements OutputStream {
     ) {
       this.#reject(ts);
     }
-    if (this.node.run.checkTypes && this.type !== undefined) this.#checkType(packet);
+    const run = this.run;
+    if (run.checkTypes && this.type !== undefined) this.#checkType(packet);
     this.#last = ts;
     this.nextTimestampBound = Timestamp.nextAllowedInStream(ts);
-    this.node.packetsOut++;
-    const run = this.node.run;
+    this.packetsOut++;
     run.deliver(this.stream, packet, this.nextTimestampBound);
-    if (!run.looping) run.kickSoon();
+    run.wake();
   }
 
   setNextTimestampBound(bound: Timestamp): void {
@@ -70,13 +79,12 @@ export class OutputPort implements OutputStream {
   raiseBound(bound: Timestamp): void {
     if (this.isClosed || bound <= this.nextTimestampBound) return;
     this.nextTimestampBound = bound;
-    this.node.run.propagateBound(this.stream, bound);
+    this.run.propagateBound(this.stream, bound);
   }
 
   #propagate(bound: Timestamp): void {
-    const run = this.node.run;
-    run.propagateBound(this.stream, bound);
-    if (!run.looping) run.kickSoon();
+    this.run.propagateBound(this.stream, bound);
+    this.run.wake();
   }
 
   #checkType(packet: Packet): void {
@@ -86,7 +94,7 @@ export class OutputPort implements OutputStream {
       R.PACKET_TYPE,
       `node "${this.node.nodeName}" (${this.node.calculatorName}) output "${this.label}": packet at ${fmt(packet.timestamp)} must be ${this.type!.name}: ${why}`,
     );
-    this.node.run.failNode(this.node, error);
+    this.run.failNode(this.node, error);
     throw error;
   }
 
@@ -113,7 +121,7 @@ export class OutputPort implements OutputStream {
       );
     }
     // Fail the run even if the calculator catches the throw: the stream's contract is broken.
-    this.node.run.failNode(this.node, error);
+    this.run.failNode(this.node, error);
     throw error;
   }
 }

@@ -3,10 +3,10 @@ import { Stop } from '../calculator/contract.js';
 import type { Packet } from '../packet/packet.js';
 import { Timestamp } from '../timestamp/timestamp.js';
 import type { NodePlan } from './graph-plan.js';
-import type { GraphRunImpl } from './graph-run.js';
 import { NodeContext } from './node-context.js';
 import { ALL_DONE, NOT_READY } from './node-inputs.js';
 import type { FullStream } from './run-errors.js';
+import type { RunHost } from './run-host.js';
 
 export enum NodeState {
   Waiting = 0,
@@ -44,17 +44,15 @@ const isThenable = (r: unknown): r is PromiseLike<unknown> =>
 export class RunNode extends NodeContext {
   state = NodeState.Waiting;
   busy = false;
-  queued = false;
-  throttled = false;
   /** Settles when the in-flight async call (open/process/close) has been handled. */
   settled: PromiseLike<unknown> | undefined;
   processCalls = 0;
   totalMs = 0;
   maxMs = 0;
   readonly #calc: Calculator;
-  readonly #onUnfull = (): void => this.run.unfull();
+  readonly #onUnfull = (): void => this.run.queueUnfull();
 
-  constructor(plan: NodePlan, run: GraphRunImpl) {
+  constructor(plan: NodePlan, run: RunHost) {
     super(plan, run);
     this.#calc = plan.def.create();
   }
@@ -63,20 +61,20 @@ export class RunNode extends NodeContext {
 
   enqueue(local: number, packet: Packet, bound: Timestamp): void {
     if (this.state >= NodeState.Closing) return;
-    if (this.inputs.push(local, packet, bound)) this.run.fullCount++;
-    if (this.state === NodeState.Open) this.run.markReady(this);
+    if (this.inputs.push(local, packet, bound)) this.run.queueFull();
+    if (this.state === NodeState.Open) this.run.schedule(this.plan.index);
   }
 
   raiseBound(local: number, bound: Timestamp): void {
-    if (this.inputs.raise(local, bound) && this.state === NodeState.Open) this.run.markReady(this);
+    if (this.inputs.raise(local, bound) && this.state === NodeState.Open) this.run.schedule(this.plan.index);
   }
 
   /** Called by the scheduler: processes at most one input set, or closes the node when all inputs are done. */
   step(): void {
     if (this.state !== NodeState.Open || this.busy) return;
     if (this.plan.isSource) {
-      if (this.run.fullCount > 0 && this.run.isThrottled(this.plan.throttleSlots)) {
-        this.run.throttle(this);
+      if (this.run.isThrottled(this.plan.throttleSlots)) {
+        this.run.throttle(this.plan.index);
         return;
       }
       // A source's input timestamp is 0 in every process call (MediaPipe CheckInputTimestamp).
@@ -145,7 +143,8 @@ export class RunNode extends NodeContext {
     this.#propagateOffset();
     // Skipping the scheduler round trip when nothing is queued saves a step per packet in a
     // flowing chain; new packets and bounds mark the node ready anyway.
-    if (this.plan.isSource || this.plan.processBounds || this.inputs.mayHaveWork()) this.run.markReady(this);
+    if (this.plan.isSource || this.plan.processBounds || this.inputs.mayHaveWork())
+      this.run.schedule(this.plan.index);
   }
 
   /**
@@ -154,16 +153,16 @@ export class RunNode extends NodeContext {
    */
   #settle(result: PromiseLike<unknown>, done: (value: unknown) => void): PromiseLike<unknown> {
     this.busy = true;
-    this.run.inflight++;
+    this.run.asyncStarted();
     this.settled = result.then(
       (value) => {
         this.busy = false;
-        this.run.inflight--;
+        this.run.asyncSettled();
         done(value);
       },
       (error: unknown) => {
         this.busy = false;
-        this.run.inflight--;
+        this.run.asyncSettled();
         this.run.failNode(this, error);
       },
     );
@@ -216,7 +215,24 @@ export class RunNode extends NodeContext {
   #opened(): void {
     this.state = NodeState.Open;
     this.phase = 'process';
-    this.run.markReady(this);
+    this.run.schedule(this.plan.index);
+  }
+
+  /**
+   * Everything upstream of the node has closed: only back edges (loops) can keep it open. Like
+   * MediaPipe ending a graph run, their bounds are raised to Done (the node then closes without
+   * the Timestamp.Max process call); a node without open back edges closes now.
+   */
+  endRun(): void {
+    this.inputs.runEnding = true;
+    let forced = false;
+    this.plan.backEdge.forEach((isBack, local) => {
+      if (isBack && this.inputs.bounds[local] !== Timestamp.Done) {
+        this.raiseBound(local, Timestamp.Done);
+        forced = true;
+      }
+    });
+    if (!forced) this.close();
   }
 
   /** Closes the node: drops what is still queued, calls `close`, then closes every output. */
@@ -225,7 +241,7 @@ export class RunNode extends NodeContext {
     this.state = NodeState.Closing;
     this.phase = 'close';
     this.inputTimestamp = Timestamp.Done;
-    for (let n = this.inputs.clear(); n > 0; n--) this.run.unfull();
+    for (let n = this.inputs.clear(); n > 0; n--) this.run.queueUnfull();
     const calc = this.#calc;
     if (calc.close === undefined) {
       this.#closed();

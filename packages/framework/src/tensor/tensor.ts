@@ -1,5 +1,3 @@
-import type { PortType } from '../calculator/port-type.js';
-
 /**
  * Element types of a tensor packet, spelled as onnxruntime spells them so a tensor crosses into a
  * session without a table. `float16` data is the raw IEEE half bits in a `Uint16Array`; `bool` is
@@ -95,9 +93,6 @@ export function checkTensor(value: unknown): string | undefined {
   }
   return undefined;
 }
-
-/** Port type of tensor streams and side packets: `t.tensor()`. Named `Tensor` on edges. */
-export const tensorType = (): PortType<Tensor> => ({ name: 'Tensor', check: checkTensor });
 
 /** `[2, 3]` → `"[2, 3]"`, for error messages. */
 export const formatDims = (dims: readonly (number | string)[]): string => `[${dims.join(', ')}]`;

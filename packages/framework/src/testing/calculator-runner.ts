@@ -1,26 +1,15 @@
 import YAML from 'yaml';
 import { type CalculatorRegistry, defaultRegistry } from '../calculator/registry.js';
 import { validateGraphString } from '../config/validate-graph.js';
-import type { NodeStats } from '../graph/graph-api.js';
+import type { GraphRun, NodeStats } from '../graph/graph-api.js';
 import { GraphValidationError } from '../graph/validated-graph.js';
 import type { Packet } from '../packet/packet.js';
 import { Graph } from '../runtime/graph.js';
-import type { GraphRunImpl } from '../runtime/graph-run.js';
+import { GraphCancelledError } from '../runtime/run-errors.js';
 import type { Timestamp } from '../timestamp/timestamp.js';
-import { type RunnerPort, resolveRunnerPort, runnerPorts } from './runner-ports.js';
+import { type RunnerNodeConfig, type RunnerPort, resolveRunnerPort, runnerPorts } from './runner-ports.js';
 
-/** A node as an object, the way it is written in a graph file's `nodes:` list. */
-export interface RunnerNodeConfig {
-  readonly calculator: string;
-  readonly name?: string;
-  readonly input_stream?: string | readonly string[];
-  readonly output_stream?: string | readonly string[];
-  readonly input_side_packet?: string | readonly string[];
-  readonly output_side_packet?: string | readonly string[];
-  readonly options?: Readonly<Record<string, unknown>>;
-  readonly input_stream_info?: readonly { readonly tag_index: string; readonly back_edge?: boolean }[];
-  readonly input_stream_handler?: unknown;
-}
+export type { RunnerNodeConfig } from './runner-ports.js';
 
 export interface CalculatorRunnerOptions {
   /** Where the calculator is looked up; defaults to `defaultRegistry`. */
@@ -77,7 +66,7 @@ export class CalculatorRunner {
   /** Bound-only advances of each output stream in the last run, in order. */
   #bounds = new Map<string, Timestamp[]>();
   #graph: Graph | undefined;
-  #run: GraphRunImpl | undefined;
+  #run: GraphRun | undefined;
 
   constructor(node: string | RunnerNodeConfig, options: CalculatorRunnerOptions = {}) {
     const snippet = typeof node === 'string' ? dedent(node) : YAML.stringify(node);
@@ -156,7 +145,7 @@ export class CalculatorRunner {
       trace: options.trace,
       timing: true,
       checkTypes: options.checkTypes ?? true,
-    }) as GraphRunImpl;
+    });
     this.#run = run;
     const done = run.done();
     try {
@@ -167,12 +156,13 @@ export class CalculatorRunner {
       }
       run.closeAllInputs();
     } catch (error) {
-      // A feed error caused by the run failing is reported by `done` below, with node and cause.
-      if (!run.finished && !run.stopping) {
-        run.cancel(error);
-        await done.catch(() => {});
-        throw error;
-      }
+      // Cancelling a run that already ended does nothing: then its own failure (node and cause)
+      // is what `done` reports; a run we cancelled here fails because of the feed.
+      run.cancel(error);
+      await done.catch((failure: unknown) => {
+        throw failure instanceof GraphCancelledError && failure.reason === error ? error : failure;
+      });
+      return;
     }
     await done;
   }
@@ -206,7 +196,7 @@ export class CalculatorRunner {
     return this.#graph;
   }
 
-  #lastRun(): GraphRunImpl {
+  #lastRun(): GraphRun {
     if (this.#run === undefined)
       throw new Error('CalculatorRunner: call `await runner.run()` before reading outputs');
     return this.#run;
@@ -242,10 +232,8 @@ export class CalculatorRunner {
   /** An output side packet of the last run (graph-scoped calculators: set when the graph opened). */
   outputSidePacket<T = unknown>(port: string): T | undefined {
     const name = resolveRunnerPort(this.#ports.outputSide, port, 'output side packet').name;
-    const run = this.#lastRun();
-    return (
-      run.sidePackets.has(name) ? run.outputSidePacket(name) : this.#graph?.sharedSidePacket(name)
-    ) as T;
+    // A run starts with the graph-scoped side packets; the graph holds them too.
+    return (this.#lastRun().outputSidePacket(name) ?? this.#graph?.sharedSidePacket(name)) as T;
   }
 
   /** Process calls, packets out and timings of the last run. */

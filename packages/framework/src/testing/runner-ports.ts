@@ -1,4 +1,15 @@
-import type { RunnerNodeConfig } from './calculator-runner.js';
+/** A node as an object, the way it is written in a graph file's `nodes:` list. */
+export interface RunnerNodeConfig {
+  readonly calculator: string;
+  readonly name?: string;
+  readonly input_stream?: string | readonly string[];
+  readonly output_stream?: string | readonly string[];
+  readonly input_side_packet?: string | readonly string[];
+  readonly output_side_packet?: string | readonly string[];
+  readonly options?: Readonly<Record<string, unknown>>;
+  readonly input_stream_info?: readonly { readonly tag_index: string; readonly back_edge?: boolean }[];
+  readonly input_stream_handler?: unknown;
+}
 
 /** One port of the node under test, parsed just enough to address it. */
 export interface RunnerPort {

@@ -1,6 +1,6 @@
 import type { PortMap } from '../calculator/contract.js';
 import { portSpecOf } from '../calculator/port-spec.js';
-import type { GraphIo } from '../config/build-graph.js';
+import type { GraphIo } from '../config/build-scope.js';
 import { formatPort } from '../config/ports.js';
 import { suggest } from '../errors/did-you-mean.js';
 import { V } from '../errors/validation-codes.js';
