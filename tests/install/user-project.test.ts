@@ -92,6 +92,11 @@ describe('README: Use Weft in your own project', () => {
     const lines = printed.slice(printed.indexOf('next steps:\n') + 'next steps:\n'.length).split('\n');
     const commands = lines.filter((l) => l.startsWith('  ')).map((l) => l.trim());
     expect(commands.length).toBe(3);
+    // Editors get completion from the schema the installed package ships.
+    const graph = readFileSync(join(shell.cwd, 'shout-text-calculator.graph.yaml'), 'utf8');
+    const schema = './node_modules/@weft/server/schema/graph.schema.json';
+    expect(graph.split('\n')[0]).toBe(`# yaml-language-server: $schema=${schema}`);
+    expect(JSON.parse(readFileSync(join(shell.cwd, schema), 'utf8')).title).toBeTypeOf('string');
     for (const command of commands) {
       const r = await shell.run(command, 180_000);
       ok(command, r);

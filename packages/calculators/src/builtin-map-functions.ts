@@ -1,4 +1,4 @@
-import type { MapFunction } from './map-functions.js';
+import type { MapFunction } from './map-function-types.js';
 
 const numberArg = (fn: string, args: unknown): number => {
   if (typeof args !== 'number') {

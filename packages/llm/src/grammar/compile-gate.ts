@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '@weft/framework';
 import type { ConstraintSpec } from './constraint-spec.js';
-import type { GrammarEngineOptions } from './grammar-engine.js';
+import type { GrammarEngineOptions } from './grammar-options.js';
 
 /** A grammar that could not be compiled in time, or at all, in the gate's worker. */
 export class GrammarCompileError extends Error {

@@ -8,27 +8,13 @@ import type {
 import type { TokenBitmask } from '../sampling/token-mask.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { CompileGate } from './compile-gate.js';
+import type { GrammarEngineOptions } from './grammar-options.js';
+
+export type { GrammarEngineOptions };
+
 import { type ConstraintSpec, specKey } from './constraint-spec.js';
 import { grammarVocab } from './grammar-vocab.js';
 import { xgrammar } from './xgrammar.js';
-
-export interface GrammarEngineOptions {
-  /** Logits width (the model's vocabulary; may exceed the tokenizer's). */
-  readonly vocabSize: number;
-  /** Tokens that end a sequence: the only ones allowed once the grammar is complete. */
-  readonly stopIds: readonly number[];
-  /** Special tokens a grammar may spell (tool-call markers); all others are never allowed. */
-  readonly keepSpecial?: readonly string[];
-  /** Free whitespace allowed between JSON elements (XGrammar's `maxWhitespaceCnt`; default 2). */
-  readonly maxWhitespace?: number;
-  /** Compiled grammars kept (least recently used dropped first; default 64). */
-  readonly cacheSize?: number;
-  /**
-   * Compile each new grammar first in a worker with this deadline (see `CompileGate`); without it
-   * grammars compile on the calling thread unchecked.
-   */
-  readonly compileTimeoutMs?: number;
-}
 
 /**
  * One model's grammar compiler: the vocabulary is processed once (XGrammar `TokenizerInfo`),

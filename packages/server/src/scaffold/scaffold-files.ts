@@ -25,14 +25,19 @@ export function scaffoldFiles(names: CalculatorNames, dir: string): ScaffoldFile
 }
 
 /**
- * The repo's published graph schema relative to `dir`, for the `yaml-language-server` modeline, or
- * undefined when this CLI does not run from a Weft checkout (an installed package ships no docs).
+ * The graph schema relative to `dir`, for the `yaml-language-server` modeline: the repository's
+ * docs/schema in a Weft checkout, else the copy the installed @weft/server ships in schema/;
+ * undefined when neither is there.
  */
 function editorSchemaFrom(dir: string): string | undefined {
-  // dist/scaffold/ or src/scaffold/ → packages/server → repo root
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-  const schema = join(root, 'docs', 'schema', 'graph.schema.json');
-  if (!existsSync(schema)) return undefined;
+  // dist/scaffold/ or src/scaffold/ → the package → (in a checkout) packages/ → the repository
+  const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const candidates = [
+    join(pkg, '..', '..', 'docs', 'schema', 'graph.schema.json'),
+    join(pkg, 'schema', 'graph.schema.json'),
+  ];
+  const schema = candidates.find((file) => existsSync(file));
+  if (schema === undefined) return undefined;
   const rel = relative(dir, schema).split(sep).join('/');
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
