@@ -90,9 +90,16 @@ describe.each(LAYOUTS)('prefix caching, %s', (_name, kind, options) => {
     );
     const freshAlone = await alone(off, [fresh, [...fresh, 1]]);
     expect(batchDifferences(together, [...reference.slice(1), ...freshAlone], TOLERANCE)).toEqual([]);
+    // The new prefix's 2 blocks came from a prompt prefilled beside another (a padded run).
+    const next = [...fresh, 1, 2, 3];
+    const before = on.metrics().prefixCache.hitTokens;
+    expect(
+      batchDifferences([await greedyGroup(on, next, STEPS)], await alone(off, [next]), TOLERANCE),
+    ).toEqual([]);
+    expect(on.metrics().prefixCache.hitTokens - before).toBe(8);
     expect(on.metrics()).toMatchObject({ running: 0, kvCacheUsedTokens: 0 });
     // 36 tokens each, and 40 for the 43-token prompt, whose 10th block its own first run left.
-    expect(on.metrics().prefixCache.hitTokens).toBe(4 * 36 + 44 + 3 * 36 + 40);
+    expect(on.metrics().prefixCache.hitTokens).toBe(4 * 36 + 44 + 3 * 36 + 40 + 8);
     expect(off.metrics().prefixCache).toMatchObject({ enabled: false, queriedTokens: 0, blocks: 0 });
   });
 });
