@@ -68,10 +68,19 @@ describe.each(LAYOUTS)('prefix caching, %s', (_name, kind, options) => {
     // Alone: the first prompt fills the cache, each later one reuses the 9 shared blocks. The
     // last one repeats the first exactly: its last block is not reused (its last token must run).
     const first = await greedyGroup(on, FIRST, STEPS);
-    expect(on.metrics().prefixCache).toMatchObject({ queriedTokens: 39, hitTokens: 0, blocks: 9 });
+    // 9 prompt blocks, and 2 more when it finished: its 39 tokens and the 5 it ran make 11 blocks.
+    expect(on.metrics().prefixCache).toMatchObject({ queriedTokens: 39, hitTokens: 0, blocks: 11 });
     const later = await alone(on, LATER);
     expect(batchDifferences([first, ...later.map((t) => [t])], reference, TOLERANCE)).toEqual([]);
     expect(on.metrics().prefixCache.hitTokens).toBe(4 * 36);
+
+    // The next turn of a conversation (prompt, answer, new tokens) reuses the answer's blocks too.
+    const turn = [...FIRST, ...first[0]!.tokens.slice(0, STEPS - 1), 3, 4];
+    const hits = on.metrics().prefixCache.hitTokens;
+    expect(
+      batchDifferences([await greedyGroup(on, turn, STEPS)], await alone(off, [turn]), TOLERANCE),
+    ).toEqual([]);
+    expect(on.metrics().prefixCache.hitTokens - hits).toBe(44);
 
     // Concurrently: the cached prompts start together, and a new prefix is submitted twice at
     // once (the second cannot reuse blocks the first is still prefilling: it computes them).
@@ -81,9 +90,16 @@ describe.each(LAYOUTS)('prefix caching, %s', (_name, kind, options) => {
     );
     const freshAlone = await alone(off, [fresh, [...fresh, 1]]);
     expect(batchDifferences(together, [...reference.slice(1), ...freshAlone], TOLERANCE)).toEqual([]);
+    // The new prefix's 2 blocks came from a prompt prefilled beside another (a padded run).
+    const next = [...fresh, 1, 2, 3];
+    const before = on.metrics().prefixCache.hitTokens;
+    expect(
+      batchDifferences([await greedyGroup(on, next, STEPS)], await alone(off, [next]), TOLERANCE),
+    ).toEqual([]);
+    expect(on.metrics().prefixCache.hitTokens - before).toBe(8);
     expect(on.metrics()).toMatchObject({ running: 0, kvCacheUsedTokens: 0 });
     // 36 tokens each, and 40 for the 43-token prompt, whose 10th block its own first run left.
-    expect(on.metrics().prefixCache.hitTokens).toBe(4 * 36 + 3 * 36 + 40);
+    expect(on.metrics().prefixCache.hitTokens).toBe(4 * 36 + 44 + 3 * 36 + 40 + 8);
     expect(off.metrics().prefixCache).toMatchObject({ enabled: false, queriedTokens: 0, blocks: 0 });
   });
 });
@@ -118,11 +134,13 @@ describe('prefix caching inside the KV budget', () => {
     const engine = await start(dir, { kvCacheTokens: 64, maxNumSeqs: 2 });
     const off = await start(dir, { prefixCaching: false });
     const p = (base: number) => Array.from({ length: 20 }, (_, i) => base + i);
-    const both = await Promise.all([greedyGroup(engine, p(100), 4), greedyGroup(engine, p(200), 4)]);
+    const running = [greedyGroup(engine, p(100), 4), greedyGroup(engine, p(200), 4)];
     expect(engine.metrics().prefixCache).toMatchObject({ blocks: 4, tokens: 16, hitTokens: 0 });
-    // Alone now: its first 4 blocks are reused and its 5th is kept this time.
-    const again = await greedyGroup(engine, p(100), 4);
-    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 5, hitTokens: 16 });
+    const both = await Promise.all(running);
+    // Finished, each keeps its whole blocks (prompt and 3 run tokens: 5 blocks) in the freed budget.
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 10, tokens: 40, hitTokens: 0 });
+    const again = await greedyGroup(engine, p(100), 4); // reuses 4 blocks (the 5th holds its last token)
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 10, hitTokens: 16 });
     const reference = await Promise.all([greedyGroup(off, p(100), 4), greedyGroup(off, p(200), 4)]);
     expect(
       batchDifferences(
@@ -151,13 +169,37 @@ describe('prefix caching inside the KV budget', () => {
     );
   });
 
-  it('holds nothing when the reservations take the whole budget, and still answers', async () => {
+  it('holds nothing while a reservation takes the whole budget; reused blocks are copied before they go', async () => {
     const engine = await start(await ensureTinyModel('llama'), { kvCacheTokens: 24, maxNumSeqs: 1 });
     const ids = Array.from({ length: 20 }, (_, i) => 100 + i);
-    const a = await greedyGroup(engine, ids, 4);
-    const b = await greedyGroup(engine, ids, 4);
-    expect(b).toEqual(a);
-    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 0, hitTokens: 0, queriedTokens: 40 });
+    const first = greedyGroup(engine, ids, 4); // reserves all 24 tokens: nothing kept at admission
+    expect(engine.metrics().prefixCache.blocks).toBe(0);
+    const a = await first;
+    expect(engine.metrics().prefixCache.blocks).toBe(5); // kept when it finished
+    // Admitted, the second reuses 4 blocks and the cache is emptied for its reservation in the same
+    // turn: the worker copies them before it reads the forget.
+    const second = greedyGroup(engine, ids, 4);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 0, hitTokens: 16 });
+    expect(await second).toEqual(a);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 5, hitTokens: 16, queriedTokens: 40 });
+  });
+});
+
+describe('prefix caching and worker restarts', () => {
+  it('forgets every block with a dead worker; the new worker fills the cache again', async () => {
+    const engine = await start(await ensureTinyModel('llama'), { maxNumSeqs: 1 });
+    const warmed = await greedyGroup(engine, FIRST, 3);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 10, hitTokens: 0 });
+    // Queued behind a running group when the worker dies, it runs on the new worker: a miss.
+    const running = engine.submit([1, 2, 3]);
+    await running.next();
+    const queued = greedyGroup(engine, FIRST, 3);
+    await engine.killWorker();
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 0 });
+    expect(await queued).toEqual(warmed);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 10, hitTokens: 0 });
+    expect(await greedyGroup(engine, FIRST, 3)).toEqual(warmed);
+    expect(engine.metrics().prefixCache).toMatchObject({ hitTokens: 36 });
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Engine } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmServer } from './helpers/llm-server.js';
 import { OpenAI } from './helpers/openai.js';
@@ -39,9 +40,28 @@ describe('prefix caching over HTTP', () => {
     const lp = (r: typeof cold) => r.choices[0]!.logprobs!.token_logprobs!;
     for (const [i, v] of lp(warm).entries()) expect(Math.abs(v - lp(cold)[i]!)).toBeLessThanOrEqual(1e-4);
     const m = await prefixMetrics();
-    // Both prompts queried whole; the second reused 7 blocks (28 tokens, its last token ran).
-    expect(m).toMatchObject({ queries: 60, hits: 28, blocks: 7 });
-    expect(m.bytes).toBeGreaterThan(0);
-    expect(m.bytes % (7 * 4)).toBe(0);
+    // Both prompts queried whole; the second reused 7 blocks (28 tokens, its last token ran). Held:
+    // the prompt's 7 blocks and an 8th the first request left when it finished (its prompt and the
+    // 4 tokens it ran before the 5th was sampled are 34 tokens).
+    expect(m).toMatchObject({ queries: 60, hits: 28, blocks: 8 });
+    const engine = server.registry.models()[0]!.graph.sharedSidePacket('engine') as Engine;
+    expect(m.bytes).toBe(8 * 4 * engine.model.kvBytesPerToken);
+  });
+
+  it("reuses a conversation's previous turn, the answer included, through the chat template", async () => {
+    const messages: { role: 'user' | 'assistant'; content: string }[] = [
+      { role: 'user', content: 'Tell me a story about a cat and a dog who meet in the park.' },
+    ];
+    const first = await client.chat.completions.create({ model, messages, max_tokens: 24, temperature: 0 });
+    const before = await prefixMetrics();
+    messages.push({ role: 'assistant', content: first.choices[0]!.message.content! });
+    messages.push({ role: 'user', content: 'And then?' });
+    const second = await client.chat.completions.create({ model, messages, max_tokens: 4, temperature: 0 });
+    const reused = (await prefixMetrics()).hits - before.hits;
+    // More than the first turn's prompt holds in whole blocks: the answer's blocks were reused too
+    // (kept when the first request finished); at most all but the second prompt's last token.
+    const firstPrompt = first.usage!.prompt_tokens;
+    expect(reused).toBeGreaterThan(Math.floor(firstPrompt / 4) * 4);
+    expect(reused).toBeLessThanOrEqual(second.usage!.prompt_tokens - 1);
   });
 });

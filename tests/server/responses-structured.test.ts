@@ -343,6 +343,20 @@ describe('Responses function tools', () => {
         /Missing required parameter/,
       ],
     ];
+    // Within every static limit but seconds of compile: refused at the deadline, named text.format.
+    cases.push([
+      {
+        text: {
+          format: {
+            type: 'json_schema',
+            name: 'slow',
+            schema: { type: 'string', pattern: '^((a{1,1000}b){1,1000}c){1,1000}$' },
+          },
+        },
+      },
+      'text.format',
+      /compiling the grammar took longer than 2000 ms/,
+    ]);
     for (const [patch, param, message] of cases) {
       const error = await client.responses
         .create({ model: 'tiny-llama', input, max_output_tokens: 4, ...patch } as never)
@@ -373,6 +387,44 @@ describe('Vercel AI SDK default OpenAI provider (@ai-sdk/openai 3 over Responses
       output: ai.Output.object({ schema: Weather }),
     });
     expect(Weather.parse(result.output)).toEqual(JSON.parse(result.text));
+  });
+
+  it('streamText with Output.object streams partial objects that end in a valid one', async () => {
+    const result = ai.streamText({
+      model: model(),
+      prompt: input,
+      temperature: 1,
+      maxOutputTokens: 200,
+      output: ai.Output.object({ schema: Weather }),
+    });
+    const partials: object[] = [];
+    for await (const partial of result.partialOutputStream) partials.push(partial as object);
+    expect(partials.length).toBeGreaterThan(3); // field by field, not in one piece
+    expect(partials.at(-1)).toEqual(Weather.parse(await result.output));
+  });
+
+  it('earlier assistant text: sent as an item with store: false; as an item_reference (refused) by default', async () => {
+    const messages = [
+      { role: 'user' as const, content: 'Hi' },
+      {
+        role: 'assistant' as const,
+        // What the SDK keeps from an earlier Weft response.
+        content: [
+          { type: 'text' as const, text: 'Hello.', providerOptions: { openai: { itemId: 'msg_1' } } },
+        ],
+      },
+      { role: 'user' as const, content: input },
+    ];
+    const ok = await ai.generateText({
+      model: model(),
+      messages,
+      maxOutputTokens: 4,
+      providerOptions: { openai: { store: false } },
+    });
+    expect(ok.usage.outputTokens).toBeGreaterThan(0);
+    const refused = await ai.generateText({ model: model(), messages, maxOutputTokens: 4 }).catch((e) => e);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.responseBody).toContain("Unsupported input item: 'item_reference'");
   });
 
   /** One required call of get_weather, greedy. */

@@ -10,7 +10,7 @@ import {
 } from './engine-errors.js';
 import type { EngineMetrics } from './engine-metrics.js';
 import type { EngineFailure, EngineStatus } from './engine-status.js';
-import { PrefixCache } from './prefix-cache.js';
+import { PrefixCache, type PrefixPlan } from './prefix-cache.js';
 import type { EngineCommand, EngineEvent, EngineModelInfo } from './protocol.js';
 import { RestartBudget } from './restart-budget.js';
 import { type GroupHost, SequenceGroup } from './sequence-group.js';
@@ -132,6 +132,8 @@ export class Engine implements GroupHost {
   private readonly prefixBlockSize: number;
   /** What `prefixCacheBytes` allows the cache, in tokens. */
   private readonly prefixCapTokens: number;
+  /** Tokens appended to running one-row groups, and how many of them the worker has run. */
+  private readonly decoded = new Map<number, { tokens: number[]; fed: number }>();
   private nextId = 1;
   /** Abort-listener removals, run when their group finishes. */
   private readonly finishHooks = new Map<SequenceGroup, () => void>();
@@ -310,6 +312,7 @@ export class Engine implements GroupHost {
 
   /** @internal GroupHost */
   sendAppend(group: SequenceGroup, tokens: readonly number[], parents: readonly number[] | undefined): void {
+    this.decoded.get(group.id)?.tokens.push(tokens[0]!);
     this.command({ type: 'append', id: group.id, tokens: [...tokens], parents: parents && [...parents] });
   }
 
@@ -323,12 +326,26 @@ export class Engine implements GroupHost {
       this.runningRows -= group.n;
       this.runningGroups--;
       this.reserved -= group.reservation;
-      this.command({ type: 'finish', id: group.id });
+      this.command({ type: 'finish', id: group.id, keep: this.keepOnFinish(group) });
       this.prefix?.abandon(group.id);
     }
+    this.decoded.delete(group.id);
     this.finishHooks.get(group)?.();
     this.finishHooks.delete(group);
     this.pump();
+  }
+
+  /**
+   * Blocks of a finishing one-row group to keep in the prefix cache: its prompt and the tokens the
+   * worker ran, within what the budget leaves now that its reservation is free. None before its
+   * prefill is done.
+   */
+  private keepOnFinish(group: SequenceGroup): PrefixPlan['store'] {
+    const decoded = this.decoded.get(group.id);
+    // Without a worker (it died) there is no KV to keep.
+    if (!this.prefix || !decoded || !this.link || group.lastDeliveryAt === 0) return [];
+    const tokens = [...group.promptIds, ...decoded.tokens.slice(0, decoded.fed)];
+    return this.prefix.keep(tokens, Math.min(this.kvCacheTokens - this.reserved, this.prefixCapTokens));
   }
 
   /**
@@ -349,6 +366,7 @@ export class Engine implements GroupHost {
       this.runningGroups++;
       this.reserved += head.reservation;
       this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n, prefix });
+      if (prefix && head.n === 1) this.decoded.set(head.id, { tokens: [], fed: 0 });
     }
     // After the submits: the worker copies a reused block when it reads the submit.
     const forgotten = this.prefix?.takeForgotten() ?? [];
@@ -399,6 +417,9 @@ export class Engine implements GroupHost {
           if (event.prefilled[i]! > 0) this.prefix?.commit(event.ids[i]!);
           const group = this.groups.get(event.ids[i]!);
           if (!group) continue;
+          // These logits came after every token appended so far was run.
+          const decoded = this.decoded.get(group.id);
+          if (decoded) decoded.fed = decoded.tokens.length;
           const rows = event.rows[i]!;
           const logits = new Float32Array(event.buffer, event.offsets[i]! * vocab * 4, rows * vocab);
           this.generated += rows;
@@ -417,6 +438,8 @@ export class Engine implements GroupHost {
       }
       case 'error': {
         const group = this.groups.get(event.id);
+        // The worker already dropped the group and its KV: nothing to keep when it finishes.
+        this.decoded.delete(event.id);
         group?.fail(new EngineWorkerError(event.message, event));
         return;
       }

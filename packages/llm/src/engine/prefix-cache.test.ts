@@ -74,6 +74,21 @@ describe('PrefixCache', () => {
     expect(cache.takeForgotten()).toEqual([2]);
   });
 
+  it("keeps a finished sequence's new blocks as done at once, never evicting the chain they continue", () => {
+    const cache = new PrefixCache(4);
+    cache.admit(1, range(0, 9), 100); // blocks 1, 2
+    cache.commit(1);
+    // Its 9 prompt tokens and 7 it ran: blocks 3 and 4 are new.
+    expect(cache.keep(range(0, 16), 100)).toEqual([
+      { block: 2, id: 3 },
+      { block: 3, id: 4 },
+    ]);
+    expect(cache.admit(2, range(0, 17), 100)).toEqual({ reuse: [1, 2, 3, 4], store: [] });
+    // 16 tokens held, all of them the chain a longer sequence continues: no room for its blocks.
+    expect(cache.keep(range(0, 24), 16)).toEqual([]);
+    expect(cache.takeForgotten()).toEqual([]);
+  });
+
   it('gives up blocks still being prefilled, tail first, rather than make a prompt wait', () => {
     const cache = new PrefixCache(4);
     cache.admit(1, range(0, 16), 100); // blocks 1..4, pending

@@ -80,24 +80,27 @@ export class PrefixCache {
       this.counts().tokens > limit &&
       (this.evictOne(used, false) || this.evictOne(none, false) || this.evictOne(none, true))
     ) {}
-    const store: { block: number; id: number }[] = [];
-    for (let b = reuse.length; b < hashes.length; b++) {
-      const hash = hashes[b]!;
-      if (this.entries.has(hash)) continue;
-      // New blocks displace old ones, but never the blocks this prompt continues.
-      if (this.counts().tokens + this.blockSize > limit && !this.evictOne(used, false)) break;
-      const entry: Entry = { id: this.nextId++, hash, owner: group };
-      this.entries.set(hash, entry);
-      this.pendingOf(group).push(entry);
-      store.push({ block: b, id: entry.id });
-    }
-    // The prompt's blocks become the most recent, its first block last: eviction then takes a
-    // chain from its tail, and what is left of it stays a usable prefix.
-    for (let b = hashes.length - 1; b >= 0; b--) {
-      const entry = this.entries.get(hashes[b]!);
-      if (entry) this.touch(entry);
-    }
+    const store = this.insert(hashes, reuse.length, limit, used, group);
+    this.touchChain(hashes);
     return { reuse, store };
+  }
+
+  /**
+   * A finished sequence (n = 1) whose KV the worker still holds for `tokens` (its prompt and the
+   * tokens it was fed): its whole blocks not cached yet are kept, so a later prompt that continues
+   * the conversation reuses them too. They are done at once: the worker copies them when it reads
+   * the finish command, before any later submit.
+   */
+  keep(tokens: readonly number[], limit: number): PrefixPlan['store'] {
+    const hashes = hashPromptBlocks(tokens, this.blockSize);
+    const chain = new Set<Entry>();
+    for (const hash of hashes) {
+      const entry = this.entries.get(hash);
+      if (entry) chain.add(entry);
+    }
+    const store = this.insert(hashes, 0, limit, chain, undefined);
+    this.touchChain(hashes);
+    return store;
   }
 
   /** The group's prefill is done: its blocks are in the worker and may be reused. */
@@ -127,6 +130,41 @@ export class PrefixCache {
     this.entries.clear();
     this.pending.clear();
     this.forgotten = [];
+  }
+
+  /**
+   * Adds blocks `hashes[from..]` not cached yet, within `limit` tokens: new blocks displace old
+   * ones, but never `keep` (the blocks the new ones continue). Pending for `group`, or done.
+   */
+  private insert(
+    hashes: readonly string[],
+    from: number,
+    limit: number,
+    keep: ReadonlySet<Entry>,
+    group: number | undefined,
+  ): { block: number; id: number }[] {
+    const store: { block: number; id: number }[] = [];
+    for (let b = from; b < hashes.length; b++) {
+      const hash = hashes[b]!;
+      if (this.entries.has(hash)) continue;
+      if (this.counts().tokens + this.blockSize > limit && !this.evictOne(keep, false)) break;
+      const entry: Entry = { id: this.nextId++, hash, owner: group };
+      this.entries.set(hash, entry);
+      if (group !== undefined) this.pendingOf(group).push(entry);
+      store.push({ block: b, id: entry.id });
+    }
+    return store;
+  }
+
+  /**
+   * A sequence's blocks become the most recent, its first block last: eviction then takes a chain
+   * from its tail, and what is left of it stays a usable prefix.
+   */
+  private touchChain(hashes: readonly string[]): void {
+    for (let b = hashes.length - 1; b >= 0; b--) {
+      const entry = this.entries.get(hashes[b]!);
+      if (entry) this.touch(entry);
+    }
   }
 
   private pendingOf(group: number): Entry[] {

@@ -18,7 +18,12 @@ export type EngineCommand =
       readonly tokens: readonly number[];
       readonly parents: readonly number[] | undefined;
     }
-  | { readonly type: 'finish'; readonly id: number }
+  | {
+      readonly type: 'finish';
+      readonly id: number;
+      /** Blocks of the finished sequence (prompt and fed tokens) to keep in the prefix cache. */
+      readonly keep: PrefixPlan['store'];
+    }
   /** Drop these prefix-cache blocks (evicted, or their prompt ended before its prefill was done). */
   | { readonly type: 'forget'; readonly blocks: readonly number[] }
   | { readonly type: 'close' };

@@ -43,7 +43,7 @@ describe('StepLoop prefix-cache blocks', () => {
     loop.handle({ type: 'forget', blocks: [5] }); // before its prefill: not kept at all
     const cold = await firstLogits(loop, events, 1);
     expect(loop.cachedBlocks).toBe(4);
-    loop.handle({ type: 'finish', id: 1 });
+    loop.handle({ type: 'finish', id: 1, keep: [] });
 
     loop.handle({ type: 'submit', id: 2, prompt, n: 1, prefix: { reuse: [1, 2, 3, 4], store: [] } });
     const warm = await firstLogits(loop, events, 2);
@@ -52,6 +52,42 @@ describe('StepLoop prefix-cache blocks', () => {
     loop.handle({ type: 'forget', blocks: [1] });
     expect(loop.cachedBlocks).toBe(3);
     loop.handle({ type: 'submit', id: 3, prompt, n: 1, prefix: { reuse: [1, 2], store: [] } });
+    expect(maxDiff(await firstLogits(loop, events, 3), cold)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('keeps the blocks of a finishing sequence that its row holds, prompt and run tokens', async () => {
+    const events: EngineEvent[] = [];
+    const loop = new StepLoop(model, { maxNumBatchedTokens: 64, readyWaitMs: 1, prefixBlockSize: 4 }, (e) =>
+      events.push(e),
+    );
+    loop.handle({ type: 'submit', id: 1, prompt, n: 1, prefix: { reuse: [], store: [] } });
+    await firstLogits(loop, events, 1);
+    for (let t = 0; t < 4; t++) {
+      events.length = 0;
+      loop.handle({ type: 'append', id: 1, tokens: [7 + t], parents: undefined });
+      await firstLogits(loop, events, 1);
+    }
+    // The row holds 24 positions: block 5 (20..23) is kept, block 6 (24..27) is not there.
+    loop.handle({
+      type: 'finish',
+      id: 1,
+      keep: [
+        { block: 5, id: 10 },
+        { block: 6, id: 11 },
+      ],
+    });
+    expect(loop.cachedBlocks).toBe(1);
+    const continued = [...prompt, 7, 8, 9, 10, 11];
+    loop.handle({ type: 'submit', id: 2, prompt: continued, n: 1, prefix: { reuse: [], store } });
+    const cold = await firstLogits(loop, events, 2);
+    loop.handle({ type: 'finish', id: 2, keep: [] });
+    loop.handle({
+      type: 'submit',
+      id: 3,
+      prompt: continued,
+      n: 1,
+      prefix: { reuse: [1, 2, 3, 4, 5, 10], store: [] },
+    });
     expect(maxDiff(await firstLogits(loop, events, 3), cold)).toBeLessThanOrEqual(1e-4);
   });
 });

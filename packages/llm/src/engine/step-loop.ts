@@ -101,9 +101,13 @@ export class StepLoop {
         group.readySince = performance.now();
         return;
       }
-      case 'finish':
+      case 'finish': {
+        const group = this.groups.get(command.id);
+        if (group && group.state !== 'prefill' && command.keep.length > 0)
+          this.keepBlocks(command.keep, group.home, group.phys[0]!);
         this.drop(command.id);
         return;
+      }
       case 'close':
         this.closed = true;
         return;
@@ -122,14 +126,19 @@ export class StepLoop {
     return kv && SequenceBatch.fromRowKv(this.model, kv, length);
   }
 
-  /** Keeps the blocks a prefilled prompt was asked to keep (row `row` of `batch`). */
-  private keepBlocks(group: WorkerGroup, batch: SequenceBatch, row: number): void {
-    if (!this.blocks || group.store.length === 0) return;
+  /**
+   * Keeps the blocks a group was asked to keep, from row `row` of `batch`: its prompt's once
+   * prefilled, or its whole sequence's when it finishes. Only positions the row holds are copied
+   * (the main thread asks for no others).
+   */
+  private keepBlocks(store: PrefixPlan['store'], batch: SequenceBatch, row: number): void {
+    if (!this.blocks || store.length === 0) return;
     const ref = batch.rowRef(row);
-    for (const { block, id } of group.store) {
-      this.blocks.save(id, ref, block * this.blocks.blockSize, this.model.batching.rowAlignment);
+    const size = this.blocks.blockSize;
+    for (const { block, id } of store) {
+      if ((block + 1) * size <= ref.length)
+        this.blocks.save(id, ref, block * size, this.model.batching.rowAlignment);
     }
-    group.store = [];
   }
 
   private drop(id: number): void {
@@ -272,7 +281,10 @@ export class StepLoop {
     );
     // After the logits left (not on the first token's path), before any command is read: the
     // main thread reuses these blocks only after it has seen this event.
-    for (const [g, k] of done) this.keepBlocks(g, batch, k);
+    for (const [g, k] of done) {
+      this.keepBlocks(g.store, batch, k);
+      g.store = [];
+    }
   }
 
   private send(

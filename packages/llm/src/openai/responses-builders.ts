@@ -66,8 +66,8 @@ export class ResponsesWriter {
   write(text: string, calls: readonly ToolCallDelta[] = []): object[] {
     const events: object[] = [];
     const emit = this.emitter(events);
-    const continuing = calls.findIndex((c) => c.id !== undefined);
-    const split = continuing < 0 ? calls.length : continuing;
+    const firstNew = calls.findIndex((c) => c.id !== undefined);
+    const split = firstNew < 0 ? calls.length : firstNew;
     for (const c of calls.slice(0, split)) this.call(c, emit);
     this.text(text, emit);
     for (const c of calls.slice(split)) this.call(c, emit);

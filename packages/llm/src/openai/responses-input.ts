@@ -13,7 +13,8 @@ const UNSUPPORTED_PARTS: Record<string, string> = {
 };
 
 const UNSUPPORTED_ITEMS: Record<string, string> = {
-  item_reference: 'Weft keeps no stored items to refer to; send the item itself',
+  item_reference:
+    "Weft keeps no stored items to refer to; send the item itself (the AI SDK's OpenAI provider does with providerOptions.openai.store = false)",
   reasoning: 'reasoning items are only produced by OpenAI reasoning models',
   file_search_call: 'built-in tools are not available on this server',
   web_search_call: 'built-in tools are not available on this server',
