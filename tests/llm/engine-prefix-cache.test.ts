@@ -185,6 +185,24 @@ describe('prefix caching inside the KV budget', () => {
   });
 });
 
+describe('prefix caching and worker restarts', () => {
+  it('forgets every block with a dead worker; the new worker fills the cache again', async () => {
+    const engine = await start(await ensureTinyModel('llama'), { maxNumSeqs: 1 });
+    const warmed = await greedyGroup(engine, FIRST, 3);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 10, hitTokens: 0 });
+    // Queued behind a running group when the worker dies, it runs on the new worker: a miss.
+    const running = engine.submit([1, 2, 3]);
+    await running.next();
+    const queued = greedyGroup(engine, FIRST, 3);
+    await engine.killWorker();
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 0 });
+    expect(await queued).toEqual(warmed);
+    expect(engine.metrics().prefixCache).toMatchObject({ blocks: 10, hitTokens: 0 });
+    expect(await greedyGroup(engine, FIRST, 3)).toEqual(warmed);
+    expect(engine.metrics().prefixCache).toMatchObject({ hitTokens: 36 });
+  });
+});
+
 describe('prefix caching switches', () => {
   it('is off for a model whose numerics couple rows (q8 dynamic quantization)', async () => {
     const engine = await start(await ensureTinyModel('llama', 'tiny', 0, { quant: 'q8' }), { dtype: 'q8' });

@@ -47,4 +47,21 @@ describe('prefix caching over HTTP', () => {
     const engine = server.registry.models()[0]!.graph.sharedSidePacket('engine') as Engine;
     expect(m.bytes).toBe(8 * 4 * engine.model.kvBytesPerToken);
   });
+
+  it("reuses a conversation's previous turn, the answer included, through the chat template", async () => {
+    const messages: { role: 'user' | 'assistant'; content: string }[] = [
+      { role: 'user', content: 'Tell me a story about a cat and a dog who meet in the park.' },
+    ];
+    const first = await client.chat.completions.create({ model, messages, max_tokens: 24, temperature: 0 });
+    const before = await prefixMetrics();
+    messages.push({ role: 'assistant', content: first.choices[0]!.message.content! });
+    messages.push({ role: 'user', content: 'And then?' });
+    const second = await client.chat.completions.create({ model, messages, max_tokens: 4, temperature: 0 });
+    const reused = (await prefixMetrics()).hits - before.hits;
+    // More than the first turn's prompt holds in whole blocks: the answer's blocks were reused too
+    // (kept when the first request finished); at most all but the second prompt's last token.
+    const firstPrompt = first.usage!.prompt_tokens;
+    expect(reused).toBeGreaterThan(Math.floor(firstPrompt / 4) * 4);
+    expect(reused).toBeLessThanOrEqual(second.usage!.prompt_tokens - 1);
+  });
 });

@@ -449,6 +449,8 @@ export class Engine implements GroupHost {
       }
       case 'error': {
         const group = this.groups.get(event.id);
+        // The worker already dropped the group and its KV: nothing to keep when it finishes.
+        this.decoded.delete(event.id);
         group?.fail(new EngineWorkerError(event.message, event));
         return;
       }
