@@ -2,6 +2,7 @@ import { defineCalculator, describeCalculator } from '@weft/framework';
 import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
 import type { FinishReason, LogprobEntry, ResponseMeta, ToolCall, Usage } from '../openai/response-types.js';
+import type { ResponseStore } from '../responses-store/response-store.js';
 import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
 import { responseStoreType } from './response-store-calculator.js';
@@ -99,10 +100,10 @@ export const OpenAiResponseCalculator = defineCalculator({
         const deltas = ctx.input('DELTAS')?.value;
         if (!deltas || !job || !meta || ended) return;
         if (job.responses) {
-          responses ??= new ResponsesOutput(
-            job,
-            ctx.hasSidePacket('RESPONSE_STORE') ? ctx.sidePacket('RESPONSE_STORE') : undefined,
-          );
+          const store: ResponseStore | undefined = ctx.hasSidePacket('RESPONSE_STORE')
+            ? ctx.sidePacket('RESPONSE_STORE')
+            : undefined;
+          responses ??= new ResponsesOutput(job, store);
           for (const packet of responses.onDeltas(deltas)) emit(packet);
           if (deltas.completionTokens !== undefined) {
             ended = true;
