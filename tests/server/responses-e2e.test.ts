@@ -55,7 +55,7 @@ describe('/v1/responses with the official openai client', () => {
     expect(response.instructions).toBe('Answer briefly.');
     expect(response.max_output_tokens).toBe(12);
     expect(response.metadata).toEqual({ run: 'e2e' });
-    expect((response as unknown as { store: boolean }).store).toBe(false);
+    expect((response as unknown as { store: boolean }).store).toBe(true);
     expect(response.usage!.output_tokens).toBeGreaterThan(0);
     expect(response.usage!.output_tokens).toBeLessThanOrEqual(12);
     expect(response.usage!.total_tokens).toBe(response.usage!.input_tokens + response.usage!.output_tokens);
@@ -138,18 +138,18 @@ describe('/v1/responses with the official openai client', () => {
 
   it('refuses bad requests with the OpenAI error shape and param, and keeps serving', async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ input: 'x', previous_response_id: 'resp_1' }, 'previous_response_id', /Weft stores no responses/],
+      [
+        { input: 'x', previous_response_id: 'resp_1' },
+        'previous_response_id',
+        /Previous response with id 'resp_1' not found/,
+      ],
       [{ input: [] }, 'input', /0 items given, at least 1 required|Invalid/],
       [
         { input: [{ role: 'robot', content: 'x' }] },
         'input[0].role',
         /Invalid value for 'input\[0\]\.role': "robot"/,
       ],
-      [
-        { input: [{ type: 'item_reference', id: 'x' }] },
-        'input[0].type',
-        /Unsupported input item: 'item_reference'/,
-      ],
+      [{ input: [{ type: 'item_reference', id: 'x' }] }, 'input[0].id', /Item with id 'x' not found/],
       [
         { input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'x' }] }] },
         'input[0].content[0].type',

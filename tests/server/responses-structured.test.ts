@@ -403,7 +403,7 @@ describe('Vercel AI SDK default OpenAI provider (@ai-sdk/openai 3 over Responses
     expect(partials.at(-1)).toEqual(Weather.parse(await result.output));
   });
 
-  it('earlier assistant text: sent as an item with store: false; as an item_reference (refused) by default', async () => {
+  it('earlier assistant text: sent as an item with store: false; as an item_reference by default (an unknown one is a 400)', async () => {
     const messages = [
       { role: 'user' as const, content: 'Hi' },
       {
@@ -424,7 +424,11 @@ describe('Vercel AI SDK default OpenAI provider (@ai-sdk/openai 3 over Responses
     expect(ok.usage.outputTokens).toBeGreaterThan(0);
     const refused = await ai.generateText({ model: model(), messages, maxOutputTokens: 4 }).catch((e) => e);
     expect(refused.statusCode).toBe(400);
-    expect(refused.responseBody).toContain("Unsupported input item: 'item_reference'");
+    expect(JSON.parse(refused.responseBody).error).toMatchObject({
+      param: 'input[1].id',
+      code: 'item_not_found',
+    });
+    expect(refused.responseBody).toContain("Item with id 'msg_1' not found");
   });
 
   /** One required call of get_weather, greedy. */

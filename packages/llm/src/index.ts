@@ -5,6 +5,7 @@ import { LlmExecutorCalculator } from './calculators/llm-executor-calculator.js'
 import { LlmModelCalculator } from './calculators/llm-model-calculator.js';
 import { OpenAiRequestCalculator } from './calculators/openai-request-calculator.js';
 import { OpenAiResponseCalculator } from './calculators/openai-response-calculator.js';
+import { ResponseStoreCalculator } from './calculators/response-store-calculator.js';
 import { SamplerCalculator } from './calculators/sampler-calculator.js';
 import { TokenizerCalculator } from './calculators/tokenizer-calculator.js';
 import { ToolCallParserCalculator } from './calculators/tool-call-parser-calculator.js';
@@ -24,6 +25,7 @@ export const llmCalculators: readonly AnyCalculatorDefinition[] = [
   DetokenizerCalculator,
   ToolCallParserCalculator,
   OpenAiResponseCalculator,
+  ResponseStoreCalculator,
   EmbeddingModelCalculator,
   EmbeddingsRequestCalculator,
   EmbeddingsTokenizerCalculator,
@@ -70,6 +72,7 @@ export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
 export * from './model/optimize-model.js';
 export * from './openai/index.js';
+export * from './responses-store/response-store.js';
 export type {
   BatchingOptions,
   BatchingPlan,

@@ -6,6 +6,7 @@ export * from './llm-model-calculator.js';
 export * from './llm-packets.js';
 export * from './openai-request-calculator.js';
 export * from './openai-response-calculator.js';
+export * from './response-store-calculator.js';
 export * from './sampler-calculator.js';
 export * from './stop-strings.js';
 export * from './tokenizer-calculator.js';

@@ -3,6 +3,7 @@ import type { RequestOptions } from '../openai/request-params.js';
 import type { Endpoint } from '../openai/request-types.js';
 import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { ResponsesEcho } from '../openai/responses-builders.js';
+import type { ResponsesInputItem } from '../openai/responses-schema.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
 import type { TokenBitmask } from '../sampling/token-mask.js';
 import { graphRequestType, responsePacketType } from '../serving/graph-protocol.js';
@@ -23,6 +24,8 @@ export interface ValidatedRequest {
   readonly addSpecialTokens: boolean;
   /** Set for a Responses API request: answered as Responses objects and events (what they echo). */
   readonly responses?: ResponsesEcho;
+  /** A Responses request to keep in the response store: its expanded input (stored with the answer). */
+  readonly storeInput?: readonly ResponsesInputItem[];
 }
 
 /** A tokenized request: what the executor, sampler, detokenizer and response share. */

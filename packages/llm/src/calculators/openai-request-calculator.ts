@@ -13,6 +13,7 @@ import {
   responseFormatConstraint,
   withStructuredOptions,
 } from '../openai/structured-params.js';
+import type { ResponseStore } from '../responses-store/response-store.js';
 import { errorPacketType, type GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { detectToolFormat } from '../tools/tool-formats.js';
@@ -21,6 +22,7 @@ import { renderChatPrompt } from './chat-prompt.js';
 import { llmTypes, type PromptInput, type ValidatedRequest } from './llm-packets.js';
 import { checkRequestLimits, type RequestLimits, requestLimitOptions } from './request-limits.js';
 import { runRequestStage } from './request-stage.js';
+import { responseStoreType } from './response-store-calculator.js';
 import { validateResponsesRequest } from './responses-request.js';
 
 /**
@@ -35,7 +37,7 @@ import { validateResponsesRequest } from './responses-request.js';
  * ```yaml
  * - calculator: OpenAiRequestCalculator
  *   input_stream: [REQUEST:request]
- *   input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info]
+ *   input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info, RESPONSE_STORE:response_store]
  *   output_stream: [REQUEST:validated, ERROR:request_error]
  * ```
  */
@@ -46,7 +48,7 @@ export const OpenAiRequestCalculator = defineCalculator({
     `
 - calculator: OpenAiRequestCalculator
   input_stream: [REQUEST:request]
-  input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info]
+  input_side_packet: [TOKENIZER:tokenizer, MODEL_INFO:model_info, RESPONSE_STORE:response_store]
   output_stream: [REQUEST:validated, ERROR:request_error]
 `,
   ),
@@ -63,6 +65,11 @@ export const OpenAiRequestCalculator = defineCalculator({
   inputSidePackets: {
     TOKENIZER: { type: t.named<Tokenizer>('LlmTokenizer') },
     MODEL_INFO: { type: t.named<ModelInfo>('LlmModelInfo') },
+    RESPONSE_STORE: {
+      type: responseStoreType,
+      optional: true,
+      description: 'stored responses for previous_response_id and item_reference (ResponseStoreCalculator)',
+    },
   },
   options: {
     type: 'object',
@@ -90,6 +97,7 @@ export const OpenAiRequestCalculator = defineCalculator({
         };
         const info = ctx.sidePacket('MODEL_INFO');
         const tokenizer = ctx.sidePacket('TOKENIZER');
+        const store = ctx.hasSidePacket('RESPONSE_STORE') ? ctx.sidePacket('RESPONSE_STORE') : undefined;
         const option = ctx.options.tool_parser;
         const format =
           option === 'auto' ? detectToolFormat(info.chatTemplate ?? tokenizer.chatTemplate) : option;
@@ -98,7 +106,7 @@ export const OpenAiRequestCalculator = defineCalculator({
             result: ctx.output('REQUEST'),
             error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined,
           },
-          () => validate(request, tokenizer, info, format, limits),
+          () => validate(request, tokenizer, info, format, limits, store),
         );
       },
     };
@@ -111,9 +119,10 @@ function validate(
   info: ModelInfo,
   format: ToolCallFormat | undefined,
   limits: RequestLimits,
+  store: ResponseStore | undefined,
 ): ValidatedRequest {
   const endpoint = request.endpoint;
-  if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info, format);
+  if (endpoint === 'responses') return validateResponsesRequest(request, tokenizer, info, format, store);
   if (endpoint !== 'completions' && endpoint !== 'chat/completions') {
     throw new RequestError(
       L.REQUEST_UNKNOWN_ENDPOINT,

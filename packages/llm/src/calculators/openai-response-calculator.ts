@@ -2,8 +2,10 @@ import { defineCalculator, describeCalculator } from '@weft/framework';
 import { chatLogprobs, completionsLogprobs } from '../openai/logprobs-format.js';
 import { chunkBody, type FinalChoice, responseBody, usageChunk } from '../openai/response-builders.js';
 import type { FinishReason, LogprobEntry, ResponseMeta, ToolCall, Usage } from '../openai/response-types.js';
+import type { ResponseStore } from '../responses-store/response-store.js';
 import { errorPacketType, type ResponsePacket } from '../serving/graph-protocol.js';
 import { type ChoiceDelta, type GenerationJob, llmTypes } from './llm-packets.js';
+import { responseStoreType } from './response-store-calculator.js';
 import { ResponsesOutput } from './responses-output.js';
 
 interface ChoiceState {
@@ -24,7 +26,8 @@ interface ChoiceState {
  * last when `stream_options.include_usage` is set); then `usage` (always, for the server's metrics)
  * and `end`. An error packet of any stage is passed on as it is and ends the answer. RESPONSE
  * timestamps count 0, 1, 2, ... in emission order. A Responses API request (`job.responses`) is
- * answered with the response object or its named events instead (see responses-output.ts).
+ * answered with the response object or its named events instead (see responses-output.ts), and
+ * kept in the `RESPONSE_STORE` side packet when the request asked for it.
  *
  * Example config:
  * ```yaml
@@ -54,6 +57,13 @@ export const OpenAiResponseCalculator = defineCalculator({
     },
   },
   outputs: { RESPONSE: { type: llmTypes.response, description: 'the graph protocol packets' } },
+  inputSidePackets: {
+    RESPONSE_STORE: {
+      type: responseStoreType,
+      optional: true,
+      description: 'where Responses API answers are kept unless the request said store: false',
+    },
+  },
   // Packets are handled as they arrive: the error of any stage must not wait for the others.
   inputStreamHandler: 'immediate',
   options: { type: 'object', additionalProperties: false, properties: {} },
@@ -90,7 +100,10 @@ export const OpenAiResponseCalculator = defineCalculator({
         const deltas = ctx.input('DELTAS')?.value;
         if (!deltas || !job || !meta || ended) return;
         if (job.responses) {
-          responses ??= new ResponsesOutput(job);
+          const store: ResponseStore | undefined = ctx.hasSidePacket('RESPONSE_STORE')
+            ? ctx.sidePacket('RESPONSE_STORE')
+            : undefined;
+          responses ??= new ResponsesOutput(job, store);
           for (const packet of responses.onDeltas(deltas)) emit(packet);
           if (deltas.completionTokens !== undefined) {
             ended = true;

@@ -1,5 +1,6 @@
 import type { FinishReason } from '../openai/response-types.js';
 import { ResponsesWriter } from '../openai/responses-builders.js';
+import type { ResponseStore, StoredResponse } from '../responses-store/response-store.js';
 import type { ResponsePacket } from '../serving/graph-protocol.js';
 import type { GenerationJob, TextDeltas } from './llm-packets.js';
 
@@ -7,14 +8,18 @@ import type { GenerationJob, TextDeltas } from './llm-packets.js';
  * The RESPONSE packets of a Responses API request (one choice), after the head: when streaming,
  * one named chunk per event (`response.created` and `response.in_progress` first, then the events
  * of each output item as its text or tool call arrives, the closing events with the usage last);
- * otherwise one chunk with the response object. Then `usage` and `end`.
+ * otherwise one chunk with the response object. Then `usage` and `end`. A finished response of a
+ * request to be stored (`job.storeInput`) goes into the store with its expanded input.
  */
 export class ResponsesOutput {
   private readonly writer: ResponsesWriter;
   private started = false;
   private finish: FinishReason | undefined;
 
-  constructor(private readonly job: GenerationJob) {
+  constructor(
+    private readonly job: GenerationJob,
+    private readonly store: ResponseStore | undefined,
+  ) {
     this.writer = new ResponsesWriter(job.id, job.created, job.model, job.responses!);
   }
 
@@ -48,6 +53,9 @@ export class ResponsesOutput {
       output: deltas.completionTokens,
     };
     const { events, response } = this.writer.finish(this.finish ?? 'length', usage);
+    if (this.job.storeInput) {
+      this.store?.put({ response: response as StoredResponse['response'], input: this.job.storeInput });
+    }
     if (stream) send(events);
     else out.push({ kind: 'chunk', data: response, tokens: usage.output });
     out.push({ kind: 'usage', promptTokens: usage.input, completionTokens: usage.output });

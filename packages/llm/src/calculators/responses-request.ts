@@ -9,6 +9,8 @@ import { responsesMessages } from '../openai/responses-input.js';
 import type { ResponsesBody } from '../openai/responses-schema.js';
 import { refuseChatShapedTools, responsesStructuredOptions } from '../openai/responses-structured.js';
 import { withStructuredOptions } from '../openai/structured-params.js';
+import { expandInput } from '../responses-store/expand-input.js';
+import type { ResponseStore } from '../responses-store/response-store.js';
 import type { GraphRequest } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { ToolCallFormat } from '../tools/tool-types.js';
@@ -22,25 +24,20 @@ const unsupported = (param: string, why: string) =>
  * A Responses API body (`POST /responses`) as the LLM pipeline's request: the conversation rendered
  * with the chat template, `max_output_tokens` / `temperature` / `top_p` / `stream` as the sampling
  * options, `text.format`, `tools` and `tool_choice` as the same constraint and tool setup chat
- * completions build (responses-structured.ts), and what the response objects echo. Weft stores no
- * responses (decided: no state in the server, so any replica can answer any request): `store` is
- * accepted and answered as `false`, and `previous_response_id` is a 400 asking for the whole
- * conversation in `input`.
+ * completions build (responses-structured.ts), and what the response objects echo. With the graph's
+ * response store (ResponseStoreCalculator), `previous_response_id` and `item_reference` items are
+ * filled in from it (expand-input.ts) and the response is kept unless `store` is false; without
+ * one, both are a 400 and every response says `"store": false`.
  */
 export function validateResponsesRequest(
   request: GraphRequest,
   tokenizer: Tokenizer,
   info: ModelInfo,
   toolFormat: ToolCallFormat | undefined,
+  store: ResponseStore | undefined,
 ): ValidatedRequest {
   refuseChatShapedTools(request.body);
   const body = validateBody('responses', request.body);
-  if (typeof body.previous_response_id === 'string') {
-    throw unsupported(
-      'previous_response_id',
-      'is not supported: Weft stores no responses (every response says "store": false); send the whole conversation as input items instead.',
-    );
-  }
   if (body.truncation === 'auto') {
     throw unsupported(
       'truncation',
@@ -54,7 +51,9 @@ export function validateResponsesRequest(
     );
   }
   const structured = responsesStructuredOptions(body, toolFormat);
-  const messages = responsesMessages(body);
+  const input = expandInput(body, store);
+  const messages = responsesMessages(body.instructions, input);
+  const stored = store !== undefined && body.store !== false;
   const chat = {
     model: body.model,
     messages: [],
@@ -72,12 +71,13 @@ export function validateResponsesRequest(
     prompts: [{ text: renderChatPrompt(messages, tokenizer, info, structured.tools?.tools) }],
     options,
     addSpecialTokens: false,
-    responses: echoOf(body),
+    responses: echoOf(body, stored),
+    ...(stored && { storeInput: [...input.chain, ...input.items] }),
   };
 }
 
 // As OpenAI echoes them: function tools with every field (Responses functions are strict by default).
-function echoOf(body: ResponsesBody): ResponsesEcho {
+function echoOf(body: ResponsesBody, stored: boolean): ResponsesEcho {
   return {
     instructions: body.instructions ?? null,
     maxOutputTokens: body.max_output_tokens ?? null,
@@ -96,5 +96,7 @@ function echoOf(body: ResponsesBody): ResponsesEcho {
     })),
     parallelToolCalls: body.parallel_tool_calls ?? true,
     truncation: body.truncation ?? 'disabled',
+    store: stored,
+    previousResponseId: body.previous_response_id ?? null,
   };
 }

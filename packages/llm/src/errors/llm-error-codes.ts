@@ -122,6 +122,16 @@ const defined = defineErrorCodes({
     description:
       "A `response_format` JSON schema or a tool's `parameters` uses a keyword structured output cannot enforce (`uniqueItems`, `patternProperties`, `not`, ...), is malformed (an unknown `type`, a bad `pattern`, a `$ref` to nothing), or exceeds the limits on size, depth and repetition; or its grammar could not be built. `param` names the schema and the message the keyword and its place (`#/properties/tags`).",
   },
+  PREVIOUS_RESPONSE_NOT_FOUND: {
+    title: 'Previous response not found',
+    description:
+      "A Responses request's `previous_response_id` names no response in the graph's response store: unknown, deleted, created with `store: false`, or evicted (the store keeps `max_responses` responses for `ttl_seconds`; ResponseStoreCalculator). `param` is `previous_response_id`.",
+  },
+  ITEM_NOT_FOUND: {
+    title: 'Referenced item not found',
+    description:
+      'An `item_reference` input item names no item of a stored response (an output message or function call, or an input item sent with an id); it may have been evicted or deleted. `param` is `input[i].id`.',
+  },
   REQUEST_UNKNOWN_ENDPOINT: {
     title: 'Endpoint not served by this graph',
     description:

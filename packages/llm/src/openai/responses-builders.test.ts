@@ -13,6 +13,8 @@ const echo: ResponsesEcho = {
   tools: [],
   parallelToolCalls: true,
   truncation: 'disabled',
+  store: false,
+  previousResponseId: null,
 };
 type Event = { type: string; sequence_number: number; [key: string]: unknown };
 const types = (events: object[]) => events.map((e) => (e as Event).type);

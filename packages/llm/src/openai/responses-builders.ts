@@ -16,6 +16,9 @@ export interface ResponsesEcho {
   readonly tools: readonly object[];
   readonly parallelToolCalls: boolean;
   readonly truncation: 'disabled' | 'auto';
+  /** The response is kept in the graph's response store (false when asked not to or none exists). */
+  readonly store: boolean;
+  readonly previousResponseId: string | null;
 }
 
 export interface ResponsesUsage {
@@ -167,9 +170,9 @@ export class ResponsesWriter {
               item.final(i === last && status === 'incomplete' ? 'incomplete' : 'completed'),
             ),
       parallel_tool_calls: e.parallelToolCalls,
-      previous_response_id: null,
+      previous_response_id: e.previousResponseId,
       reasoning: { effort: null, summary: null },
-      store: false,
+      store: e.store,
       temperature: e.temperature,
       text: { format: e.textFormat },
       tool_choice: e.toolChoice,

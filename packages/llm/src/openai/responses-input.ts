@@ -1,7 +1,8 @@
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
+import type { ExpandedInput } from '../responses-store/expand-input.js';
 import { partsText, type TemplateMessage, templateArguments, requiredText as text } from './chat-messages.js';
-import type { ResponsesBody, ResponsesInputItem } from './responses-schema.js';
+import type { ResponsesInputItem } from './responses-schema.js';
 
 const ROLES = ['user', 'system', 'developer', 'assistant'] as const;
 
@@ -13,8 +14,6 @@ const UNSUPPORTED_PARTS: Record<string, string> = {
 };
 
 const UNSUPPORTED_ITEMS: Record<string, string> = {
-  item_reference:
-    "Weft keeps no stored items to refer to; send the item itself (the AI SDK's OpenAI provider does with providerOptions.openai.store = false)",
   reasoning: 'reasoning items are only produced by OpenAI reasoning models',
   file_search_call: 'built-in tools are not available on this server',
   web_search_call: 'built-in tools are not available on this server',
@@ -24,21 +23,22 @@ const UNSUPPORTED_ITEMS: Record<string, string> = {
 
 /**
  * The conversation of a Responses request as chat-template messages: `instructions` first (as a
- * system message), then `input` (a string is one user message). Items: messages (`user`,
+ * system message), then the stored chain of `previous_response_id`, then `input` (expand-input.ts
+ * made a string one user message and resolved `item_reference`s). Items: messages (`user`,
  * `system`, `developer` → system, `assistant`) with text or `input_text`/`output_text` parts,
  * `function_call` (an assistant message with `tool_calls`) and `function_call_output` (a `tool`
  * message). Anything else is refused by name with its `param` (`input[2].content[0].type`).
  */
-export function responsesMessages(body: ResponsesBody): TemplateMessage[] {
+export function responsesMessages(
+  instructions: string | null | undefined,
+  input: ExpandedInput,
+): TemplateMessage[] {
   const messages: TemplateMessage[] = [];
-  if (typeof body.instructions === 'string' && body.instructions !== '') {
-    messages.push({ role: 'system', content: body.instructions });
+  if (typeof instructions === 'string' && instructions !== '') {
+    messages.push({ role: 'system', content: instructions });
   }
-  if (typeof body.input === 'string') {
-    messages.push({ role: 'user', content: body.input });
-    return messages;
-  }
-  body.input.forEach((item, i) => {
+  for (const item of input.chain) messages.push(toMessage(item, 'previous_response_id'));
+  input.items.forEach((item, i) => {
     messages.push(toMessage(item, `input[${i}]`));
   });
   return messages;

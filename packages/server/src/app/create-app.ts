@@ -7,6 +7,7 @@ import { addConfigRoute, addHealthRoutes } from '../routes/health-routes.js';
 import { addLlmRoutes } from '../routes/llm-routes.js';
 import { addModelRoutes } from '../routes/model-routes.js';
 import { requestLog } from '../routes/request-log.js';
+import { addStoredResponsesRoute } from '../routes/stored-responses-route.js';
 import { addTokenizeRoute } from '../routes/tokenize-route.js';
 import { createLogger } from '../serve/create-logger.js';
 import { accessLog } from './access-log.js';
@@ -91,6 +92,7 @@ export function createApp(options: AppOptions): WeftApp {
   addLlmRoutes(api, { graphs, metrics, keepAliveMs, limits });
   addModelRoutes(api, graphs);
   addTokenizeRoute(api, graphs, limits);
+  addStoredResponsesRoute(api, graphs);
   addConfigRoute(api, graphs);
   app.use(['/v1', '/v3'], api);
 

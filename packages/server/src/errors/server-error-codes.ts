@@ -36,6 +36,11 @@ const defined = defineErrorCodes({
     title: 'No graph serves this model',
     description: 'The `model` field names no loaded graph. `GET /v3/models` lists the served names.',
   },
+  SERVER_RESPONSE_NOT_FOUND: {
+    title: 'No stored response has this id',
+    description:
+      '`GET` or `DELETE /v3/responses/{id}` names a response no served graph keeps: unknown, deleted, created with `store: false`, or evicted from the response store (ResponseStoreCalculator).',
+  },
   SERVER_MODEL_NOT_READY: {
     title: 'The model is still loading or failed to load',
     description:

@@ -46,6 +46,11 @@ export const serverErrors = {
       `The model ${quoteInput(model)} does not exist; served models: ${served.length === 0 ? '(none)' : served.map((m) => `"${m}"`).join(', ')} (GET /v3/models lists them)`,
       'model',
     ),
+  responseNotFound: (id: string) =>
+    new ServerError(
+      S.SERVER_RESPONSE_NOT_FOUND,
+      `Response with id ${quoteInput(id)} not found; responses are kept only when created with store not false, for a limited time and number (ResponseStoreCalculator options ttl_seconds, max_responses).`,
+    ),
   modelNotReady: (model: string, state: string) =>
     new ServerError(
       S.SERVER_MODEL_NOT_READY,

@@ -1,0 +1,45 @@
+import { ResponseStore } from '@weft/llm';
+import type { Request, Router } from 'express';
+import { serverErrors } from '../errors/server-error.js';
+import type { GraphRegistry } from '../registry/graph-registry.js';
+import { sharedSidePacketByTag } from '../registry/shared-side-packet.js';
+import { requestLog } from './request-log.js';
+
+/**
+ * `GET /responses/{id}` (the stored response object) and `DELETE /responses/{id}`
+ * (`{id, object: "response.deleted", deleted: true}`), from the `RESPONSE_STORE` output side packet
+ * of whichever served graph keeps the id (ResponseStoreCalculator); 404 when none does. A response id
+ * names no model, so every graph with a store is asked (a few, each a map lookup).
+ */
+export function addStoredResponsesRoute(router: Router, graphs: GraphRegistry): void {
+  router.get('/responses/:id', (req, res) => {
+    const id = idOf(req);
+    for (const store of stores(graphs)) {
+      const found = store.get(id);
+      if (found) {
+        res.json(found.response);
+        return;
+      }
+    }
+    throw serverErrors.responseNotFound(id);
+  });
+  router.delete('/responses/:id', (req, res) => {
+    const id = idOf(req);
+    // Delete from every store: the same id in two graphs is impossible (random ids), but harmless.
+    const deleted = stores(graphs).filter((store) => store.delete(id)).length > 0;
+    if (!deleted) throw serverErrors.responseNotFound(id);
+    res.json({ id, object: 'response.deleted', deleted: true });
+  });
+}
+
+function idOf(req: Request): string {
+  requestLog(req.res!).endpoint = 'responses';
+  return (req.params as { id: string }).id;
+}
+
+function stores(graphs: GraphRegistry): ResponseStore[] {
+  return graphs.models().flatMap((m) => {
+    const store = sharedSidePacketByTag(m.graph, 'RESPONSE_STORE');
+    return store instanceof ResponseStore ? [store] : [];
+  });
+}
