@@ -69,7 +69,10 @@ async function main(): Promise<void> {
     while (!loop.closed) {
       const seen = Atomics.load(wake, 0);
       for (let m = receiveMessageOnPort(data.port); m; m = receiveMessageOnPort(data.port)) {
-        for (const command of m.message as EngineCommand[]) loop.handle(command);
+        for (const command of m.message as EngineCommand[]) {
+          if (command.type === 'crash') process.exit(1);
+          loop.handle(command);
+        }
       }
       if (loop.closed) break;
       const sleep = await loop.iterate();

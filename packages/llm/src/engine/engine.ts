@@ -288,11 +288,15 @@ export class Engine implements GroupHost {
   }
 
   /**
-   * Fault injection for tests and chaos runs: terminates the worker thread as a crash would. The
-   * engine then does what it does for any dead worker (fail running groups, restart, resume the queue).
+   * Fault injection for tests and chaos runs: the worker exits with code 1 at its next step boundary,
+   * as a crash would end it. The engine then does what it does for any dead worker (fail running
+   * groups, restart, resume the queue). Resolves once the worker is gone.
    */
   async killWorker(): Promise<void> {
-    await this.link?.worker.terminate();
+    const link = this.link;
+    if (!link) return;
+    this.command({ type: 'crash' });
+    await link.exited;
   }
 
   /** Fails every group with `EngineClosedError` and stops the worker. */

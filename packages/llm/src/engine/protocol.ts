@@ -26,7 +26,13 @@ export type EngineCommand =
     }
   /** Drop these prefix-cache blocks (evicted, or their prompt ended before its prefill was done). */
   | { readonly type: 'forget'; readonly blocks: readonly number[] }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  /**
+   * Fault injection (`Engine.killWorker`): the worker exits with code 1 where it reads this, between
+   * steps, as a crash would end it. (Terminating the thread from outside while onnxruntime runs can
+   * abort the whole process in the native binding.)
+   */
+  | { readonly type: 'crash' };
 
 /** What the model looks like, sent once the worker's session is open. */
 export interface EngineModelInfo {
