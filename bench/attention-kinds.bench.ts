@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argmax, Engine, ensureModelDir, ModelSession } from '../packages/llm/dist/index.js';
+import { keepOne } from './bare-loop.js';
 import { printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
@@ -108,13 +109,15 @@ async function bareTiming(model: ModelSession, prompt: number, streams: number):
       const pos = Array.from({ length: streams * width }, (_, i) => seen + (i % width));
       feeds[io.positionIds] = new ort.Tensor(io.positionDtype, ids(pos) as never, [streams, width]);
     }
+    if (io.logitsToKeep) feeds[io.logitsToKeep.name] = keepOne(io.logitsToKeep);
     const out = await session.run(feeds);
     past = {};
     for (const kv of io.kv) past[kv.input] = out[kv.output]!;
     const logits = out[io.logits]!.data as Float32Array;
     const vocab = model.vocabSize;
+    const kept = io.logitsToKeep ? 1 : width;
     input = Array.from({ length: streams }, (_, r) =>
-      argmax(logits.subarray((r * width + width - 1) * vocab, (r * width + width) * vocab)),
+      argmax(logits.subarray(((r + 1) * kept - 1) * vocab, (r + 1) * kept * vocab)),
     );
     seen += width;
     width = 1;

@@ -25,6 +25,12 @@ function argmax(row: Float32Array): number {
   return best;
 }
 
+/** `num_logits_to_keep = 1` in the input's own dtype and shape. */
+export function keepOne(input: { dtype: string; dims: readonly number[] }): Tensor {
+  const data = input.dtype === 'int64' ? BigInt64Array.of(1n) : Int32Array.of(1);
+  return new ort.Tensor(input.dtype, data, input.dims);
+}
+
 export async function bareLoopRate(
   model: ModelSession,
   prompts: readonly (readonly number[])[],
@@ -66,6 +72,8 @@ export async function bareLoopRate(
       const pos = Array.from({ length: rows * width }, (_, i) => seen + (i % width));
       feeds[io.positionIds] = new ort.Tensor(io.positionDtype, ids(pos), [rows, width]);
     }
+    // Exports with `num_logits_to_keep` compute the last position's logits only, as transformers.js asks.
+    if (io.logitsToKeep) feeds[io.logitsToKeep.name] = keepOne(io.logitsToKeep);
     const out = await session.run(feeds);
     past = {};
     for (const b of io.kv) past[b.input] = out[b.output]!;
@@ -87,7 +95,8 @@ export async function bareLoopRate(
   for (let t = 0; ; t++) {
     const next: number[] = [];
     for (let r = 0; r < rows; r++) {
-      const at = (r * width + width - 1) * vocab;
+      const kept = io.logitsToKeep ? 1 : width;
+      const at = (r * kept + kept - 1) * vocab;
       next.push(argmax(logits!.subarray(at, at + vocab)));
     }
     if (t + 1 === tokens) break;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureEmbeddingModelDir, ensureModelDir, type ModelKind } from '@weft/llm';
+import { ensureEmbeddingModelDir, ensureModelDir, type ModelKind, withKindDefaults } from '@weft/llm';
 
 /** The repository root (this file lives in `<repo>/tests/helpers/`). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,8 +20,15 @@ export async function ensureTinyModel(
   seed: number = DEFAULT_TEST_SEED,
   kind: Partial<ModelKind> = {},
 ): Promise<string> {
+  // Flags name the folder only when they differ from the layout's default (`-merged`, `-no-logitsToKeep`).
+  const defaults: Record<string, unknown> = {
+    ...withKindDefaults({ ...(kind.layout && { layout: kind.layout }) }),
+  };
   const suffix = Object.entries(kind)
-    .map(([k, v]) => (v === true ? `-${k}` : v === false ? '' : `-${v}`))
+    .map(([k, v]) => {
+      if (typeof v !== 'boolean') return `-${v}`;
+      return v === defaults[k] ? '' : v ? `-${k}` : `-no-${k}`;
+    })
     .join('');
   const dir = join(repoRoot, '.weft', 'models', `${arch}-${preset}-${seed}${suffix}`);
   return ensureModelDir(dir, { arch, preset, seed, kind });

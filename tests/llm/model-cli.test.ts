@@ -64,6 +64,7 @@ describe('weft model create / inspect', () => {
       batchInvariance: 'batched',
       shareBuffer: false,
       mergedDecoder: false,
+      logitsToKeep: 'num_logits_to_keep',
     });
   });
 
@@ -77,8 +78,12 @@ describe('weft model create / inspect', () => {
         rowAlignment: 'right',
         batchInvariance: 'batched',
         shareBuffer: true,
+        logitsToKeep: null,
       },
     ],
+    [['--no-logits-to-keep'], { logitsToKeep: null }],
+    [['--vocab-size', '1000'], { vocabSize: 1000 }],
+    [['--layout', 'genai', '--logits-to-keep'], { layout: 'genai', logitsToKeep: 'num_logits_to_keep' }],
     [
       ['--quant', 'q8'],
       {
@@ -149,6 +154,34 @@ describe('weft model create / inspect', () => {
     );
   });
 
+  it('optimize adds num_logits_to_keep once, then has nothing to do; a refusal is exit 1 with its code', async () => {
+    await run(['create', 'plain', '--arch', 'gpt2', '--no-logits-to-keep', '--external-data']);
+    const file = join(scratch, 'plain', 'onnx', 'model.onnx');
+    const first = await run(['optimize', 'plain']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^wrote ${file.replace(/[.]/g, '\\.')}: num_logits_to_keep slices the input of MatMul on "[^"]+" \\(main graph\\); largest logit difference on the probe 0\\.0e\\+0\n$`,
+      ),
+    );
+    expect(JSON.parse((await run(['inspect', 'plain'])).stdout).logitsToKeep).toBe('num_logits_to_keep');
+    expect(await run(['optimize', 'plain'])).toEqual({
+      code: 0,
+      stdout: `${file} already has num_logits_to_keep; nothing to do\n`,
+      stderr: '',
+    });
+    await run(['create', 'plain2', '--arch', 'gpt2', '--no-logits-to-keep', '--external-data']);
+    const refused = await run(['optimize', 'plain2', '--output', 'elsewhere.onnx']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^weft model optimize: WEFT_ERR_MODEL_OPTIMIZE .* keeps its weights in model\.onnx_data/,
+    );
+    const help = await run(['optimize', '--help']);
+    expect(help.stdout).toContain(
+      'usage: weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]',
+    );
+  });
+
   it('refuses to overwrite a folder that is not a weft build', async () => {
     const dir = join(scratch, 'mine');
     cpSync(join(scratch, 'g2'), dir, { recursive: true });
@@ -184,6 +217,14 @@ describe('weft model create / inspect', () => {
     [['create', 'x', 'y', '--arch', 'llama'], 'unexpected argument "y" (one DIR is allowed)'],
     [['create', 'x', '--arch', 'llama', '--quant', 'q3'], '--quant "q3" is not one of none, q4, q8'],
     [['create', 'x', '--arch', 'llama', '--merged=yes'], '--merged is a switch and takes no value'],
+    [
+      ['create', 'x', '--arch', 'llama', '--vocab-size', 'lots'],
+      '--vocab-size "lots" must be an integer (example: --vocab-size 32000)',
+    ],
+    [
+      ['create', 'x', '--arch', 'llama', '--logits-to-keep', '--no-logits-to-keep'],
+      'give one of --logits-to-keep and --no-logits-to-keep',
+    ],
   ])('usage error for %j', async (args, problem) => {
     const result = await run(args);
     expect(result.code).toBe(2);
@@ -200,10 +241,14 @@ describe('weft model create / inspect', () => {
     ],
     [
       ['frobnicate'],
-      'weft model: unknown subcommand "frobnicate" (expected one of "create", "inspect")',
-      'usage: weft model <create|inspect>',
+      'weft model: unknown subcommand "frobnicate" (expected one of "create", "inspect", "optimize")',
+      'usage: weft model <create|inspect|optimize>',
     ],
-    [[], 'weft model: missing subcommand (one of create, inspect)', 'usage: weft model <create|inspect>'],
+    [
+      [],
+      'weft model: missing subcommand (one of create, inspect, optimize)',
+      'usage: weft model <create|inspect|optimize>',
+    ],
   ])('usage error for %j', async (args, first, usage) => {
     const result = await run(args);
     expect(result.code).toBe(2);

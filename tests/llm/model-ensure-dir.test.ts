@@ -18,7 +18,14 @@ describe('ensureModelDir', () => {
       arch: 'gpt2',
       preset: 'tiny',
       seed: 4,
-      kind: { attention: 'standard', quant: 'none', layout: 'optimum', externalData: false, merged: false },
+      kind: {
+        attention: 'standard',
+        quant: 'none',
+        layout: 'optimum',
+        externalData: false,
+        merged: false,
+        logitsToKeep: true,
+      },
     });
   });
 

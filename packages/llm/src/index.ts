@@ -70,6 +70,7 @@ export * from './model/inspect-model.js';
 export * from './model/load-model-info.js';
 export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
+export * from './model/optimize-model.js';
 export * from './openai/index.js';
 export * from './responses-store/response-store.js';
 export type {

@@ -113,6 +113,7 @@ function llamaParts(preset: TinyPreset, seed: number, tok: BuiltTokenizer): Arch
     graph: buildDecoderEmbeddingGraph({
       shape,
       vocabSize: tok.vocabSize,
+      tokenizerVocab: tok.vocabSize,
       quietIds: [],
       seed,
       kind: DEFAULT_MODEL_KIND,

@@ -54,6 +54,10 @@ async function greedyBatch(loop: Loop, prompts: number[][], steps: number): Prom
       attention_mask: i64(mask),
       position_ids: i64(positions),
     };
+    // 0 = logits for every position (the export's own default in transformers).
+    if (loop.session.inputNames.includes('num_logits_to_keep')) {
+      feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.of(0n), []);
+    }
     for (let l = 0; l < loop.layers; l++) {
       feeds[`past_key_values.${l}.key`] = past[2 * l]!;
       feeds[`past_key_values.${l}.value`] = past[2 * l + 1]!;
@@ -164,12 +168,39 @@ describe('createTinyModel output', () => {
   });
 });
 
+describe('a padded vocabulary', () => {
+  it('widens the embedding and the LM head; the padding ids get logit 0 and are never chosen', async () => {
+    const dir = join(root, 'padded');
+    const created = await createTinyModel(dir, { arch: 'llama', vocabSize: 4000 });
+    expect(created.vocabSize).toBe(4000);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).vocab_size).toBe(4000);
+    const loop = await openLoop(dir, JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
+    const prompts = [
+      [40, 41, 42, 43],
+      [200, 7, 9],
+    ];
+    const tokens = await greedyBatch(loop, prompts, 6);
+    expect(tokens.flat().every((t) => t < 838)).toBe(true);
+    // The same weights over the tokenizer's ids: greedy text equals the unpadded model's.
+    const plain = join(root, 'unpadded');
+    await createTinyModel(plain, { arch: 'llama' });
+    const plainLoop = await openLoop(plain, JSON.parse(readFileSync(join(plain, 'config.json'), 'utf8')));
+    expect(await greedyBatch(plainLoop, prompts, 6)).toEqual(tokens);
+    await loop.session.release();
+    await plainLoop.session.release();
+  });
+});
+
 describe('createTinyModel validation', () => {
   it.each([
     [{ arch: 'mistral' }, 'arch "mistral" is not one of llama, gpt2'],
     [{ arch: 'llama', preset: 'huge' }, 'preset "huge" is not one of tiny, small, bench'],
     [{ arch: 'llama', seed: -1 }, 'seed -1 must be an integer from 0 to 4294967295'],
     [{ arch: 'llama', seed: 0.5 }, 'seed 0.5 must be an integer from 0 to 4294967295'],
+    [
+      { arch: 'llama', vocabSize: 800 },
+      "vocab size 800 must be an integer from 838 (the tokenizer's) to 262144",
+    ],
   ])('rejects %j', async (options, message) => {
     const err = await createTinyModel(join(root, 'never'), options as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelBuildError);

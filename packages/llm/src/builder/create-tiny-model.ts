@@ -23,6 +23,12 @@ export interface CreateTinyModelOptions {
   seed?: number;
   /** Export flavour (attention op, quantization, layout, external data, merged); default plain Optimum fp32. */
   kind?: Partial<ModelKind>;
+  /**
+   * Rows of the embedding and columns of the LM head (default: the tokenizer's 838). More pads the
+   * vocabulary as many real models do (e.g. 32000): the tokenizer never produces the extra ids and
+   * their head columns are zero. Benchmarks use it for an LM head of realistic size.
+   */
+  vocabSize?: number;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -42,6 +48,9 @@ export interface CreatedModel {
  * 256 byte tokens + 579 merges + 3 ChatML specials = 838 tokens.
  */
 const TINY_MERGES = 765;
+/** Tokens of the built tokenizer (see above): the smallest vocabulary a built model can have. */
+export const TOKENIZER_VOCAB = 838;
+const MAX_VOCAB = 262144;
 
 const TRAINING_TEXT = new URL('../../assets/bpe-training-text.txt', import.meta.url);
 
@@ -64,14 +73,26 @@ export async function createTinyModel(dir: string, options: CreateTinyModelOptio
     throw new ModelBuildError(`seed ${JSON.stringify(seed)} must be an integer from 0 to 4294967295`);
   }
   const shape = presetShape(arch, preset);
+  const { vocabSize } = options;
+  if (
+    vocabSize !== undefined &&
+    (!Number.isInteger(vocabSize) || vocabSize < TOKENIZER_VOCAB || vocabSize > MAX_VOCAB)
+  ) {
+    throw new ModelBuildError(
+      `vocab size ${JSON.stringify(vocabSize)} must be an integer from ${TOKENIZER_VOCAB} (the tokenizer's) to ${MAX_VOCAB}`,
+    );
+  }
   const kind = resolveModelKind(arch, shape, options.kind);
   onProgress?.({ phase: 'tokenizer', message: 'learning BPE merges from the shipped text' });
   const bpe = learnBpe(readFileSync(TRAINING_TEXT, 'utf8'), TINY_MERGES);
   const tok = buildTokenizerFiles(bpe, shape.contextLength);
+  if (tok.vocabSize !== TOKENIZER_VOCAB)
+    throw new Error(`internal: the tokenizer has ${tok.vocabSize} tokens`);
 
   const spec: DecoderSpec = {
     shape,
-    vocabSize: tok.vocabSize,
+    vocabSize: vocabSize ?? tok.vocabSize,
+    tokenizerVocab: tok.vocabSize,
     quietIds: [tok.specialIds.endOfText, tok.specialIds.imStart, tok.specialIds.imEnd],
     seed,
     kind,
@@ -96,9 +117,11 @@ export async function createTinyModel(dir: string, options: CreateTinyModelOptio
     files.push(name);
   };
   // config.json is written for genai too: transformers.js (the test oracle) reads it.
-  writeJson('config.json', buildModelConfig(arch, shape, tok, external));
+  writeJson('config.json', buildModelConfig(arch, shape, tok, external, spec.vocabSize));
   writeJson('generation_config.json', buildGenerationConfig(tok));
-  if (kind.layout === 'genai') writeJson('genai_config.json', buildGenaiConfig(arch, shape, tok, onnxFile));
+  if (kind.layout === 'genai') {
+    writeJson('genai_config.json', buildGenaiConfig(arch, shape, tok, onnxFile, spec.vocabSize));
+  }
   writeJson('tokenizer.json', tok.tokenizerJson);
   writeJson('tokenizer_config.json', tok.tokenizerConfig);
   writeFileSync(join(dir, onnxFile), serialized.model);
@@ -114,5 +137,5 @@ export async function createTinyModel(dir: string, options: CreateTinyModelOptio
     files.push(onnxFile.replace(/[^/]+$/, dataFile));
   }
   onProgress?.({ phase: 'done', message: `wrote ${files.length} files` });
-  return { dir, arch, preset, seed, kind, parameters, vocabSize: tok.vocabSize, files };
+  return { dir, arch, preset, seed, kind, parameters, vocabSize: spec.vocabSize, files };
 }

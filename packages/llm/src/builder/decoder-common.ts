@@ -1,12 +1,18 @@
 import type { ModelKind } from './model-kind.js';
 import { attr, type OnnxGraphBuilder } from './onnx-graph-builder.js';
 import type { TinyShape } from './presets.js';
+import { linear } from './quantized-linear.js';
 import { SeededRandom } from './seeded-random.js';
+
+/** The scalar int64 input of exports that compute logits for the last positions only (transformers' name). */
+export const LOGITS_TO_KEEP_INPUT = 'num_logits_to_keep';
 
 /** Everything a decoder graph writer needs. */
 export interface DecoderSpec {
   shape: TinyShape;
   vocabSize: number;
+  /** Ids the tokenizer knows; `vocabSize` may pad beyond them (those head columns are zero). */
+  tokenizerVocab: number;
   /** Ids the output head should rarely pick (special tokens), so greedy text keeps going. */
   quietIds: readonly number[];
   seed: number;
@@ -49,7 +55,8 @@ export function declareBodyOutputs(
   kvHeads: number,
   names: BodyOutputs,
 ): void {
-  g.output(names.logits, 'float32', ['batch_size', 'sequence_length', spec.vocabSize]);
+  const positions = spec.kind.logitsToKeep ? 'logits_length' : 'sequence_length';
+  g.output(names.logits, 'float32', ['batch_size', positions, spec.vocabSize]);
   const dims = ['batch_size', kvHeads, 'total_sequence_length', spec.shape.headDim];
   for (let i = 0; i < spec.shape.layers; i++) {
     g.output(names.presentKey[i]!, 'float32', dims);
@@ -71,6 +78,7 @@ export function declareDecoderInputs(
   g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
   g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
   if (positionIds) g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
+  if (spec.kind.logitsToKeep) g.input(LOGITS_TO_KEEP_INPUT, 'int64', []);
   const past: PastNames[] = [];
   for (let i = 0; i < layers; i++) {
     const dims = ['batch_size', kvHeads, 'past_sequence_length', headDim];
@@ -113,25 +121,53 @@ export function buildAttentionMask(g: OnnxGraphBuilder): string {
 export function successorHead(spec: DecoderSpec, embedding: Float32Array, scale: number): Float32Array {
   const { hiddenSize } = spec.shape;
   const vocab = spec.vocabSize;
+  // Drawn over the tokenizer's ids only, so a padded model is the same model over those ids; the
+  // padding columns stay zero (logit 0, below a real successor's).
+  const real = spec.tokenizerVocab;
   // Only the first 64 hidden dimensions carry the successor signal and the noise shrinks with
   // width, so wider presets keep the tiny preset's balance between "last token" and "context".
   const signalDims = Math.min(hiddenSize, 64);
-  const perm = new SeededRandom(spec.seed, 'lm_head.permutation').permutation(vocab);
+  const perm = new SeededRandom(spec.seed, 'lm_head.permutation').permutation(real);
   const noise = weights(
     spec,
     'lm_head.noise',
-    hiddenSize * vocab,
+    hiddenSize * real,
     scale * 0.5 * Math.sqrt(signalDims / hiddenSize),
   );
   const quiet = new Set(spec.quietIds);
   const head = new Float32Array(hiddenSize * vocab);
-  for (let v = 0; v < vocab; v++) {
+  for (let v = 0; v < real; v++) {
     const src = perm[v]!;
     const gain = quiet.has(v) ? 0 : scale;
     for (let h = 0; h < hiddenSize; h++) {
       const signal = h < signalDims ? gain * embedding[src * hiddenSize + h]! : 0;
-      head[h * vocab + v] = signal + noise[h * vocab + v]!;
+      head[h * vocab + v] = signal + noise[h * real + v]!;
     }
   }
   return head;
+}
+
+/**
+ * The LM head on the final hidden states, writing `out.logits`. With `logitsToKeep` it reads
+ * `hidden[:, -num_logits_to_keep:, :]` (0 keeps every position, as in transformers), so a prefill
+ * pays for the positions whose logits are used only.
+ */
+export function lmHead(
+  g: OnnxGraphBuilder,
+  spec: DecoderSpec,
+  hidden: string,
+  head: Float32Array,
+  out: BodyOutputs,
+): void {
+  let input = hidden;
+  if (spec.kind.logitsToKeep) {
+    const negated = g.op('Sub', [g.int64('const_zero', [], [0]), LOGITS_TO_KEEP_INPUT]);
+    const start = g.op('Unsqueeze', [negated, g.int64('const_axes_0', [1], [0])]);
+    // Slice clamps the end to the axis length; the largest exact double is as good as INT64_MAX.
+    const end = g.int64('const_slice_end', [1], [Number.MAX_SAFE_INTEGER]);
+    input = g.op('Slice', [hidden, start, end, g.int64('const_axes_1', [1], [1])]);
+  }
+  const { hiddenSize } = spec.shape;
+  const logits = linear(g, input, 'lm_head.weight', head, hiddenSize, spec.vocabSize, spec.kind.quant);
+  g.op('Identity', [logits], {}, out.logits);
 }

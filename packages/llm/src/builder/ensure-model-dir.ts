@@ -8,14 +8,14 @@ import {
   type EmbeddingPooling,
 } from './create-embedding-model.js';
 import { type BuildProgress, createTinyModel } from './create-tiny-model.js';
-import { DEFAULT_MODEL_KIND, type ModelKind } from './model-kind.js';
+import { type ModelKind, withKindDefaults } from './model-kind.js';
 import type { TinyArch, TinyPreset } from './presets.js';
 
 /**
  * Bumped whenever the builder's output changes, so cached test models are rebuilt instead of
  * silently disagreeing with the code.
  */
-export const BUILDER_VERSION = 4;
+export const BUILDER_VERSION = 5;
 
 // Distinguishes concurrent builds of one process (they share a pid and maybe a millisecond).
 let buildCounter = 0;
@@ -29,6 +29,8 @@ export interface EnsureModelDirOptions {
   seed?: number;
   /** Export flavour; part of what the marker records, so each kind gets its own build. */
   kind?: Partial<ModelKind>;
+  /** A padded vocabulary (see `createTinyModel`); recorded in the marker when given. */
+  vocabSize?: number;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -39,15 +41,16 @@ export interface EnsureModelDirOptions {
  * winner's (identical) result.
  */
 export async function ensureModelDir(dir: string, options: EnsureModelDirOptions): Promise<string> {
-  const { arch, preset = 'tiny', seed = 0 } = options;
-  const kind = { ...DEFAULT_MODEL_KIND, ...options.kind };
+  const { arch, preset = 'tiny', seed = 0, vocabSize } = options;
+  const kind = withKindDefaults(options.kind);
+  const padded = vocabSize === undefined ? {} : { vocabSize };
   // Callers in one process share one build; other processes are handled by the rename below.
   return buildOnce(
     dir,
-    { builder: BUILDER_VERSION, arch, preset, seed, kind },
+    { builder: BUILDER_VERSION, arch, preset, seed, kind, ...padded },
     options.onProgress,
     (tmp, onProgress) =>
-      createTinyModel(tmp, { arch, preset, seed, kind, ...(onProgress ? { onProgress } : {}) }),
+      createTinyModel(tmp, { arch, preset, seed, kind, ...padded, ...(onProgress ? { onProgress } : {}) }),
   );
 }
 

@@ -2,6 +2,7 @@ import {
   type BodyOutputs,
   buildAttentionMask,
   type DecoderSpec,
+  lmHead,
   type PastNames,
   successorHead,
   weights,
@@ -82,6 +83,5 @@ export function buildGpt2Body(
   const final = layerNorm(x, 'transformer.ln_f');
   // GPT-2 ties the head to `wte`; a tied head makes a random model repeat its last token, so the
   // head here is its own matrix (the ONNX graph does not care).
-  const head = successorHead(spec, embedding, 0.1);
-  g.op('Identity', [linear(g, final, 'lm_head.weight', head, hidden, vocab, quant)], {}, out.logits);
+  lmHead(g, spec, final, successorHead(spec, embedding, 0.1), out);
 }

@@ -2,6 +2,7 @@ import {
   type BodyOutputs,
   buildAttentionMask,
   type DecoderSpec,
+  lmHead,
   type PastNames,
   successorHead,
   weights,
@@ -121,8 +122,7 @@ export function buildLlamaBody(
     g.op('Identity', [final], {}, out.lastHiddenState);
     return;
   }
-  const head = successorHead(spec, embedding, 0.1);
-  g.op('Identity', [linear(g, final, 'lm_head.weight', head, hidden, vocab, quant)], {}, out.logits);
+  lmHead(g, spec, final, successorHead(spec, embedding, 0.1), out);
 }
 
 /**

@@ -9,10 +9,11 @@ export function buildModelConfig(
   shape: TinyShape,
   tok: BuiltTokenizer,
   externalData: boolean,
+  vocabSize = tok.vocabSize,
 ): Record<string, unknown> {
   const { endOfText, imEnd } = tok.specialIds;
   const common = {
-    vocab_size: tok.vocabSize,
+    vocab_size: vocabSize,
     bos_token_id: endOfText,
     eos_token_id: imEnd,
     pad_token_id: endOfText,
@@ -75,6 +76,7 @@ export function buildGenaiConfig(
   shape: TinyShape,
   tok: BuiltTokenizer,
   filename: string,
+  vocabSize = tok.vocabSize,
 ): Record<string, unknown> {
   const { endOfText, imEnd } = tok.specialIds;
   return {
@@ -83,7 +85,7 @@ export function buildGenaiConfig(
       bos_token_id: endOfText,
       eos_token_id: [imEnd, endOfText],
       pad_token_id: endOfText,
-      vocab_size: tok.vocabSize,
+      vocab_size: vocabSize,
       context_length: shape.contextLength,
       decoder: {
         filename,

@@ -22,6 +22,12 @@ export interface ModelKind {
   externalData: boolean;
   /** One graph with a `use_cache_branch` input and an `If` on it (Optimum's `decoder_model_merged`). */
   merged: boolean;
+  /**
+   * A scalar int64 `num_logits_to_keep` input (transformers' name): the LM head runs on the last
+   * that many positions only (0 = all), as recent transformers.js exports have it. Default on for
+   * the Optimum layout, off for genai (onnxruntime-genai's builder does not write it).
+   */
+  logitsToKeep: boolean;
 }
 
 export const DEFAULT_MODEL_KIND: ModelKind = {
@@ -30,11 +36,17 @@ export const DEFAULT_MODEL_KIND: ModelKind = {
   layout: 'optimum',
   externalData: false,
   merged: false,
+  logitsToKeep: true,
 };
+
+/** `kind` with every unset field at its default (`logitsToKeep` defaults by layout). */
+export function withKindDefaults(kind: Partial<ModelKind> = {}): ModelKind {
+  return { ...DEFAULT_MODEL_KIND, ...(kind.layout === 'genai' && { logitsToKeep: false }), ...kind };
+}
 
 /** Fills defaults and refuses combinations the builder cannot write. */
 export function resolveModelKind(arch: TinyArch, shape: TinyShape, kind: Partial<ModelKind> = {}): ModelKind {
-  const full = { ...DEFAULT_MODEL_KIND, ...kind };
+  const full = withKindDefaults(kind);
   if (!['standard', 'gqa'].includes(full.attention)) {
     throw new ModelBuildError(`attention ${JSON.stringify(full.attention)} is not one of standard, gqa`);
   }

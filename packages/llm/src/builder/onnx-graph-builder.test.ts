@@ -14,8 +14,9 @@ describe('OnnxGraphBuilder', () => {
     g.output('y', 'float32', ['batch', 3]);
     const model = decodeModel(g.serialize().model);
     expect(model.irVersion).toBe(11);
-    // proto3 leaves the empty default domain (the standard ai.onnx domain) out of the bytes.
-    expect(model.opsetImport).toEqual([{ version: 23 }]);
+    // onnx.proto is proto2: the empty default domain (ai.onnx) the builder sets is written, as
+    // onnx's own `helper.make_opsetid` writes it.
+    expect(model.opsetImport).toEqual([{ domain: '', version: 23 }]);
     expect(model.graph.input[0].type.tensorType.shape.dim).toEqual([{ dimParam: 'batch' }, { dimValue: 3 }]);
     const node = model.graph.node[0];
     expect(node).toMatchObject({ opType: 'LayerNormalization', input: ['x', 'w'], output: ['y'] });
@@ -47,6 +48,7 @@ describe('OnnxGraphBuilder', () => {
     const g = buildDecoderGraph('llama', {
       shape: presetShape('llama', 'tiny'),
       vocabSize: 50,
+      tokenizerVocab: 50,
       quietIds: [49],
       seed: 0,
       kind: DEFAULT_MODEL_KIND,
@@ -69,6 +71,7 @@ describe('OnnxGraphBuilder', () => {
         'RotaryEmbedding',
         'Shape',
         'Sigmoid',
+        'Slice',
         'Sub',
         'Unsqueeze',
         'Add',
@@ -81,6 +84,7 @@ describe('OnnxGraphBuilder', () => {
       buildDecoderGraph('llama', {
         shape: presetShape('llama', 'tiny'),
         vocabSize: 50,
+        tokenizerVocab: 50,
         quietIds: [49],
         seed: 0,
         kind: { ...DEFAULT_MODEL_KIND, ...kind },
@@ -113,6 +117,8 @@ describe('OnnxGraphBuilder', () => {
     expect(q8).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
     expect(q8).not.toContain('MatMul');
     const merged = opsOf({ merged: true });
-    expect(merged).toEqual(expect.arrayContaining(['If', 'Attention', 'RotaryEmbedding']));
+    expect(merged).toEqual(expect.arrayContaining(['If', 'Attention', 'RotaryEmbedding', 'Slice']));
+    // The only Slice is the one before the LM head.
+    expect(opsOf({ logitsToKeep: false })).not.toContain('Slice');
   });
 });

@@ -1,7 +1,14 @@
 import protobuf from 'protobufjs';
 
-// Our own descriptor of the slice of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto)
-// that the builder writes. Field numbers must match the upstream schema exactly; names are ours.
+// Our own descriptor of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, IR 14).
+// Field numbers, types and packing must match the upstream schema exactly; names are ours. It is
+// complete, because `weft model optimize` decodes and re-encodes models written by other tools and
+// protobufjs drops the fields a descriptor does not name.
+const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id });
+// proto2 packs a repeated scalar only where the schema says `[packed = true]`.
+const packed = (type: string, id: number) => ({ rule: 'repeated', type, id, options: { packed: true } });
+const entries = (id: number) => repeated('StringStringEntryProto', id);
+
 const descriptor = {
   nested: {
     onnx: {
@@ -14,15 +21,31 @@ const descriptor = {
         },
         TensorProto: {
           fields: {
-            dims: { rule: 'repeated', type: 'int64', id: 1 },
+            dims: repeated('int64', 1),
             dataType: { type: 'int32', id: 2 },
-            floatData: { rule: 'repeated', type: 'float', id: 4 },
-            int32Data: { rule: 'repeated', type: 'int32', id: 5 },
-            int64Data: { rule: 'repeated', type: 'int64', id: 7 },
+            segment: { type: 'Segment', id: 3 },
+            floatData: packed('float', 4),
+            int32Data: packed('int32', 5),
+            stringData: repeated('bytes', 6),
+            int64Data: packed('int64', 7),
             name: { type: 'string', id: 8 },
             rawData: { type: 'bytes', id: 9 },
-            externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
+            doubleData: packed('double', 10),
+            uint64Data: packed('uint64', 11),
+            docString: { type: 'string', id: 12 },
+            externalData: entries(13),
             dataLocation: { type: 'int32', id: 14 },
+            metadataProps: entries(16),
+          },
+          nested: {
+            Segment: { fields: { begin: { type: 'int64', id: 1 }, end: { type: 'int64', id: 2 } } },
+          },
+        },
+        SparseTensorProto: {
+          fields: {
+            values: { type: 'TensorProto', id: 1 },
+            indices: { type: 'TensorProto', id: 2 },
+            dims: repeated('int64', 3),
           },
         },
         AttributeProto: {
@@ -33,43 +56,147 @@ const descriptor = {
             s: { type: 'bytes', id: 4 },
             t: { type: 'TensorProto', id: 5 },
             g: { type: 'GraphProto', id: 6 },
-            floats: { rule: 'repeated', type: 'float', id: 7 },
-            ints: { rule: 'repeated', type: 'int64', id: 8 },
+            floats: repeated('float', 7),
+            ints: repeated('int64', 8),
+            strings: repeated('bytes', 9),
+            tensors: repeated('TensorProto', 10),
+            graphs: repeated('GraphProto', 11),
+            docString: { type: 'string', id: 13 },
+            tp: { type: 'TypeProto', id: 14 },
+            typeProtos: repeated('TypeProto', 15),
             type: { type: 'int32', id: 20 },
+            refAttrName: { type: 'string', id: 21 },
+            sparseTensor: { type: 'SparseTensorProto', id: 22 },
+            sparseTensors: repeated('SparseTensorProto', 23),
           },
         },
         NodeProto: {
           fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
+            input: repeated('string', 1),
+            output: repeated('string', 2),
             name: { type: 'string', id: 3 },
             opType: { type: 'string', id: 4 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+            attribute: repeated('AttributeProto', 5),
+            docString: { type: 'string', id: 6 },
             domain: { type: 'string', id: 7 },
+            overload: { type: 'string', id: 8 },
+            metadataProps: entries(9),
+            deviceConfigurations: repeated('NodeDeviceConfigurationProto', 10),
           },
         },
+        IntIntListEntryProto: {
+          fields: { key: { type: 'int64', id: 1 }, value: repeated('int64', 2) },
+        },
+        NodeDeviceConfigurationProto: {
+          fields: {
+            configurationId: { type: 'string', id: 1 },
+            shardingSpec: repeated('ShardingSpecProto', 2),
+            pipelineStage: { type: 'int32', id: 3 },
+          },
+        },
+        ShardingSpecProto: {
+          fields: {
+            tensorName: { type: 'string', id: 1 },
+            device: repeated('int64', 2),
+            indexToDeviceGroupMap: repeated('IntIntListEntryProto', 3),
+            shardedDim: repeated('ShardedDimProto', 4),
+          },
+        },
+        ShardedDimProto: {
+          fields: { axis: { type: 'int64', id: 1 }, simpleSharding: repeated('SimpleShardedDimProto', 2) },
+        },
+        SimpleShardedDimProto: {
+          fields: {
+            dimValue: { type: 'int64', id: 1 },
+            dimParam: { type: 'string', id: 2 },
+            numShards: { type: 'int64', id: 3 },
+          },
+        },
+        TrainingInfoProto: {
+          fields: {
+            initialization: { type: 'GraphProto', id: 1 },
+            algorithm: { type: 'GraphProto', id: 2 },
+            initializationBinding: entries(3),
+            updateBinding: entries(4),
+          },
+        },
+        DeviceConfigurationProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            numDevices: { type: 'int32', id: 2 },
+            device: repeated('string', 3),
+          },
+        },
+        TensorAnnotation: {
+          fields: { tensorName: { type: 'string', id: 1 }, quantParameterTensorNames: entries(2) },
+        },
         Dimension: {
-          fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } },
+          fields: {
+            dimValue: { type: 'int64', id: 1 },
+            dimParam: { type: 'string', id: 2 },
+            denotation: { type: 'string', id: 3 },
+          },
         },
         TensorShapeProto: {
-          fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } },
+          fields: { dim: repeated('Dimension', 1) },
         },
         TensorTypeProto: {
           fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } },
         },
+        SequenceTypeProto: { fields: { elemType: { type: 'TypeProto', id: 1 } } },
+        MapTypeProto: {
+          fields: { keyType: { type: 'int32', id: 1 }, valueType: { type: 'TypeProto', id: 2 } },
+        },
+        OpaqueTypeProto: {
+          fields: { domain: { type: 'string', id: 1 }, name: { type: 'string', id: 2 } },
+        },
         TypeProto: {
-          fields: { tensorType: { type: 'TensorTypeProto', id: 1 } },
+          fields: {
+            tensorType: { type: 'TensorTypeProto', id: 1 },
+            sequenceType: { type: 'SequenceTypeProto', id: 4 },
+            mapType: { type: 'MapTypeProto', id: 5 },
+            denotation: { type: 'string', id: 6 },
+            opaqueType: { type: 'OpaqueTypeProto', id: 7 },
+            sparseTensorType: { type: 'TensorTypeProto', id: 8 },
+            optionalType: { type: 'SequenceTypeProto', id: 9 },
+          },
         },
         ValueInfoProto: {
-          fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } },
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'TypeProto', id: 2 },
+            docString: { type: 'string', id: 3 },
+            metadataProps: entries(4),
+          },
         },
         GraphProto: {
           fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+            node: repeated('NodeProto', 1),
             name: { type: 'string', id: 2 },
-            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+            initializer: repeated('TensorProto', 5),
+            docString: { type: 'string', id: 10 },
+            input: repeated('ValueInfoProto', 11),
+            output: repeated('ValueInfoProto', 12),
+            valueInfo: repeated('ValueInfoProto', 13),
+            quantizationAnnotation: repeated('TensorAnnotation', 14),
+            sparseInitializer: repeated('SparseTensorProto', 15),
+            metadataProps: entries(16),
+          },
+        },
+        FunctionProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            input: repeated('string', 4),
+            output: repeated('string', 5),
+            attribute: repeated('string', 6),
+            node: repeated('NodeProto', 7),
+            docString: { type: 'string', id: 8 },
+            opsetImport: repeated('OperatorSetIdProto', 9),
+            domain: { type: 'string', id: 10 },
+            attributeProto: repeated('AttributeProto', 11),
+            valueInfo: repeated('ValueInfoProto', 12),
+            overload: { type: 'string', id: 13 },
+            metadataProps: entries(14),
           },
         },
         ModelProto: {
@@ -77,10 +204,15 @@ const descriptor = {
             irVersion: { type: 'int64', id: 1 },
             producerName: { type: 'string', id: 2 },
             producerVersion: { type: 'string', id: 3 },
+            domain: { type: 'string', id: 4 },
+            modelVersion: { type: 'int64', id: 5 },
             docString: { type: 'string', id: 6 },
             graph: { type: 'GraphProto', id: 7 },
-            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
+            opsetImport: repeated('OperatorSetIdProto', 8),
+            metadataProps: entries(14),
+            trainingInfo: repeated('TrainingInfoProto', 20),
+            functions: repeated('FunctionProto', 25),
+            configuration: repeated('DeviceConfigurationProto', 26),
           },
         },
       },
@@ -88,6 +220,14 @@ const descriptor = {
   },
 };
 
+// Every message as proto2: fields keep their presence (an empty `domain` that was written is written
+// again) and repeated scalars are unpacked unless marked packed.
+for (const type of Object.values(descriptor.nested.onnx.nested) as Record<string, unknown>[]) {
+  type.edition = 'proto2';
+  for (const inner of Object.values((type.nested ?? {}) as Record<string, Record<string, unknown>>)) {
+    inner.edition = 'proto2';
+  }
+}
 const root = protobuf.Root.fromJSON(descriptor);
 
 /** The ModelProto message type of our descriptor. */

@@ -2,6 +2,8 @@ import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { ModelInfo } from '../model/model-info.js';
+import { ContextLengthExceededError } from '../runtime/runtime-errors.js';
+import { completionBudget, firstOutOfRange } from '../runtime/token-limits.js';
 import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type GenerationJob, llmTypes, type ValidatedRequest } from './llm-packets.js';
@@ -67,13 +69,13 @@ async function tokenize(
   const vocab = info.vocabSize;
   const context = info.contextLength;
   const params = req.options.params;
-  for (const id of params.logitBias.keys()) {
-    if (id >= vocab) {
-      throw RequestError.invalid(
-        'logit_bias',
-        `Invalid value for 'logit_bias': token id ${id} is outside the model's vocabulary [0, ${vocab}).`,
-      );
-    }
+  const biased = [...params.logitBias.keys()];
+  const badBias = firstOutOfRange(biased, vocab);
+  if (badBias >= 0) {
+    throw RequestError.invalid(
+      'logit_bias',
+      `Invalid value for 'logit_bias': token id ${biased[badBias]} is outside the model's vocabulary [0, ${vocab}).`,
+    );
   }
   const promptIds: number[][] = [];
   const promptTexts: string[] = [];
@@ -93,23 +95,25 @@ async function tokenize(
         `Invalid value for '${param}': the prompt is empty (0 tokens); give at least one token.`,
       );
     }
-    for (const [i, id] of ids.entries()) {
-      if (id >= vocab) {
-        throw RequestError.invalid(
-          param,
-          `Invalid value for '${param}': token id ${id} at position ${i} is outside the model's vocabulary [0, ${vocab}).`,
-        );
-      }
+    const bad = firstOutOfRange(ids, vocab);
+    if (bad >= 0) {
+      throw RequestError.invalid(
+        param,
+        `Invalid value for '${param}': token id ${ids[bad]} at position ${bad} is outside the model's vocabulary [0, ${vocab}).`,
+      );
     }
-    const room = context - ids.length;
-    const want = params.maxTokens ?? Math.max(room, 1);
-    if (ids.length + want > context) {
+    let want: number;
+    try {
+      want = completionBudget(ids.length, context, params.maxTokens, 'refuse');
+    } catch (err) {
+      if (!(err instanceof ContextLengthExceededError)) throw err;
+      // OpenAI's wording, with both shares of the total.
       throw new RequestError(
         L.CONTEXT_LENGTH_EXCEEDED,
         // A prompt that alone fills the context is the prompt's fault (OpenAI names `messages` /
         // `prompt`); one that fits but leaves too little room is the asked max_tokens'.
         ids.length >= context || params.maxTokens === undefined ? what : maxParam,
-        `This model's maximum context length is ${context} tokens. However, you requested ${ids.length + want} tokens (${ids.length} in the ${what}, ${want} in the completion). Please reduce the length of the ${what} or completion.`,
+        `This model's maximum context length is ${context} tokens. However, you requested ${err.length} tokens (${err.promptTokens} in the ${what}, ${err.completionTokens} in the completion). Please reduce the length of the ${what} or completion.`,
       );
     }
     promptIds.push(ids);

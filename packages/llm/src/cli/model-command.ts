@@ -6,20 +6,24 @@ import type { ModelKind } from '../builder/model-kind.js';
 import { TINY_ARCHS, TINY_PRESETS, type TinyArch, type TinyPreset } from '../builder/presets.js';
 import { LlmError } from '../errors/llm-errors.js';
 import { inspectModel } from '../model/inspect-model.js';
+import { optimizeModel } from '../model/optimize-model.js';
 
-const USAGE = `usage: weft model <create|inspect> ... (each takes --help)
+const USAGE = `usage: weft model <create|inspect|optimize> ... (each takes --help)
   weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
-                        [--external-data] [--merged]
+                        [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
+                        [--vocab-size N]
   weft model create DIR --task embedding [--arch bert|llama] [--pooling mean|cls|last_token]
                         [--preset tiny|small|bench] [--seed N]
-  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]`;
+  weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]
+  weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]`;
 
 const CREATE = {
   command: 'weft model create',
   usage: `usage: weft model create DIR --arch llama|gpt2 [--preset tiny|small|bench] [--seed N]
                         [--attention standard|gqa] [--quant none|q4|q8] [--layout optimum|genai]
-                        [--external-data] [--merged]
+                        [--external-data] [--merged] [--logits-to-keep|--no-logits-to-keep]
+                        [--vocab-size N]
        weft model create DIR --task embedding [--arch bert|llama] [--pooling mean|cls|last_token]
                         [--preset tiny|small|bench] [--seed N]
   Writes a model directory with random weights (Optimum layout unless --layout genai).
@@ -28,7 +32,12 @@ const CREATE = {
               encoder, or with --arch llama a decoder with last-token pooling)
   --pooling   embedding only: mean, cls or last_token (default: mean for bert, last_token for llama)
   --preset    tiny (default), small or bench
-  --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)`,
+  --seed      weights and tokenizer seed, 0 to 4294967295 (default 0)
+  --logits-to-keep, --no-logits-to-keep
+              whether the model has a num_logits_to_keep input, so a prefill computes the last
+              position's logits only (default: with it for --layout optimum, without for genai)
+  --vocab-size  pad the model's vocabulary beyond the tokenizer's 838 tokens (e.g. 32000, for an
+              LM head of realistic size); the extra ids are never produced and never chosen`,
   options: {
     arch: { type: 'string' },
     preset: { type: 'string' },
@@ -40,6 +49,9 @@ const CREATE = {
     layout: { type: 'string' },
     'external-data': { type: 'boolean' },
     merged: { type: 'boolean' },
+    'logits-to-keep': { type: 'boolean' },
+    'no-logits-to-keep': { type: 'boolean' },
+    'vocab-size': { type: 'string' },
   },
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
@@ -54,6 +66,20 @@ const INSPECT = {
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
 
+const OPTIMIZE = {
+  command: 'weft model optimize',
+  usage: `usage: weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]
+  Gives the decoder a num_logits_to_keep input, so a prefill runs the LM head on the last position
+  only instead of every prompt position. Finds the LM head (MatMul, Gemm, MatMulNBits or
+  MatMulInteger feeding the logits), slices its input on the sequence axis, checks with
+  onnxruntime that the new model's logits equal the old one's, then replaces the ONNX file.
+  Nothing is written when the model already has the input or the check fails.
+  --dtype   which onnx/model_<dtype>.onnx variant to rewrite
+  --output  write the new model here instead (next to the original when weights are external)`,
+  options: { dtype: { type: 'string' }, output: { type: 'string' } },
+  positionals: { name: 'DIR', min: 1, max: 1 },
+} as const;
+
 /** Value options of `create` that choose the export kind, with their accepted values. */
 const KIND_CHOICES = {
   attention: ['standard', 'gqa'],
@@ -61,12 +87,16 @@ const KIND_CHOICES = {
   layout: ['optimum', 'genai'],
 } as const;
 
-/** `weft model create|inspect`; returns the process exit code (0 ok, 1 failure, 2 usage). */
+/** `weft model create|inspect|optimize`; returns the process exit code (0 ok, 1 failure, 2 usage). */
 export function modelCommand(args: string[], io: CliIo): Promise<number> {
   return runSubcommand(
     'weft model',
     USAGE,
-    { create: withLlmErrors('create', create), inspect: withLlmErrors('inspect', inspect) },
+    {
+      create: withLlmErrors('create', create),
+      inspect: withLlmErrors('inspect', inspect),
+      optimize: withLlmErrors('optimize', optimize),
+    },
     args,
     io,
   );
@@ -118,6 +148,11 @@ async function create(args: string[], io: CliIo): Promise<number> {
   }
   if (values['external-data']) kind.externalData = true;
   if (values.merged) kind.merged = true;
+  if (values['logits-to-keep'] && values['no-logits-to-keep']) {
+    return usage('give one of --logits-to-keep and --no-logits-to-keep');
+  }
+  if (values['logits-to-keep']) kind.logitsToKeep = true;
+  if (values['no-logits-to-keep']) kind.logitsToKeep = false;
   const { arch, preset = 'tiny', seed: seedText = '0' } = values;
   if (arch === undefined) return usage('missing --arch (llama or gpt2)');
   if (!TINY_ARCHS.includes(arch as TinyArch)) {
@@ -130,16 +165,24 @@ async function create(args: string[], io: CliIo): Promise<number> {
   if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
     return usage(`--seed "${seedText}" must be an integer from 0 to 4294967295 (example: --seed 7)`);
   }
+  const vocabText = values['vocab-size'];
+  const vocabSize = vocabText === undefined ? undefined : Number(vocabText);
+  if (vocabText !== undefined && !/^\d+$/.test(vocabText)) {
+    return usage(`--vocab-size "${vocabText}" must be an integer (example: --vocab-size 32000)`);
+  }
   const started = Date.now();
   await ensureModelDir(resolve(io.cwd, given), {
     arch: arch as TinyArch,
     preset: preset as TinyPreset,
     seed,
     kind,
+    ...(vocabSize === undefined ? {} : { vocabSize }),
     onProgress: (p) => io.stderr(`weft model create: ${p.message}\n`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const extras = Object.entries(kind).map(([k, v]) => (v === true ? `, ${k}` : `, ${k} ${v}`));
+  const extras = Object.entries({ ...kind, ...(vocabSize === undefined ? {} : { vocabSize }) }).map(
+    ([k, v]) => (v === true ? `, ${k}` : `, ${k} ${v}`),
+  );
   io.stdout(`created ${given} (${arch}, preset ${preset}, seed ${seed}${extras.join('')}) in ${seconds}s\n`);
   return 0;
 }
@@ -156,5 +199,24 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
     ...(coupledRows === undefined ? {} : { batching: { coupledRows } }),
   });
   io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}
+
+async function optimize(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, OPTIMIZE, io);
+  if (typeof parsed === 'number') return parsed;
+  const { dtype, output } = parsed.values;
+  const report = await optimizeModel(resolve(io.cwd, parsed.positionals[0]!), {
+    ...(dtype === undefined ? {} : { dtype }),
+    ...(output === undefined ? {} : { output: resolve(io.cwd, output) }),
+  });
+  if (report.output === undefined) {
+    io.stdout(`${report.file} already has ${report.input}; nothing to do\n`);
+    return 0;
+  }
+  const heads = report.heads.map((h) => `${h.op} on "${h.sliced}" (${h.graph} graph)`).join(', ');
+  io.stdout(
+    `wrote ${report.output}: ${report.input} slices the input of ${heads}; largest logit difference on the probe ${report.maxLogitDifference.toExponential(1)}\n`,
+  );
   return 0;
 }

@@ -10,6 +10,7 @@ import { runRequestStage } from '../calculators/request-stage.js';
 import { L } from '../errors/llm-error-codes.js';
 import { RequestError } from '../errors/llm-errors.js';
 import type { EmbeddingInfo } from '../model/embedding-info.js';
+import { firstOutOfRange } from '../runtime/token-limits.js';
 import { errorPacketType } from '../serving/graph-protocol.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { type EmbeddingsJob, type EmbeddingsRequest, embeddingTypes } from './embedding-packets.js';
@@ -99,7 +100,7 @@ async function tokenize(
         `Invalid ${where}: ${ids.length} tokens, but this model takes at most ${info.maxInputTokens} tokens per input. Shorten the input.`,
       );
     }
-    const bad = ids.findIndex((id) => id >= vocab);
+    const bad = firstOutOfRange(ids, vocab);
     if (bad >= 0) {
       throw RequestError.invalid(
         'input',

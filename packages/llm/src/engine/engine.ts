@@ -1,10 +1,7 @@
 import type { CoupledRowsMode, RowAlignment } from '../runtime/batching-plan.js';
 import { type ModelRef, type ModelSource, resolveModelSource } from '../runtime/model-source.js';
-import {
-  ContextLengthExceededError,
-  InvalidGenerateArgumentError,
-  TokenIdOutOfRangeError,
-} from '../runtime/runtime-errors.js';
+import { InvalidGenerateArgumentError } from '../runtime/runtime-errors.js';
+import { checkTokenIds, completionBudget } from '../runtime/token-limits.js';
 import {
   EngineClosedError,
   EngineQueueFullError,
@@ -239,18 +236,10 @@ export class Engine implements GroupHost {
     }
     if (promptIds.length === 0)
       throw new InvalidGenerateArgumentError('the prompt is empty; give at least one token');
-    for (let i = 0; i < promptIds.length; i++) {
-      const t = promptIds[i]!;
-      if (!Number.isInteger(t) || t < 0 || t >= this.vocabSize)
-        throw new TokenIdOutOfRangeError(t, i, this.vocabSize);
-    }
-    if (promptIds.length > this.contextLength) {
-      throw new ContextLengthExceededError(promptIds.length, this.contextLength, 'prompt');
-    }
+    checkTokenIds(promptIds, this.vocabSize);
+    const perRow = completionBudget(promptIds.length, this.contextLength, options.maxTokens, 'cap');
     if (this.queue.length >= this.maxQueued) throw new EngineQueueFullError(this.maxQueued);
     options.signal?.throwIfAborted();
-    const room = this.contextLength - promptIds.length;
-    const perRow = Math.min(options.maxTokens ?? room, room);
     const reservation = Math.min(promptIds.length + n * perRow, this.kvCacheTokens);
     const group = new SequenceGroup(this, this.nextId++, [...promptIds], n, reservation);
     this.groups.set(group.id, group);

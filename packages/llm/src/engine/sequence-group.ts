@@ -1,4 +1,4 @@
-import { ContextLengthExceededError, TokenIdOutOfRangeError } from '../runtime/runtime-errors.js';
+import { checkSequenceLength, checkTokenIds } from '../runtime/token-limits.js';
 import { SequenceGroupStateError } from './engine-errors.js';
 
 /** One step of a group: the logits after each live row's last token. */
@@ -142,11 +142,9 @@ export class SequenceGroup {
         `group ${this.id}: ${tokens.length} rows; a group of n=${this.n} has 1..${this.n} rows`,
       );
     }
+    checkTokenIds(tokens, this.host.vocabSize);
     const next: number[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (!Number.isInteger(t) || t < 0 || t >= this.host.vocabSize)
-        throw new TokenIdOutOfRangeError(t, i, this.host.vocabSize);
       const p = parents ? parents[i]! : i;
       if (!Number.isInteger(p) || p < 0 || p >= rows) {
         throw new SequenceGroupStateError(
@@ -154,7 +152,7 @@ export class SequenceGroup {
         );
       }
       const len = this.rowLengths[p]! + 1;
-      if (len > this.host.contextLength) throw new ContextLengthExceededError(len, this.host.contextLength);
+      checkSequenceLength(len, this.host.contextLength);
       next.push(len);
     }
     this.rowLengths = next;

@@ -41,6 +41,11 @@ const defined = defineErrorCodes({
     description:
       '`weft model create` (or `createTinyModel`) was given an unknown architecture or preset, a bad seed, or a target folder that already holds something other than a built model.',
   },
+  MODEL_OPTIMIZE: {
+    title: 'Model cannot be optimized',
+    description:
+      "`weft model optimize` found no LM head to slice (the logits are not computed position by position from the hidden states through MatMul, Gemm, MatMulNBits or MatMulInteger), the model already has `num_logits_to_keep`, or the rewritten model's logits differ from the original's. The message names the file and the operator in the way; the model is left as it was.",
+  },
   // The KV-cache runtime (runtime/).
   UNSUPPORTED_MODEL: {
     title: 'Not a KV-cache decoder',

@@ -86,3 +86,10 @@ export class ModelBuildError extends LlmError {
     super(L.MODEL_BUILD, message);
   }
 }
+
+/** `weft model optimize` cannot rewrite the model (no LM head found, already optimized, ...). */
+export class ModelOptimizeError extends LlmError {
+  constructor(message: string) {
+    super(L.MODEL_OPTIMIZE, message);
+  }
+}

@@ -40,6 +40,12 @@ export interface ModelReport {
   shareBuffer: boolean;
   /** A merged decoder (`use_cache_branch` input). */
   mergedDecoder: boolean;
+  /**
+   * The input that limits logits to the last positions (`num_logits_to_keep`), so a prefill pays
+   * the LM head for the last position only; null when the model computes every position's
+   * (`weft model optimize` adds it).
+   */
+  logitsToKeep: string | null;
 }
 
 export interface InspectOptions extends LoadModelInfoOptions {
@@ -92,6 +98,7 @@ export async function inspectModel(dir: string, options: InspectOptions = {}): P
           : 'batched',
       shareBuffer: batching.shareBuffer,
       mergedDecoder: io.useCacheBranch !== undefined,
+      logitsToKeep: io.logitsToKeep?.name ?? null,
     };
   } finally {
     await session.close();

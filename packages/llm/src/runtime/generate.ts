@@ -2,7 +2,8 @@ import { StopStringBuffer } from '../calculators/stop-strings.js';
 import { Engine } from '../engine/engine.js';
 import { RequestSampler } from '../sampling/request-sampler.js';
 import { DEFAULT_SAMPLING_PARAMS } from '../sampling/sampling-params.js';
-import { ContextLengthExceededError, InvalidGenerateArgumentError } from './runtime-errors.js';
+import { InvalidGenerateArgumentError } from './runtime-errors.js';
+import { completionBudget } from './token-limits.js';
 
 /** The two tokenizer methods `generate()` needs (`Tokenizer` from tokenizer/ fits). */
 export interface TextCodec {
@@ -109,12 +110,9 @@ export async function generate(
     },
     [...(options.ignoreEos ? [] : engine.model.eosTokenIds), ...(options.stopTokenIds ?? [])],
   );
-  const budgets = promptIds.map((ids) => {
-    const room = engine.contextLength - ids.length;
-    if (room < 1)
-      throw new ContextLengthExceededError(ids.length + 1, engine.contextLength, 'prompt plus one new token');
-    return Math.min(maxTokens, room);
-  });
+  const budgets = promptIds.map((ids) =>
+    completionBudget(ids.length, engine.contextLength, maxTokens, 'cap'),
+  );
   const slots = promptIds.map((ids, i) => sampler.addSlot(ids, budgets[i]!));
   return Promise.all(
     promptIds.map(async (ids, i): Promise<GenerateResult> => {

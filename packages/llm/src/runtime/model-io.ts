@@ -16,6 +16,13 @@ export interface KvBinding {
   readonly packed: boolean;
 }
 
+/** The `num_logits_to_keep` input: its name, element type and shape (`[]` or `[1]`). */
+export interface LogitsToKeepInput {
+  readonly name: string;
+  readonly dtype: IdDtype;
+  readonly dims: readonly number[];
+}
+
 /** Everything the batched step needs to know about a decoder session, read from its metadata. */
 export interface ModelIo {
   readonly inputIds: string;
@@ -27,6 +34,11 @@ export interface ModelIo {
    * past KV (the graph takes its no-past branch), true once there is one.
    */
   readonly useCacheBranch: string | undefined;
+  /**
+   * How many trailing positions get logits (`num_logits_to_keep`, or `logits_to_keep` in newer
+   * exports; 0 = all): a prefill then pays the LM head for the positions it reads only.
+   */
+  readonly logitsToKeep: LogitsToKeepInput | undefined;
   readonly logits: string;
   readonly idDtype: IdDtype;
   readonly maskDtype: IdDtype;
@@ -68,6 +80,8 @@ export interface KvShapeHints {
 
 const PER_LAYER = /^past_key_values\.(\d+)\.(key|value)$/;
 const USE_CACHE_BRANCH = 'use_cache_branch';
+/** transformers' name, and the one of exports from transformers 4.50 on. */
+const LOGITS_TO_KEEP = ['num_logits_to_keep', 'logits_to_keep'];
 const GENERIC_PAST = /^past\D*?(\d+)(?:\D.*)?$/;
 
 function idType(file: string, meta: TensorMetadata | undefined, what: string): IdDtype {
@@ -137,6 +151,7 @@ export function describeModelIo(
       }
       continue;
     }
+    if (LOGITS_TO_KEEP.includes(meta.name)) continue;
     const layerMatch =
       pastPatterns.map((p) => p.exec(meta.name)).find((m) => m !== null) ??
       PER_LAYER.exec(meta.name) ??
@@ -170,12 +185,14 @@ export function describeModelIo(
   }
   const kvDtype = floatType(file, first, `KV input "${first.name}"`);
   const logitsMeta = outByName.get(logits)!;
+  const keepMeta = inputs.find((m) => LOGITS_TO_KEEP.includes(m.name));
   const vocab = logitsMeta.shape?.[2];
   return {
     inputIds,
     attentionMask,
     positionIds: byName.has(positionIds) ? positionIds : undefined,
     useCacheBranch: byName.has(USE_CACHE_BRANCH) ? USE_CACHE_BRANCH : undefined,
+    logitsToKeep: keepMeta && logitsToKeepInput(file, keepMeta),
     logits,
     idDtype: idType(file, byName.get(inputIds), `input "${inputIds}"`),
     maskDtype: idType(file, byName.get(attentionMask), `input "${attentionMask}"`),
@@ -189,5 +206,20 @@ export function describeModelIo(
     kvHeads,
     headSize,
     vocabSize: typeof vocab === 'number' && vocab > 0 ? vocab : undefined,
+  };
+}
+
+function logitsToKeepInput(file: string, meta: TensorMetadata): LogitsToKeepInput {
+  const rank = meta.shape?.length ?? 0;
+  if (rank > 1 || (rank === 1 && meta.shape![0] !== 1 && typeof meta.shape![0] === 'number')) {
+    throw new UnsupportedModelError(
+      file,
+      `input "${meta.name}" has shape [${meta.shape!.join(', ')}], expected a scalar or [1]`,
+    );
+  }
+  return {
+    name: meta.name,
+    dtype: idType(file, meta, `input "${meta.name}"`),
+    dims: rank === 0 ? [] : [1],
   };
 }

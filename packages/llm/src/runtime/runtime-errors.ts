@@ -13,7 +13,7 @@ export class UnsupportedModelError extends LlmRuntimeError {
   constructor(file: string, detail: string) {
     super(
       L.UNSUPPORTED_MODEL,
-      `"${file}" is not a decoder model Weft can run: ${detail}. Expected inputs input_ids, attention_mask, optional position_ids and use_cache_branch, and past KV (past_key_values.N.key/.value or packed past_N), outputs logits and present KV.`,
+      `"${file}" is not a decoder model Weft can run: ${detail}. Expected inputs input_ids, attention_mask, optional position_ids, use_cache_branch and num_logits_to_keep, and past KV (past_key_values.N.key/.value or packed past_N), outputs logits and present KV.`,
     );
   }
 }
@@ -36,13 +36,24 @@ export class TokenIdOutOfRangeError extends LlmRuntimeError {
 export class ContextLengthExceededError extends LlmRuntimeError {
   readonly length: number;
   readonly contextLength: number;
-  constructor(length: number, contextLength: number, what = 'sequence') {
+  /** The prompt's share of `length`, when the check was about a prompt. */
+  readonly promptTokens: number | undefined;
+  /** The new tokens' share of `length`, when the check was about a prompt plus new tokens. */
+  readonly completionTokens: number | undefined;
+  constructor(
+    length: number,
+    contextLength: number,
+    what = 'sequence',
+    parts: { promptTokens?: number; completionTokens?: number } = {},
+  ) {
     super(
       L.CONTEXT_LENGTH_EXCEEDED,
       `${what} of ${length} tokens exceeds the model's context length of ${contextLength} tokens (positions must stay below ${contextLength}); shorten the prompt or lower max_tokens.`,
     );
     this.length = length;
     this.contextLength = contextLength;
+    this.promptTokens = parts.promptTokens;
+    this.completionTokens = parts.completionTokens;
   }
 }
 

@@ -2,12 +2,9 @@ import * as ort from 'onnxruntime-node';
 import { float16ToFloat32 } from './float16.js';
 import { emptyKv, gatherKv, type KvRowRef } from './kv-gather.js';
 import type { Feeds, ModelSession } from './model-session.js';
-import {
-  ContextLengthExceededError,
-  InvalidGenerateArgumentError,
-  TokenIdOutOfRangeError,
-} from './runtime-errors.js';
+import { InvalidGenerateArgumentError } from './runtime-errors.js';
 import { fillIds, idArray, idTensor, setId } from './step-inputs.js';
+import { checkSequenceLength, checkTokenIds } from './token-limits.js';
 
 /** A row of some batch, used to assemble a new batch (`SequenceBatch.gather`). */
 export interface BatchRowRef {
@@ -137,13 +134,8 @@ export class SequenceBatch {
           `row ${i} got ${row.length} tokens; every row needs ${chunk} (uneven counts only on an empty batch)`,
         );
       }
-      for (let j = 0; j < row.length; j++) {
-        const id = row[j]!;
-        if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
-          throw new TokenIdOutOfRangeError(id, j, vocabSize);
-      }
-      const total = lens[i]! + row.length;
-      if (total > contextLength) throw new ContextLengthExceededError(total, contextLength);
+      checkTokenIds(row, vocabSize);
+      checkSequenceLength(lens[i]! + row.length, contextLength);
     }
     const out = new Float32Array(tokens.length * vocabSize);
     let first = 0;
@@ -232,6 +224,16 @@ async function runBlock(
   if (io.useCacheBranch) {
     feeds[io.useCacheBranch] = new ort.Tensor('bool', Uint8Array.of(block.width > 0 ? 1 : 0), [1]);
   }
+  // Each row's last token: at the chunk's end when left-aligned, after its own tokens when right-aligned.
+  const lastAt = tokens.map((t) => (align === 'left' ? chunk - 1 : t.length - 1));
+  if (io.logitsToKeep) {
+    // The trailing positions that hold every row's last token (1 unless right-aligned rows differ).
+    const keep = chunk - Math.min(...lastAt);
+    const { name, dtype, dims } = io.logitsToKeep;
+    const value = idArray(dtype, 1);
+    setId(value, 0, keep);
+    feeds[name] = idTensor(dtype, value, dims);
+  }
   for (let k = 0; k < io.kv.length; k++) feeds[io.kv[k]!.input] = block.kv[k]!;
   let out: Record<string, ort.Tensor>;
   if (inPlace) {
@@ -246,11 +248,13 @@ async function runBlock(
   }
   block.width = total;
   for (let i = 0; i < batch; i++) block.lens[i]! += tokens[i]!.length;
-  const lastAt = tokens.map((t) => (align === 'left' ? chunk - 1 : t.length - 1));
   return lastPositionLogits(out[io.logits]!, lastAt, chunk, vocabSize);
 }
 
-/** `[batch, chunk, vocab]` logits → row i's position `lastAt[i]` as float32 `[batch, vocab]`. */
+/**
+ * `[batch, kept, vocab]` logits of the last `kept` of `chunk` positions (all of them unless the
+ * model has `num_logits_to_keep`) → row i's position `lastAt[i]` as float32 `[batch, vocab]`.
+ */
 function lastPositionLogits(
   tensor: ort.Tensor,
   lastAt: readonly number[],
@@ -258,14 +262,16 @@ function lastPositionLogits(
   vocab: number,
 ): Float32Array {
   const data = tensor.data as Float32Array | Uint16Array;
+  const kept = tensor.dims[1] ?? chunk;
   const width = (tensor.dims[2] as number | undefined) ?? vocab;
-  if (chunk === 1 && width === vocab) {
+  if (kept === 1 && width === vocab) {
     return data instanceof Float32Array ? data : float16ToFloat32(data);
   }
   const batch = lastAt.length;
+  const first = chunk - kept;
   const out = new Float32Array(batch * vocab);
   for (let i = 0; i < batch; i++) {
-    const from = (i * chunk + lastAt[i]!) * width;
+    const from = (i * kept + lastAt[i]! - first) * width;
     const slice = data.subarray(from, from + vocab);
     if (slice instanceof Float32Array) out.set(slice, i * vocab);
     else float16ToFloat32(slice, out.subarray(i * vocab, (i + 1) * vocab));

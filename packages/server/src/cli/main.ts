@@ -8,7 +8,9 @@ const USAGE = `usage: weft <command> [options]
 
 commands:
   graph check|draw|run   validate, render or run a graph file
-  model create|inspect   build a tiny test model, or describe a model directory
+  model create|inspect|optimize
+                         build a tiny test model, describe a model directory, or
+                         give its decoder num_logits_to_keep (faster prefill)
   generate DIR           generate text from a model directory
   serve                  serve graphs/ as an OpenAI-compatible API
   calculator new NAME    scaffold a custom calculator, its test and an example graph
