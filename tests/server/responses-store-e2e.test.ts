@@ -107,7 +107,7 @@ describe('stored responses with the openai client', () => {
     const gone = await client.responses.retrieve(created.id).catch((e) => e);
     expect(gone).toBeInstanceOf(NotFoundError);
     expect(gone.error).toMatchObject({ type: 'invalid_request_error', param: null });
-    expect(gone.message).toContain(`Response with id "${created.id}" not found`);
+    expect(gone.message).toContain(`Response with id '${created.id}' not found.`);
     expect(await client.responses.delete(created.id).catch((e) => e)).toBeInstanceOf(NotFoundError);
     const continued = await client.responses
       .create({ ...base, previous_response_id: created.id, input: 'x', max_output_tokens: 2 })

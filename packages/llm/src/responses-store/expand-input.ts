@@ -34,7 +34,7 @@ export function expandInput(body: ResponsesBody, store: ResponseStore | undefine
       throw new RequestError(
         L.PREVIOUS_RESPONSE_NOT_FOUND,
         'previous_response_id',
-        `Previous response with id '${previous}' not found: it was never stored (store: false), was deleted, or has expired from this server's response store.`,
+        `Previous response with id '${previous}' not found. It was never stored (store: false), was deleted, or has expired from this server's response store.`,
       );
     }
     chain = found;
@@ -66,7 +66,7 @@ function referenced(
     throw new RequestError(
       L.ITEM_NOT_FOUND,
       `${at}.id`,
-      `Item with id '${item.id}' not found: no stored response has an output or input item with this id (it was never stored, was deleted, or has expired).`,
+      `Item with id '${item.id}' not found. No stored response has an output or input item with this id (it was never stored, was deleted, or has expired).`,
     );
   }
   return found;

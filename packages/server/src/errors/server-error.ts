@@ -49,7 +49,7 @@ export const serverErrors = {
   responseNotFound: (id: string) =>
     new ServerError(
       S.SERVER_RESPONSE_NOT_FOUND,
-      `Response with id ${quoteInput(id)} not found; responses are kept only when created with store not false, for a limited time and number (ResponseStoreCalculator options ttl_seconds, max_responses).`,
+      `Response with id '${clipForLog(id)}' not found. Responses are kept only when created with store not false, for a limited time and number (ResponseStoreCalculator options ttl_seconds, max_responses).`,
     ),
   modelNotReady: (model: string, state: string) =>
     new ServerError(
