@@ -117,7 +117,7 @@ await writeFile(join(graphsDir, 'tiny-embed.yaml'), graph);
 const child = spawn(
   process.execPath,
   [
-    join(repo, 'packages/server/dist/cli/main.js'),
+    join(repo, 'packages/server/bin/weft.js'),
     'serve',
     '--graphs',
     graphsDir,

@@ -105,7 +105,7 @@ async function startWeft(): Promise<string> {
   await writeFile(join(dir, 'tiny-llama.yaml'), graph);
   const child = spawn(
     process.execPath,
-    ['packages/server/dist/cli/main.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
+    ['packages/server/bin/weft.js', 'serve', '--graphs', dir, '--port', '0', '--log-level', 'warn'],
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
   cleanups.push(async () => {
