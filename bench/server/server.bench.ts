@@ -99,7 +99,8 @@ function weftUrl(): Promise<string> {
 async function startWeft(): Promise<string> {
   const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
     /model_dir: \.\.\/models\/tiny-llama/,
-    `model_dir: ${JSON.stringify(modelDir)}, threads: ${args.threads}`,
+    // Prefix caching off: rounds repeat the same prompts (bench:engine:prefix measures the cache).
+    `model_dir: ${JSON.stringify(modelDir)}, threads: ${args.threads}, prefix_caching: false`,
   );
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-server-'));
   await writeFile(join(dir, 'tiny-llama.yaml'), graph);
