@@ -464,7 +464,9 @@ export class Engine implements GroupHost {
     this.link = undefined;
     this.outbox.length = 0;
     this.prefix?.clear();
-    void link.worker.terminate();
+    // A worker that reported `fatal` is closing its session and ends by itself; terminating it
+    // meanwhile can abort the process inside onnxruntime's binding, so it only gets a deadline.
+    setTimeout(() => void link.worker.terminate(), 5000).unref();
     link.port.close();
     this.recordFailure(err);
     // Set before failing the running groups: their release must not admit queued ones to no worker.
