@@ -1,5 +1,5 @@
 /** What every bench shares: glibc malloc settings, the common flags, the bench model, load average. */
-import { fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +84,21 @@ export async function forkSide(
       await exited;
     },
   };
+}
+
+/** The URL a child server prints as `listening on http://...`; rejects (with its stderr tail) if it exits first. */
+export function listenForUrl(child: ChildProcess, name: string): Promise<string> {
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err = (err + d).slice(-4000);
+  });
+  return new Promise((resolveUrl, reject) => {
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)\n/.exec(out);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${err}`)));
+  });
 }

@@ -11,7 +11,7 @@
  *
  *   pnpm build && pnpm bench:embed [--threads 2] [--seconds 4] [--rounds 3]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureEmbeddingModelDir, Tokenizer } from '../packages/llm/dist/index.js';
-import { MALLOC, printLoadAverage, repo } from './bench-setup.js';
+import { listenForUrl, MALLOC, printLoadAverage, repo } from './bench-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -128,7 +128,7 @@ const child = spawn(
   ],
   { env: { ...process.env, ...MALLOC }, stdio: ['ignore', 'pipe', 'pipe'] },
 );
-const url = await listen(child);
+const url = await listenForUrl(child, 'weft serve');
 async function embedOne(text: string): Promise<void> {
   const res = await fetch(`${url}/v1/embeddings`, {
     method: 'POST',
@@ -151,22 +151,6 @@ async function served(clients: number): Promise<number> {
     }),
   );
   return done / ((performance.now() - start) / 1000);
-}
-
-async function listen(proc: ChildProcess): Promise<string> {
-  let out = '';
-  let err = '';
-  proc.stderr?.on('data', (d) => {
-    err = (err + d).slice(-4000);
-  });
-  return new Promise((resolveUrl, reject) => {
-    proc.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)\n/.exec(out);
-      if (m) resolveUrl(m[1]!);
-    });
-    proc.on('exit', (code) => reject(new Error(`weft serve exited with ${code}: ${err}`)));
-  });
 }
 
 // --- rounds -----------------------------------------------------------------------------------------

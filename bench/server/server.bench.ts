@@ -34,29 +34,13 @@ import {
   strongestOf,
   timedStreams,
 } from '../bench-matrix.js';
-import { benchModel, forkSide, MALLOC, repo } from '../bench-setup.js';
+import { benchModel, forkSide, listenForUrl, MALLOC, repo } from '../bench-setup.js';
 
 const args = matrixArgs();
 const TOKENS = args.tokens;
 const built = benchModel(args.attention);
 const modelDir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
 const vocab = loadModelInfo(modelDir).vocabSize;
-
-async function listen(child: ChildProcess, name: string): Promise<string> {
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d) => {
-    err = (err + d).slice(-4000);
-  });
-  return new Promise((resolveUrl, reject) => {
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)\n/.exec(out);
-      if (m) resolveUrl(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${err}`)));
-  });
-}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -113,7 +97,7 @@ async function startWeft(): Promise<string> {
     await stop(child);
     await rm(dir, { recursive: true, force: true });
   });
-  return listen(child, 'weft serve');
+  return listenForUrl(child, 'weft serve');
 }
 
 // The cost of constrained decoding: a JSON schema (an array of small objects that cannot close within
@@ -151,7 +135,7 @@ async function transformersSide(): Promise<BenchSide> {
     { cwd: repo, env: { ...process.env, ...MALLOC } },
   );
   cleanups.push(() => stop(child));
-  return serverSide('transformers.js', await listen(child, 'transformers-server'), 'hf', {});
+  return serverSide('transformers.js', await listenForUrl(child, 'transformers-server'), 'hf', {});
 }
 
 const all: Record<string, () => Promise<BenchSide>> = {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CalculatorRegistry, type CompiledGraph, loadGraphFromString } from '@weft/framework';
 import { type ChunkPacket, type ResponsePacket, registerLlmCalculators } from '@weft/llm';
+import { expect } from 'vitest';
 import { ensureTinyModel, repoRoot } from '../helpers/models.js';
 
 export const GRAPH_FILE = join(repoRoot, 'graphs', 'tiny-llama.yaml');
@@ -64,4 +65,15 @@ export function streamChunks(packets: ResponsePacket[]): any[] {
   return packets
     .slice(1, -2)
     .map((p) => (p.kind === 'chunk' ? (p as ChunkPacket).data : fail('chunks', packets)));
+}
+
+/** The one error packet a request that the graph refuses answers with. */
+export async function requestError(
+  graph: CompiledGraph,
+  endpoint: 'completions' | 'chat/completions',
+  body: unknown,
+): Promise<{ kind: 'error'; code: string; message: string; param: string | null }> {
+  const packets = await runRequest(graph, endpoint, body);
+  expect(packets).toHaveLength(1);
+  return packets[0] as { kind: 'error'; code: string; message: string; param: string | null };
 }

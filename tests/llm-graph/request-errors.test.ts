@@ -1,6 +1,6 @@
 import type { CompiledGraph } from '@weft/framework';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTinyLlamaGraph, okBody, runRequest } from './graph-helpers.js';
+import { loadTinyLlamaGraph, okBody, requestError, runRequest } from './graph-helpers.js';
 import { bodyFor, errorPacketOf, graphCases } from './param-cases.js';
 
 let graph: CompiledGraph;
@@ -11,11 +11,8 @@ afterAll(async () => {
   await graph?.dispose();
 });
 
-const errorOf = async (endpoint: 'completions' | 'chat/completions', body: unknown) => {
-  const packets = await runRequest(graph, endpoint, body);
-  expect(packets).toHaveLength(1);
-  return packets[0] as { kind: 'error'; code: string; message: string; param: string | null };
-};
+const errorOf = (endpoint: 'completions' | 'chat/completions', body: unknown) =>
+  requestError(graph, endpoint, body);
 
 describe('every request parameter through the graph', () => {
   it.each(graphCases().map((c) => [`${c.endpoint} ${c.name}`, c] as const))('%s', async (_, c) => {

@@ -1,7 +1,7 @@
 import type { CompiledGraph } from '@weft/framework';
 import type { Tokenizer } from '@weft/llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTinyLlamaGraph, runRequest } from './graph-helpers.js';
+import { loadTinyLlamaGraph, requestError } from './graph-helpers.js';
 
 let graph: CompiledGraph;
 beforeAll(async () => {
@@ -11,11 +11,8 @@ afterAll(async () => {
   await graph?.dispose();
 });
 
-const errorOf = async (endpoint: 'completions' | 'chat/completions', body: unknown) => {
-  const packets = await runRequest(graph, endpoint, body);
-  expect(packets).toHaveLength(1);
-  return packets[0] as { kind: 'error'; code: string; message: string; param: string | null };
-};
+const errorOf = (endpoint: 'completions' | 'chat/completions', body: unknown) =>
+  requestError(graph, endpoint, body);
 
 describe('per-request bounds of OpenAiRequestCalculator', () => {
   it('refuses more prompts than max_prompts (64) on `prompt`', async () => {

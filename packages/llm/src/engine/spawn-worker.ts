@@ -1,6 +1,5 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { awaitWorkerMessage, startModuleWorker } from '@weft/framework';
-import type { BatchingOptions } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
 import { EngineWorkerError } from './engine-errors.js';
 import type { EngineEvent, EngineModelInfo, EngineWorkerData } from './protocol.js';
@@ -16,15 +15,8 @@ export interface SpawnedWorker {
   readonly exited: Promise<void>;
 }
 
-/** What the worker is started with besides the model. */
-export interface WorkerOptions {
-  readonly threads: number | undefined;
-  readonly maxNumBatchedTokens: number;
-  readonly readyWaitMs: number;
-  readonly batching: BatchingOptions;
-  readonly prefixBlockSize: number | undefined;
-  readonly spinning: boolean;
-}
+/** What the worker is started with besides the model and the wake-up counter. */
+export type WorkerOptions = Omit<EngineWorkerData, 'source' | 'wake'>;
 
 /**
  * Starts the engine worker and waits until its session is open. A worker-side failure (e.g. a

@@ -21,8 +21,8 @@ const HOSTED_TOOLS: Readonly<Record<string, string>> = {
   local_shell: 'the shell tools are OpenAI model features',
   shell: 'the shell tools are OpenAI model features',
   apply_patch: 'apply_patch is an OpenAI model feature',
-  custom: 'custom (free-form grammar) tools are not implemented; declare a function tool',
-  namespace: 'tool namespaces are not implemented; declare function tools',
+  custom: 'Weft constrains tool calls to JSON Schema; declare a function tool',
+  namespace: 'Weft has no tool namespaces; declare function tools',
   tool_search: 'tool search runs on OpenAI servers',
   programmatic_tool_calling: 'programmatic tool calling runs on OpenAI servers',
 };
