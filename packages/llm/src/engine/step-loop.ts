@@ -37,7 +37,9 @@ export interface StepLoopOptions extends ScheduleOptions {
  * The worker's executor: it keeps each group's KV and runs what `schedule()` plans — one decode
  * step for the planned groups (the running batch, rebuilt only when its membership or row order
  * changes), then the planned prefill. Admission (seats, KV budget, queue) is the main thread's job;
- * the policy (who decodes, who waits, what to prefill) is `schedule()`'s.
+ * the policy (who decodes, who waits, what to prefill) is `schedule()`'s. Groups submitted with
+ * `sampling` are sampled here right after their step and are ready again at once: their caller is
+ * sent tokens, never waited for.
  */
 export class StepLoop {
   private readonly groups = new Map<number, WorkerGroup>();
