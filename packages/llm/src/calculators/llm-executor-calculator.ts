@@ -28,6 +28,7 @@ import { type GenerationJob, type GroupLogits, type GroupSampled, llmTypes } fro
  *   input_stream_info: [{ tag_index: FEEDBACK, back_edge: true }]
  *   input_side_packet: [ENGINE:engine]
  *   output_stream: [LOGITS:logits, ERROR:engine_error]
+ *   options: { sampling: engine }
  * ```
  */
 export const LlmExecutorCalculator = defineCalculator({
@@ -40,6 +41,7 @@ export const LlmExecutorCalculator = defineCalculator({
   input_stream_info: [{ tag_index: FEEDBACK, back_edge: true }]
   input_side_packet: [ENGINE:engine]
   output_stream: [LOGITS:logits, ERROR:engine_error]
+  options: { sampling: engine }
 `,
   ),
   inputs: {
