@@ -10,7 +10,7 @@
  *   - engine sampled: `Engine.submit` with `sampling` (greedy): the worker picks the tokens;
  *   - graph runs: concurrent runs of graphs/tiny-llama.yaml (request → tokenizer → executor ⇄
  *     sampler → detokenizer → response), streaming, as the server runs them minus HTTP (and, named
- *     in --sides, "graph runs, graph sampling": the executor's `sampling: graph`, logits every step);
+ *     in --sides, "graph runs (graph sampling)": the executor's `sampling: graph`, logits every step);
  *   - transformers.js: `generate` per stream in its own process.
  * Best and median of `--rounds` alternating rounds, ratios to the bare loop, and the issue's goals.
  *
@@ -137,7 +137,7 @@ const all: Record<string, () => Promise<BenchSide>> = {
   'engine API spinning': () => engineSide('engine API spinning', true),
   'engine sampled': () => engineSide('engine sampled', false, true),
   'graph runs': () => graphSide('graph runs', 'engine'),
-  'graph runs, graph sampling': () => graphSide('graph runs, graph sampling', 'graph'),
+  'graph runs (graph sampling)': () => graphSide('graph runs (graph sampling)', 'graph'),
   'transformers.js': () => forkSide('transformers.js', 'transformers.js', dir, args.threads, TOKENS),
 };
 // The reference is the better bare loop of each round, spin-waiting or not (strongestOf); the
