@@ -165,7 +165,8 @@ try {
   const results = await runMatrix(sides, cases, args.rounds);
   const reference = strongestOf(results, ['bare loop', 'bare loop no spin'], 'best bare loop');
   printMatrix(results, cases, reference);
-  for (const subject of ['engine API', 'engine sampled', 'graph runs']) printGoals(results, subject, reference);
+  for (const subject of ['engine API', 'engine sampled', 'graph runs'])
+    printGoals(results, subject, reference);
 } finally {
   for (const side of sides) await side.close?.();
 }
