@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CalculatorRegistry, type CompiledGraph, loadGraphFromString } from '@weft/framework';
+import {
+  type AnyCalculatorDefinition,
+  CalculatorRegistry,
+  type CompiledGraph,
+  loadGraphFromString,
+} from '@weft/framework';
 import { type ChunkPacket, type ResponsePacket, registerLlmCalculators } from '@weft/llm';
 import { expect } from 'vitest';
 import { ensureTinyModel, repoRoot } from '../helpers/models.js';
@@ -16,6 +21,7 @@ export async function loadTinyLlamaGraph(
   engine: Record<string, number> = {},
   sampling: 'engine' | 'graph' = 'engine',
   edit: (yaml: string) => string = (yaml) => yaml,
+  calculators: readonly AnyCalculatorDefinition[] = [],
 ): Promise<CompiledGraph> {
   const model = await ensureTinyModel('llama');
   const options = { model_dir: model, max_num_seqs: 16, ...engine };
@@ -29,6 +35,7 @@ export async function loadTinyLlamaGraph(
     throw new Error('graphs/tiny-llama.yaml changed: update loadTinyLlamaGraph');
   const registry = new CalculatorRegistry();
   registerLlmCalculators(registry);
+  registry.register(...calculators);
   return loadGraphFromString(text, { file: GRAPH_FILE, registry });
 }
 

@@ -2,6 +2,7 @@ import {
   DEFAULT_SAMPLING_PARAMS,
   Engine,
   type EngineSampling,
+  EngineWorkerError,
   InvalidGenerateArgumentError,
   RequestSampler,
   type SampledToken,
@@ -173,5 +174,41 @@ describe('sampling in the engine worker', () => {
     await expect(group.next()).rejects.toThrow('client went away');
     await expect.poll(() => engine.metrics().running).toBe(0);
     expect(engine.metrics().kvCacheUsedTokens).toBe(0);
+  });
+
+  it('a dead worker fails its running sampled group; a queued one runs on the new worker with the same draws', async () => {
+    const dir = await ensureTinyModel('llama');
+    const own = await Engine.start(dir, { threads: 1, maxNumSeqs: 1 });
+    try {
+      const spec = { params, eosIds: own.model.eosTokenIds, maxTokens: 10, stream: 0 };
+      const expected = await sampledByEngine(own, prompts[1]!, spec);
+      const running = own.submit(prompts[0]!, { maxTokens: 500, sampling: { ...spec, maxTokens: 500 } });
+      await running.next();
+      const queued = own.submit(prompts[1]!, { maxTokens: 10, sampling: spec });
+      expect(queued.state).toBe('queued');
+      await own.killWorker();
+      // Tokens already drawn may still be queued for the caller; after them comes the failure.
+      let failure: unknown;
+      for (;;) {
+        try {
+          await running.next();
+        } catch (err) {
+          failure = err;
+          break;
+        }
+      }
+      expect(failure).toBeInstanceOf(EngineWorkerError);
+      const draws: SampledToken[] = [];
+      for (;;) {
+        const { sampled } = await queued.next();
+        draws.push(sampled);
+        if (sampled.finish) break;
+      }
+      queued.finish();
+      expect(draws).toEqual(expected);
+      expect(own.status()).toMatchObject({ state: 'ready', restarts: 1 });
+    } finally {
+      await own.close();
+    }
   });
 });
