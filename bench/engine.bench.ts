@@ -24,7 +24,7 @@ import {
   type CompiledGraph,
   loadGraphFromString,
 } from '../packages/framework/dist/index.js';
-import { argmax, Engine, ensureModelDir, registerLlmCalculators } from '../packages/llm/dist/index.js';
+import { argmax, Engine, registerLlmCalculators } from '../packages/llm/dist/index.js';
 import {
   type BenchCase,
   type BenchSide,
@@ -37,11 +37,10 @@ import {
   strongestOf,
   timedStreams,
 } from './bench-matrix.js';
-import { benchModel, forkSide, repo } from './bench-setup.js';
+import { ensureBenchModel, forkSide, repo } from './bench-setup.js';
 
 const args = matrixArgs();
-const built = benchModel(args.attention);
-const dir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
+const dir = args.model ? resolve(args.model) : await ensureBenchModel(args.attention);
 const TOKENS = args.tokens;
 
 async function engineSide(name: string, spinning: boolean): Promise<BenchSide> {

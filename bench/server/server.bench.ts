@@ -17,7 +17,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureModelDir, loadModelInfo } from '../../packages/llm/dist/index.js';
+import { loadModelInfo } from '../../packages/llm/dist/index.js';
 // The official client is a dev dependency of @weft/server, reached through its node_modules.
 import OpenAI from '../../packages/server/node_modules/openai/index.mjs';
 import {
@@ -34,12 +34,11 @@ import {
   strongestOf,
   timedStreams,
 } from '../bench-matrix.js';
-import { benchModel, forkSide, listenForUrl, MALLOC, repo } from '../bench-setup.js';
+import { ensureBenchModel, forkSide, listenForUrl, MALLOC, repo } from '../bench-setup.js';
 
 const args = matrixArgs();
 const TOKENS = args.tokens;
-const built = benchModel(args.attention);
-const modelDir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
+const modelDir = args.model ? resolve(args.model) : await ensureBenchModel(args.attention);
 const vocab = loadModelInfo(modelDir).vocabSize;
 
 async function stop(child: ChildProcess): Promise<void> {
