@@ -107,7 +107,9 @@ export async function bareLoop(
   // `[rows, maxLen + width]`: ones on the `seen` positions and the new ones after the room.
   const maskWithRoom = (width: number, seen: number): Tensor => {
     const total = maxLen + width;
-    const mask = appendMask!.subarray(0, rows * total).fill(0 as never);
+    const mask = appendMask!
+      .subarray(0, rows * total)
+      .fill((ones instanceof BigInt64Array ? 0n : 0) as never);
     for (let r = 0; r < rows; r++) {
       mask.fill(ones[0] as never, r * total, r * total + seen);
       mask.fill(ones[0] as never, r * total + maxLen, (r + 1) * total);

@@ -51,6 +51,15 @@ export async function ensureBenchModel(attention: BenchAttention = 'standard'): 
   return appended;
 }
 
+/**
+ * The bench model as a user downloads it when `attention` names an optimized one (`append` → the
+ * standard export), else undefined: Weft on an optimized model is compared with the bare loop on
+ * both. `--model` gives no original (undefined).
+ */
+export async function originalBenchModel(attention: BenchAttention, model: string | undefined) {
+  return attention === 'append' && model === undefined ? ensureBenchModel('standard') : undefined;
+}
+
 /** `load average before: 0.4 0.3 0.2`: a burst on the shared machine shows here. */
 export function printLoadAverage(when: 'before' | 'after', note = ''): void {
   const load = loadavg()

@@ -13,7 +13,7 @@
  * Best and median of `--rounds` alternating rounds, ratios to the bare loop, and the issue's goals.
  *
  *   pnpm build && pnpm bench:engine [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
- *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,graph runs"] [--attention gqa]
+ *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,graph runs"] [--attention gqa|append]
  *
  * Runs the built packages (`dist/`, as `pnpm install` or `pnpm build` leave them), like production.
  */
@@ -37,16 +37,18 @@ import {
   strongestOf,
   timedStreams,
 } from './bench-matrix.js';
-import { ensureBenchModel, forkSide, repo } from './bench-setup.js';
+import { ensureBenchModel, forkSide, originalBenchModel, repo } from './bench-setup.js';
 
 const args = matrixArgs();
 const dir = args.model ? resolve(args.model) : await ensureBenchModel(args.attention);
+// With an optimized model (--attention append): the bare loop also runs on the model as downloaded.
+const original = await originalBenchModel(args.attention, args.model);
 const TOKENS = args.tokens;
 
-async function engineSide(name: string, spinning: boolean): Promise<BenchSide> {
+async function engineSide(name: string, spinning: boolean, model = dir): Promise<BenchSide> {
   // Prefix caching off: every round repeats the same prompts, and a cache hit would skip the prefill
   // the bare loop pays (bench:engine:prefix measures the cache).
-  const engine = await Engine.start(dir, {
+  const engine = await Engine.start(model, {
     threads: args.threads,
     maxNumSeqs: 16,
     spinning,
@@ -116,11 +118,27 @@ const all: Record<string, () => Promise<BenchSide>> = {
   'engine API': () => engineSide('engine API', false),
   'engine API spinning': () => engineSide('engine API spinning', true),
   'graph runs': graphSide,
-  'transformers.js': () => forkSide('transformers.js', 'transformers.js', dir, args.threads, TOKENS),
+  // transformers.js runs what it can read: the original of an optimized model.
+  'transformers.js': () =>
+    forkSide('transformers.js', 'transformers.js', original ?? dir, args.threads, TOKENS),
+  ...(original && {
+    'bare loop (original model)': () =>
+      forkSide('bare loop (original model)', 'bare', original, args.threads, TOKENS),
+    'bare loop no spin (original model)': () =>
+      forkSide('bare loop no spin (original model)', 'bare-no-spin', original, args.threads, TOKENS),
+    'engine API (original model)': () => engineSide('engine API (original model)', false, original),
+  }),
 };
 // The reference is the better bare loop of each round, spin-waiting or not (strongestOf); the
 // engine-spinning variant answers one question (what spinning costs): name it in --sides to run it.
-const names = args.sides ?? ['bare loop', 'bare loop no spin', 'engine API', 'graph runs', 'transformers.js'];
+const names = args.sides ?? [
+  'bare loop',
+  'bare loop no spin',
+  'engine API',
+  'graph runs',
+  'transformers.js',
+  ...(original ? ['bare loop (original model)', 'bare loop no spin (original model)'] : []),
+];
 const sides: BenchSide[] = [];
 for (const name of names) {
   const open = all[name];
@@ -136,7 +154,15 @@ try {
   const results = await runMatrix(sides, cases, args.rounds);
   const reference = strongestOf(results, ['bare loop', 'bare loop no spin'], 'best bare loop');
   printMatrix(results, cases, reference);
-  for (const subject of ['engine API', 'graph runs']) printGoals(results, subject, reference);
+  const downloaded = strongestOf(
+    results,
+    ['bare loop (original model)', 'bare loop no spin (original model)'],
+    'best bare loop (original model)',
+  );
+  for (const subject of ['engine API', 'graph runs']) {
+    printGoals(results, subject, reference);
+    if (results.has(downloaded)) printGoals(results, subject, downloaded);
+  }
 } finally {
   for (const side of sides) await side.close?.();
 }

@@ -63,6 +63,7 @@ describe('weft model create / inspect', () => {
       rowCouplingOps: [],
       batchInvariance: 'batched',
       shareBuffer: false,
+      appendKv: false,
       mergedDecoder: false,
       logitsToKeep: 'num_logits_to_keep',
     });
@@ -192,6 +193,11 @@ describe('weft model create / inspect', () => {
         `^wrote ${file.replace(/[.]/g, '\\.')}: 4 KV outputs return new positions only; largest logit difference on the probe \\d\\.\\de[-+]\\d+\n$`,
       ),
     );
+    expect(JSON.parse((await run(['inspect', 'appended'])).stdout)).toMatchObject({
+      rowAlignment: 'left',
+      shareBuffer: false,
+      appendKv: true,
+    });
     expect(await run(['optimize', 'appended', '--append-kv'])).toEqual({
       code: 0,
       stdout: `${file} already has num_logits_to_keep and new-position KV outputs; nothing to do\n`,
