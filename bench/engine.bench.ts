@@ -7,8 +7,10 @@
  *     the reference of every ratio is the better of the two in each round ("best bare loop");
  *   - engine API: `Engine.submit` / `next` / argmax / `append` per stream, in this process (and the
  *     same with onnxruntime's intra-op threads spin-waiting between runs, its default);
+ *   - engine sampled: `Engine.submit` with `sampling` (greedy): the worker picks the tokens;
  *   - graph runs: concurrent runs of graphs/tiny-llama.yaml (request → tokenizer → executor ⇄
- *     sampler → detokenizer → response), streaming, as the server runs them minus HTTP;
+ *     sampler → detokenizer → response), streaming, as the server runs them minus HTTP (and, named
+ *     in --sides, "graph runs (graph sampling)": the executor's `sampling: graph`, logits every step);
  *   - transformers.js: `generate` per stream in its own process.
  * Best and median of `--rounds` alternating rounds, ratios to the bare loop, and the issue's goals.
  *
@@ -24,7 +26,12 @@ import {
   type CompiledGraph,
   loadGraphFromString,
 } from '../packages/framework/dist/index.js';
-import { argmax, Engine, registerLlmCalculators } from '../packages/llm/dist/index.js';
+import {
+  argmax,
+  DEFAULT_SAMPLING_PARAMS,
+  Engine,
+  registerLlmCalculators,
+} from '../packages/llm/dist/index.js';
 import {
   type BenchCase,
   type BenchSide,
@@ -45,7 +52,7 @@ const dir = args.model ? resolve(args.model) : await ensureBenchModel(args.atten
 const original = await originalBenchModel(args.attention, args.model);
 const TOKENS = args.tokens;
 
-async function engineSide(name: string, spinning: boolean, model = dir): Promise<BenchSide> {
+async function engineSide(name: string, spinning: boolean, sampled = false, model = dir): Promise<BenchSide> {
   // Prefix caching off: every round repeats the same prompts, and a cache hit would skip the prefill
   // the bare loop pays (bench:engine:prefix measures the cache).
   const engine = await Engine.start(model, {
@@ -59,7 +66,16 @@ async function engineSide(name: string, spinning: boolean, model = dir): Promise
     name,
     run: (c: BenchCase) =>
       timedStreams(c, TOKENS, async (s) => {
-        const group = engine.submit(benchPrompt(vocab, c.prompt, s), { maxTokens: TOKENS });
+        const prompt = benchPrompt(vocab, c.prompt, s);
+        if (sampled) {
+          const params = { ...DEFAULT_SAMPLING_PARAMS, temperature: 0, seed: 0 };
+          const sampling = { params, eosIds: [], maxTokens: TOKENS, stream: 0 };
+          const group = engine.submit(prompt, { maxTokens: TOKENS, sampling });
+          while (!(await group.next()).sampled.finish);
+          group.finish();
+          return;
+        }
+        const group = engine.submit(prompt, { maxTokens: TOKENS });
         for (let n = 1; ; n++) {
           const { logits } = await group.next();
           if (n === TOKENS) break;
@@ -71,13 +87,15 @@ async function engineSide(name: string, spinning: boolean, model = dir): Promise
   };
 }
 
-async function graphSide(): Promise<BenchSide> {
+async function graphSide(name: string, sampling: 'engine' | 'graph'): Promise<BenchSide> {
   const file = join(repo, 'graphs', 'tiny-llama.yaml');
-  const text = readFileSync(file, 'utf8').replace(
-    /model_dir: \.\.\/models\/tiny-llama/,
-    `model_dir: ${JSON.stringify(dir)}, threads: ${args.threads}, prefix_caching: false`,
-  );
-  if (!text.includes(JSON.stringify(dir)))
+  const text = readFileSync(file, 'utf8')
+    .replace(
+      /model_dir: \.\.\/models\/tiny-llama/,
+      `model_dir: ${JSON.stringify(dir)}, threads: ${args.threads}, prefix_caching: false`,
+    )
+    .replace('options: { sampling: engine }', `options: { sampling: ${sampling} }`);
+  if (!text.includes(JSON.stringify(dir)) || !text.includes(`sampling: ${sampling}`))
     throw new Error('graphs/tiny-llama.yaml changed: update the bench');
   const registry = new CalculatorRegistry();
   // dist and src types of the registry differ only nominally under tsconfig.check.json's paths.
@@ -85,7 +103,7 @@ async function graphSide(): Promise<BenchSide> {
   const graph: CompiledGraph = await loadGraphFromString(text, { file, registry });
   const vocab = (graph.sharedSidePacket('engine') as Engine).model.vocabSize;
   return {
-    name: 'graph runs',
+    name,
     run: (c: BenchCase) =>
       timedStreams(c, TOKENS, async (s) => {
         const run = graph.start();
@@ -117,7 +135,9 @@ const all: Record<string, () => Promise<BenchSide>> = {
   'bare loop no spin': () => forkSide('bare loop no spin', 'bare-no-spin', dir, args.threads, TOKENS),
   'engine API': () => engineSide('engine API', false),
   'engine API spinning': () => engineSide('engine API spinning', true),
-  'graph runs': graphSide,
+  'engine sampled': () => engineSide('engine sampled', false, true),
+  'graph runs': () => graphSide('graph runs', 'engine'),
+  'graph runs (graph sampling)': () => graphSide('graph runs (graph sampling)', 'graph'),
   // transformers.js runs what it can read: the original of an optimized model.
   'transformers.js': () =>
     forkSide('transformers.js', 'transformers.js', original ?? dir, args.threads, TOKENS),
@@ -126,7 +146,7 @@ const all: Record<string, () => Promise<BenchSide>> = {
       forkSide('bare loop (original model)', 'bare', original, args.threads, TOKENS),
     'bare loop no spin (original model)': () =>
       forkSide('bare loop no spin (original model)', 'bare-no-spin', original, args.threads, TOKENS),
-    'engine API (original model)': () => engineSide('engine API (original model)', false, original),
+    'engine API (original model)': () => engineSide('engine API (original model)', false, false, original),
   }),
 };
 // The reference is the better bare loop of each round, spin-waiting or not (strongestOf); the
@@ -135,6 +155,7 @@ const names = args.sides ?? [
   'bare loop',
   'bare loop no spin',
   'engine API',
+  'engine sampled',
   'graph runs',
   'transformers.js',
   ...(original ? ['bare loop (original model)', 'bare loop no spin (original model)'] : []),
@@ -159,7 +180,7 @@ try {
     ['bare loop (original model)', 'bare loop no spin (original model)'],
     'best bare loop (original model)',
   );
-  for (const subject of ['engine API', 'graph runs']) {
+  for (const subject of ['engine API', 'engine sampled', 'graph runs']) {
     printGoals(results, subject, reference);
     if (results.has(downloaded)) printGoals(results, subject, downloaded);
   }

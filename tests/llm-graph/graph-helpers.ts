@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CalculatorRegistry, type CompiledGraph, loadGraphFromString } from '@weft/framework';
+import {
+  type AnyCalculatorDefinition,
+  CalculatorRegistry,
+  type CompiledGraph,
+  loadGraphFromString,
+} from '@weft/framework';
 import { type ChunkPacket, type ResponsePacket, registerLlmCalculators } from '@weft/llm';
 import { expect } from 'vitest';
 import { ensureTinyModel, repoRoot } from '../helpers/models.js';
@@ -9,18 +14,28 @@ export const GRAPH_FILE = join(repoRoot, 'graphs', 'tiny-llama.yaml');
 
 /**
  * The served graph `graphs/tiny-llama.yaml`, unchanged except that `model_dir` points at the test
- * model built by the product's builder and the engine options may be overridden.
+ * model built by the product's builder and the engine options and the executor's `sampling` may be
+ * overridden.
  */
-export async function loadTinyLlamaGraph(engine: Record<string, number> = {}): Promise<CompiledGraph> {
+export async function loadTinyLlamaGraph(
+  engine: Record<string, number> = {},
+  sampling: 'engine' | 'graph' = 'engine',
+  edit: (yaml: string) => string = (yaml) => yaml,
+  calculators: readonly AnyCalculatorDefinition[] = [],
+): Promise<CompiledGraph> {
   const model = await ensureTinyModel('llama');
   const options = { model_dir: model, max_num_seqs: 16, ...engine };
-  const text = readFileSync(GRAPH_FILE, 'utf8').replace(
-    'options: { model_dir: ../models/tiny-llama, max_num_seqs: 16 }',
-    `options: ${JSON.stringify(options)}`,
-  );
-  if (!text.includes(model)) throw new Error('graphs/tiny-llama.yaml changed: update loadTinyLlamaGraph');
+  const text = edit(readFileSync(GRAPH_FILE, 'utf8'))
+    .replace(
+      'options: { model_dir: ../models/tiny-llama, max_num_seqs: 16 }',
+      `options: ${JSON.stringify(options)}`,
+    )
+    .replace('options: { sampling: engine }', `options: { sampling: ${sampling} }`);
+  if (!text.includes(model) || !text.includes(`sampling: ${sampling}`))
+    throw new Error('graphs/tiny-llama.yaml changed: update loadTinyLlamaGraph');
   const registry = new CalculatorRegistry();
   registerLlmCalculators(registry);
+  registry.register(...calculators);
   return loadGraphFromString(text, { file: GRAPH_FILE, registry });
 }
 

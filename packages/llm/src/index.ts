@@ -61,8 +61,8 @@ export {
 } from './engine/engine-errors.js';
 export type { EngineMetrics, MetricSum, PrefixCacheMetrics } from './engine/engine-metrics.js';
 export type { EngineFailure, EngineStatus } from './engine/engine-status.js';
-export type { EngineModelInfo } from './engine/protocol.js';
-export { type EngineStep, SequenceGroup } from './engine/sequence-group.js';
+export type { EngineModelInfo, EngineSampling } from './engine/protocol.js';
+export { type EngineStep, type SampledStep, SequenceGroup } from './engine/sequence-group.js';
 export * from './errors/llm-error-codes.js';
 export * from './errors/llm-errors.js';
 export * from './model/embedding-info.js';

@@ -1,9 +1,10 @@
 import { defineCalculator, describeCalculator, t } from '@weft/framework';
 import { Engine } from '../engine/engine.js';
-import type { SequenceGroup } from '../engine/sequence-group.js';
+import type { AnySequenceGroup } from '../engine/sequence-group.js';
 import { RequestError } from '../errors/llm-errors.js';
+import { randomSeed } from '../sampling/rng.js';
 import { errorPacket, errorPacketType } from '../serving/graph-protocol.js';
-import { type GenerationJob, llmTypes } from './llm-packets.js';
+import { type GenerationJob, type GroupLogits, type GroupSampled, llmTypes } from './llm-packets.js';
 
 /**
  * Drives one request on the shared engine. The job (timestamp 0) submits a sequence group with
@@ -13,6 +14,13 @@ import { type GenerationJob, llmTypes } from './llm-packets.js';
  * empty list finishes the group). When the last group has finished, LOGITS closes and the loop
  * drains. The run's signal cancels the group, which frees its KV at the engine's next step.
  *
+ * `sampling: engine` (the default): a request with one candidate per prompt and no constraint is
+ * sampled inside the engine's worker with the request's own parameters, seed and stream, so the
+ * model decodes on without waiting for this graph and only tokens cross threads; its LOGITS
+ * packets carry the drawn tokens (`GroupSampled`), which the sampler passes through. Beams,
+ * `best_of`/`n` > 1 and constrained requests get logits as before. `sampling: graph` always sends
+ * logits: the slower path for a graph that processes logits itself between executor and sampler.
+ *
  * Example config:
  * ```yaml
  * - calculator: LlmExecutorCalculator
@@ -20,6 +28,7 @@ import { type GenerationJob, llmTypes } from './llm-packets.js';
  *   input_stream_info: [{ tag_index: FEEDBACK, back_edge: true }]
  *   input_side_packet: [ENGINE:engine]
  *   output_stream: [LOGITS:logits, ERROR:engine_error]
+ *   options: { sampling: engine }
  * ```
  */
 export const LlmExecutorCalculator = defineCalculator({
@@ -32,6 +41,7 @@ export const LlmExecutorCalculator = defineCalculator({
   input_stream_info: [{ tag_index: FEEDBACK, back_edge: true }]
   input_side_packet: [ENGINE:engine]
   output_stream: [LOGITS:logits, ERROR:engine_error]
+  options: { sampling: engine }
 `,
   ),
   inputs: {
@@ -51,12 +61,24 @@ export const LlmExecutorCalculator = defineCalculator({
   },
   inputSidePackets: { ENGINE: { type: t.named<Engine>('LlmEngine', (v) => v instanceof Engine) } },
   inputStreamHandler: 'immediate',
-  options: { type: 'object', additionalProperties: false, properties: {} },
+  options: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      sampling: {
+        enum: ['engine', 'graph'],
+        default: 'engine',
+        description:
+          'engine: plain one-candidate requests are sampled in the engine worker (tokens cross threads, not logits); graph: every step sends logits to the graph',
+      },
+    },
+  },
   create() {
     // One group at a time: a request with several prompts runs them one after the other, so a
     // running group never waits for a queued sibling (which could wait for its seats forever).
     let job: GenerationJob | undefined;
-    let group: SequenceGroup | undefined;
+    let group: AnySequenceGroup | undefined;
+    let seed = 0;
     let prompt = -1;
     let slots: readonly number[] = [];
     let vocab = 0;
@@ -88,11 +110,18 @@ export const LlmExecutorCalculator = defineCalculator({
               `Invalid value for '${param}': ${rows} sequences per prompt exceed what this model runs at once (max_num_seqs = ${engine.maxNumSeqs}); ask for at most ${engine.maxNumSeqs}.`,
             );
           }
-          group = engine.submit(job.promptIds[prompt]!, {
-            n: rows,
-            signal: ctx.signal,
-            maxTokens: job.maxTokens[prompt],
-          });
+          const p = job.options.params;
+          const maxTokens = job.maxTokens[prompt]!;
+          const inEngine = (ctx.options.sampling ?? 'engine') === 'engine';
+          const engineSamples = inEngine && !p.beam && rows === 1 && !job.options.constraint;
+          group = engineSamples
+            ? engine.submit(job.promptIds[prompt]!, {
+                n: 1,
+                signal: ctx.signal,
+                maxTokens,
+                sampling: { params: { ...p, seed }, eosIds: job.eosIds, maxTokens, stream: prompt },
+              })
+            : engine.submit(job.promptIds[prompt]!, { n: rows, signal: ctx.signal, maxTokens });
           slots = Array.from({ length: rows }, (_, j) => prompt * rows + j);
           return true;
         };
@@ -101,6 +130,8 @@ export const LlmExecutorCalculator = defineCalculator({
           if (jobPacket) {
             job = jobPacket.value;
             vocab = ctx.sidePacket('ENGINE').vocabSize;
+            // One seed for the request, as the sampler draws it, so each prompt's stream is the same.
+            seed = job.options.params.seed ?? randomSeed();
             submitNext();
           } else if (feedback && group) {
             const mine = feedback.groups.find((g) => g.prompt === prompt);
@@ -112,7 +143,8 @@ export const LlmExecutorCalculator = defineCalculator({
                 return;
               }
             } else if (mine) {
-              group.append(mine.tokens, mine.parents);
+              // A group the engine samples has already gone on with this token.
+              if (!group.sampledByEngine) group.append(mine.tokens, mine.parents);
               slots = mine.slots;
             } else {
               return; // feedback for a prompt already finished: nothing to step
@@ -126,9 +158,11 @@ export const LlmExecutorCalculator = defineCalculator({
         }
         try {
           const step = await group!.next();
-          ctx
-            .output('LOGITS')
-            .add({ vocab, groups: [{ prompt, logits: step.logits, rows: step.rows, slots }] }, next);
+          const g: GroupLogits | GroupSampled =
+            'sampled' in step
+              ? { prompt, sampled: step.sampled, cumLogprob: step.cumLogprob, rows: 1, slots }
+              : { prompt, logits: step.logits, rows: step.rows, slots };
+          ctx.output('LOGITS').add({ vocab, groups: [g] }, next);
         } catch (error) {
           fail(error, next);
         }

@@ -5,6 +5,7 @@ import type { FinishReason, LogprobEntry } from '../openai/response-types.js';
 import type { ResponsesEcho } from '../openai/responses-builders.js';
 import type { ResponsesInputItem } from '../openai/responses-schema.js';
 import type { RawLogprobs } from '../sampling/logprobs.js';
+import type { SampledToken } from '../sampling/request-sampler.js';
 import type { TokenBitmask } from '../sampling/token-mask.js';
 import { graphRequestType, responsePacketType } from '../serving/graph-protocol.js';
 import type { ToolCallDelta } from '../tools/tool-types.js';
@@ -46,10 +47,23 @@ export interface GroupLogits {
   readonly slots: readonly number[];
 }
 
-/** Executor → sampler, one per step. */
+/**
+ * One engine step of a one-row group the engine sampled (the executor's `sampling: engine`): the
+ * token its worker drew for candidate `slots[0]`, with the request's own sampling parameters.
+ */
+export interface GroupSampled {
+  readonly prompt: number;
+  readonly sampled: SampledToken;
+  /** Cumulative raw logprob of the candidate so far (tracked when logprobs are asked). */
+  readonly cumLogprob: number;
+  readonly rows: 1;
+  readonly slots: readonly number[];
+}
+
+/** Executor → sampler, one per step: logits to sample, or tokens the engine already sampled. */
 export interface StepLogits {
   readonly vocab: number;
-  readonly groups: readonly GroupLogits[];
+  readonly groups: readonly (GroupLogits | GroupSampled)[];
 }
 
 export interface SampledRow {

@@ -19,7 +19,9 @@ import type { TextDecoderSource } from './token-text.js';
  * disallowed tokens are removed before anything else. Sampling mode: one token per live row from that
  * candidate's own seeded RNG (processors → temperature → top_k → top_p → min_p, or argmax at
  * temperature 0), with raw-distribution logprobs when asked, and `finish` set on EOS (unless
- * `ignore_eos`) or at max tokens. Beam mode (`use_beam_search`): a beam search per prompt,
+ * `ignore_eos`) or at max tokens. Groups the engine already sampled (the executor's
+ * `sampling: engine`, the default for requests without beams, best_of or a constraint) pass through
+ * as they are: their tokens were drawn by the same code with the same seed and stream. Beam mode (`use_beam_search`): a beam search per prompt,
  * returning the next beams with their parent rows, and the best `n` beams when a search ends.
  *
  * Example config:
@@ -137,6 +139,17 @@ export const SamplerCalculator = defineCalculator({
         const done: number[] = [];
         if (sampler) {
           for (const g of step.groups) {
+            if ('sampled' in g) {
+              // The engine drew this token with the same parameters, seed and stream as `sampler` would.
+              rows.push({
+                prompt: g.prompt,
+                row: 0,
+                slot: g.slots[0]!,
+                ...g.sampled,
+                cumLogprob: g.cumLogprob,
+              });
+              continue;
+            }
             for (let r = 0; r < g.rows; r++) {
               const slot = g.slots[r]!;
               const s = sampler.sample(slot, g.logits.subarray(r * V, (r + 1) * V), masks?.get(slot));
@@ -152,6 +165,8 @@ export const SamplerCalculator = defineCalculator({
         } else {
           const n = job.options.params.n;
           for (const g of step.groups) {
+            if ('sampled' in g)
+              throw new Error('beam search needs logits; the executor sampled in the engine');
             const search = beams[g.prompt]!;
             const r = search.step(g.logits, V);
             if (r) {

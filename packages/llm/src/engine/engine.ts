@@ -11,9 +11,15 @@ import {
 import type { EngineMetrics } from './engine-metrics.js';
 import type { EngineFailure, EngineStatus } from './engine-status.js';
 import { PrefixCache, type PrefixPlan } from './prefix-cache.js';
-import type { EngineCommand, EngineEvent, EngineModelInfo } from './protocol.js';
+import type { EngineCommand, EngineEvent, EngineModelInfo, EngineSampling } from './protocol.js';
 import { RestartBudget } from './restart-budget.js';
-import { type GroupHost, SequenceGroup } from './sequence-group.js';
+import {
+  type AnySequenceGroup,
+  type EngineStep,
+  type GroupHost,
+  type SampledStep,
+  SequenceGroup,
+} from './sequence-group.js';
 import { type SpawnedWorker, spawnEngineWorker, type WorkerOptions } from './spawn-worker.js';
 
 export interface EngineOptions {
@@ -77,6 +83,12 @@ export interface SubmitOptions {
   readonly signal?: AbortSignal;
   /** New tokens per row at most; sizes the KV reservation (default: up to the context length). */
   readonly maxTokens?: number;
+  /**
+   * The worker picks this one-row group's tokens itself and decodes on without waiting for the
+   * caller, so only token ids (and logprobs when asked) cross threads: the fast path for requests
+   * that need no logits processing outside the engine. The group then gives `SampledStep`s.
+   */
+  readonly sampling?: EngineSampling;
 }
 
 interface Timing {
@@ -119,8 +131,8 @@ export class Engine implements GroupHost {
   readonly maxQueued: number;
   /** The serving worker; undefined while a dead one is being replaced (or after failure). */
   private link: SpawnedWorker | undefined;
-  private readonly groups = new Map<number, SequenceGroup>();
-  private readonly queue: SequenceGroup[] = [];
+  private readonly groups = new Map<number, AnySequenceGroup>();
+  private readonly queue: AnySequenceGroup[] = [];
   private runningRows = 0;
   private runningGroups = 0;
   private reserved = 0;
@@ -136,7 +148,9 @@ export class Engine implements GroupHost {
   private readonly decoded = new Map<number, { tokens: number[]; fed: number }>();
   private nextId = 1;
   /** Abort-listener removals, run when their group finishes. */
-  private readonly finishHooks = new Map<SequenceGroup, () => void>();
+  private readonly finishHooks = new Map<AnySequenceGroup, () => void>();
+  /** How the worker samples the groups that asked it to, until they are submitted to it. */
+  private readonly samplings = new Map<number, EngineSampling>();
   /** Commands of the current turn, posted together by `flush`. */
   private readonly outbox: EngineCommand[] = [];
   private state: EngineStatus['state'] = 'ready';
@@ -225,7 +239,12 @@ export class Engine implements GroupHost {
   }
 
   /** Queues a prompt; it starts when a seat and KV budget are free (FIFO). */
-  submit(promptIds: readonly number[], options: SubmitOptions = {}): SequenceGroup {
+  submit(
+    promptIds: readonly number[],
+    options: SubmitOptions & { readonly sampling: EngineSampling },
+  ): SequenceGroup<SampledStep>;
+  submit(promptIds: readonly number[], options?: SubmitOptions): SequenceGroup<EngineStep>;
+  submit(promptIds: readonly number[], options: SubmitOptions = {}): AnySequenceGroup {
     if (this.state === 'closed') throw new EngineClosedError();
     if (this.state === 'failed') throw this.unavailable();
     const n = options.n ?? 1;
@@ -237,11 +256,24 @@ export class Engine implements GroupHost {
     if (promptIds.length === 0)
       throw new InvalidGenerateArgumentError('the prompt is empty; give at least one token');
     checkTokenIds(promptIds, this.vocabSize);
+    if (options.sampling && n !== 1) {
+      throw new InvalidGenerateArgumentError(
+        `n = ${n}: the engine samples one-row groups only; sample groups of several rows outside it`,
+      );
+    }
     const perRow = completionBudget(promptIds.length, this.contextLength, options.maxTokens, 'cap');
     if (this.queue.length >= this.maxQueued) throw new EngineQueueFullError(this.maxQueued);
     options.signal?.throwIfAborted();
     const reservation = Math.min(promptIds.length + n * perRow, this.kvCacheTokens);
-    const group = new SequenceGroup(this, this.nextId++, [...promptIds], n, reservation);
+    const group: AnySequenceGroup = new SequenceGroup(
+      this,
+      this.nextId++,
+      [...promptIds],
+      n,
+      reservation,
+      options.sampling !== undefined,
+    );
+    if (options.sampling) this.samplings.set(group.id, options.sampling);
     this.groups.set(group.id, group);
     this.queue.push(group);
     if (options.signal) {
@@ -315,13 +347,17 @@ export class Engine implements GroupHost {
   }
 
   /** @internal GroupHost */
-  sendAppend(group: SequenceGroup, tokens: readonly number[], parents: readonly number[] | undefined): void {
+  sendAppend(
+    group: AnySequenceGroup,
+    tokens: readonly number[],
+    parents: readonly number[] | undefined,
+  ): void {
     this.decoded.get(group.id)?.tokens.push(tokens[0]!);
     this.command({ type: 'append', id: group.id, tokens: [...tokens], parents: parents && [...parents] });
   }
 
   /** @internal GroupHost: a group finished (normally, cancelled or failed). */
-  release(group: SequenceGroup): void {
+  release(group: AnySequenceGroup): void {
     if (!this.groups.delete(group.id)) return;
     if (group.state === 'queued') {
       const i = this.queue.indexOf(group);
@@ -334,6 +370,7 @@ export class Engine implements GroupHost {
       this.prefix?.abandon(group.id);
     }
     this.decoded.delete(group.id);
+    this.samplings.delete(group.id);
     this.finishHooks.get(group)?.();
     this.finishHooks.delete(group);
     this.pump();
@@ -344,7 +381,7 @@ export class Engine implements GroupHost {
    * worker ran, within what the budget leaves now that its reservation is free. None before its
    * prefill is done.
    */
-  private keepOnFinish(group: SequenceGroup): PrefixPlan['store'] {
+  private keepOnFinish(group: AnySequenceGroup): PrefixPlan['store'] {
     const decoded = this.decoded.get(group.id);
     // Without a worker (it died) there is no KV to keep.
     if (!this.prefix || !decoded || !this.link || group.lastDeliveryAt === 0) return [];
@@ -369,7 +406,9 @@ export class Engine implements GroupHost {
       this.runningRows += head.n;
       this.runningGroups++;
       this.reserved += head.reservation;
-      this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n, prefix });
+      const sampling = this.samplings.get(head.id);
+      this.samplings.delete(head.id);
+      this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n, prefix, sampling });
       if (prefix && head.n === 1) this.decoded.set(head.id, { tokens: [], fed: 0 });
     }
     // After the submits: the worker copies a reused block when it reads the submit.
@@ -426,18 +465,27 @@ export class Engine implements GroupHost {
           if (decoded) decoded.fed = decoded.tokens.length;
           const rows = event.rows[i]!;
           const logits = new Float32Array(event.buffer, event.offsets[i]! * vocab * 4, rows * vocab);
-          this.generated += rows;
-          this.prompted += event.prefilled[i]!;
-          if (group.lastDeliveryAt === 0) {
-            this.timing.ttftSum += now - group.submittedAt;
-            this.timing.ttftCount++;
-          } else {
-            this.timing.tpotSum += now - group.lastDeliveryAt;
-            this.timing.tpotCount++;
-          }
-          group.lastDeliveryAt = now;
+          this.countStep(group, rows, event.prefilled[i]!, now);
           group.receive({ logits, rows });
         }
+        return;
+      }
+      case 'tokens': {
+        const now = performance.now();
+        event.ids.forEach((id, i) => {
+          if (event.prefilled[i]! > 0) this.prefix?.commit(id);
+          const group = this.groups.get(id);
+          if (!group) return;
+          const sampled = event.sampled[i]!;
+          // The worker ran every earlier token before it drew this one.
+          const decoded = this.decoded.get(id);
+          if (decoded) {
+            decoded.fed = decoded.tokens.length;
+            decoded.tokens.push(sampled.token);
+          }
+          this.countStep(group, 1, event.prefilled[i]!, now);
+          group.receive({ rows: 1, sampled, cumLogprob: event.cumLogprobs[i]! });
+        });
         return;
       }
       case 'error': {
@@ -453,6 +501,20 @@ export class Engine implements GroupHost {
       default:
         return;
     }
+  }
+
+  /** Counts a delivered step in the metrics (tokens, prompt tokens, TTFT or time per token). */
+  private countStep(group: AnySequenceGroup, rows: number, prefilled: number, now: number): void {
+    this.generated += rows;
+    this.prompted += prefilled;
+    if (group.lastDeliveryAt === 0) {
+      this.timing.ttftSum += now - group.submittedAt;
+      this.timing.ttftCount++;
+    } else {
+      this.timing.tpotSum += now - group.lastDeliveryAt;
+      this.timing.tpotCount++;
+    }
+    group.lastDeliveryAt = now;
   }
 
   /**

@@ -1,5 +1,7 @@
 import type { BatchingOptions, BatchingPlan } from '../runtime/batching-plan.js';
 import type { ModelSource } from '../runtime/model-source.js';
+import type { SampledToken } from '../sampling/request-sampler.js';
+import type { SamplingParams } from '../sampling/sampling-params.js';
 import type { PrefixPlan } from './prefix-cache.js';
 
 /** Commands main → worker, sent in arrays on a dedicated port and read synchronously between steps. */
@@ -11,6 +13,8 @@ export type EngineCommand =
       readonly n: number;
       /** Cached blocks to start from and blocks to keep (prefix caching on). */
       readonly prefix: PrefixPlan | undefined;
+      /** Set: the worker samples this one-row group itself and sends tokens, not logits. */
+      readonly sampling?: EngineSampling | undefined;
     }
   | {
       readonly type: 'append';
@@ -33,6 +37,18 @@ export type EngineCommand =
    * abort the whole process in the native binding.)
    */
   | { readonly type: 'crash' };
+
+/**
+ * How the worker picks a one-row group's tokens (`SubmitOptions.sampling`): the request's sampling
+ * parameters with the seed resolved, the ids that end it (EOS and stop token ids), its max new
+ * tokens, and which RNG stream of the seed it draws from (its slot in the request).
+ */
+export interface EngineSampling {
+  readonly params: SamplingParams & { readonly seed: number };
+  readonly eosIds: readonly number[];
+  readonly maxTokens: number;
+  readonly stream: number;
+}
 
 /** What the model looks like, sent once the worker's session is open. */
 export interface EngineModelInfo {
@@ -64,10 +80,25 @@ export interface LogitsEvent {
   readonly prefilled: readonly number[];
 }
 
+/**
+ * One step's tokens for the groups the worker samples: group `ids[i]` drew `sampled[i]` (with
+ * `finish` set, the worker runs it no more and waits for its `finish` command).
+ */
+export interface TokensEvent {
+  readonly type: 'tokens';
+  readonly ids: number[];
+  readonly sampled: SampledToken[];
+  /** Cumulative raw logprob of each group's tokens so far (tracked only when logprobs are asked). */
+  readonly cumLogprobs: number[];
+  /** Prompt tokens whose prefill completed in this event, per id. */
+  readonly prefilled: number[];
+}
+
 /** Events worker → main. */
 export type EngineEvent =
   | { readonly type: 'ready'; readonly model: EngineModelInfo }
   | LogitsEvent
+  | TokensEvent
   | {
       readonly type: 'error';
       readonly id: number;

@@ -1,4 +1,5 @@
 import { checkSequenceLength, checkTokenIds } from '../runtime/token-limits.js';
+import type { SampledToken } from '../sampling/request-sampler.js';
 import { SequenceGroupStateError } from './engine-errors.js';
 
 /** One step of a group: the logits after each live row's last token. */
@@ -12,16 +13,29 @@ export interface EngineStep {
   readonly rows: number;
 }
 
+/** One step of a group the engine samples (`SubmitOptions.sampling`): the token its worker drew. */
+export interface SampledStep {
+  readonly rows: 1;
+  /** The token, its logprobs when asked, and `finish` when it ended the sequence. */
+  readonly sampled: SampledToken;
+  /** Cumulative raw logprob of the tokens so far (tracked when logprobs are asked). */
+  readonly cumLogprob: number;
+}
+
 /** The engine side of a group (implemented by `Engine`). */
 export interface GroupHost {
   readonly vocabSize: number;
   readonly contextLength: number;
-  sendAppend(group: SequenceGroup, tokens: readonly number[], parents: readonly number[] | undefined): void;
-  release(group: SequenceGroup): void;
+  sendAppend(
+    group: AnySequenceGroup,
+    tokens: readonly number[],
+    parents: readonly number[] | undefined,
+  ): void;
+  release(group: AnySequenceGroup): void;
 }
 
-interface Waiter {
-  resolve(step: EngineStep): void;
+interface Waiter<Step> {
+  resolve(step: Step): void;
   reject(err: unknown): void;
 }
 
@@ -42,8 +56,13 @@ interface Waiter {
  * Row i of a new step continues row `parents[i]` of the previous one (default: row i), so beams can
  * be reordered and rows forked or dropped; at most `n` rows live at once. Every row starts as a
  * copy of the prompt, so the first step has `n` identical rows.
+ *
+ * A one-row group submitted with `sampling` is a `SequenceGroup<SampledStep>`: the engine's worker
+ * picks each token and goes on without waiting, so `next()` gives tokens (queued when the caller is
+ * slower than the model) and there is nothing to `append`; the step whose token has `finish` set is
+ * the last. `finish()` ends it earlier (a stop string).
  */
-export class SequenceGroup {
+export class SequenceGroup<Step extends EngineStep | SampledStep = EngineStep> {
   readonly id: number;
   readonly n: number;
   readonly promptIds: readonly number[];
@@ -55,9 +74,11 @@ export class SequenceGroup {
   private rowLengths: number[];
   private delivered = 0;
   private appended = 0;
-  private inbox: EngineStep | undefined;
+  private readonly inbox: Step[] = [];
+  /** A sampled group received its last token. */
+  private ended = false;
   private failure: unknown;
-  private waiter: Waiter | undefined;
+  private waiter: Waiter<Step> | undefined;
 
   constructor(
     private readonly host: GroupHost,
@@ -65,6 +86,8 @@ export class SequenceGroup {
     promptIds: readonly number[],
     n: number,
     reservation: number,
+    /** The engine samples this group (`SubmitOptions.sampling`). */
+    readonly sampledByEngine = false,
   ) {
     this.id = id;
     this.n = n;
@@ -90,21 +113,25 @@ export class SequenceGroup {
     return total;
   }
 
-  /** The next step's logits. Rejects with the abort reason on cancellation, or the step's error. */
-  next(): Promise<EngineStep> {
+  /** The next step. Rejects with the abort reason on cancellation, or the step's error. */
+  next(): Promise<Step> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.inbox) {
-      const step = this.inbox;
-      this.inbox = undefined;
+    const queued = this.inbox.shift();
+    if (queued) {
       this.delivered++;
-      return Promise.resolve(step);
+      return Promise.resolve(queued);
     }
-    if (this.state === 'finished') {
+    if (this.state === 'finished' || this.ended) {
       return Promise.reject(
         new SequenceGroupStateError(`group ${this.id} is finished; next() has nothing to give`),
       );
     }
-    if (this.waiter || this.delivered > this.appended) {
+    if (this.sampledByEngine && this.waiter) {
+      return Promise.reject(
+        new SequenceGroupStateError(`group ${this.id}: next() called again while one is pending`),
+      );
+    }
+    if (!this.sampledByEngine && (this.waiter || this.delivered > this.appended)) {
       return Promise.reject(
         new SequenceGroupStateError(
           `group ${this.id}: next() called again before append(); append one token per row`,
@@ -121,6 +148,11 @@ export class SequenceGroup {
     if (this.failure !== undefined) throw this.failure;
     if (this.state === 'finished')
       throw new SequenceGroupStateError(`group ${this.id} is finished; cannot append`);
+    if (this.sampledByEngine) {
+      throw new SequenceGroupStateError(
+        `group ${this.id} is sampled by the engine (SubmitOptions.sampling): it appends its own tokens; call next() for each`,
+      );
+    }
     if (this.delivered !== this.appended + 1) {
       throw new SequenceGroupStateError(
         `group ${this.id}: append() must follow a resolved next() (${this.delivered} steps received, ${this.appended} appended)`,
@@ -167,14 +199,19 @@ export class SequenceGroup {
   }
 
   /** Called by the engine: a step arrived. */
-  receive(step: EngineStep): void {
+  receive(step: Step): void {
     if (this.state === 'finished') return;
+    if ('sampled' in step) {
+      // The worker fed the previous token before it drew this one.
+      if (this.delivered + this.inbox.length > 0) this.rowLengths[0]!++;
+      if (step.sampled.finish) this.ended = true;
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
       this.delivered++;
       w.resolve(step);
-    } else this.inbox = step;
+    } else this.inbox.push(step);
   }
 
   /** Called by the engine: ends the group with `reason` for a pending or later `next()`. */
@@ -187,9 +224,12 @@ export class SequenceGroup {
   private close(reason: unknown): void {
     const waiter = this.waiter;
     this.waiter = undefined;
-    this.inbox = undefined;
+    this.inbox.length = 0;
     this.host.release(this);
     this.state = 'finished';
     waiter?.reject(reason);
   }
 }
+
+/** A group of either kind, as the engine keeps them. */
+export type AnySequenceGroup = SequenceGroup<EngineStep | SampledStep>;

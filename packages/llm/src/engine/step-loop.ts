@@ -1,8 +1,9 @@
 import { KvBlockStore } from '../runtime/kv-blocks.js';
 import type { ModelSession } from '../runtime/model-session.js';
 import { type BatchRowRef, prefixCapacity, SequenceBatch } from '../runtime/sequence-batch.js';
+import { RequestSampler, type SampledToken } from '../sampling/request-sampler.js';
 import type { PrefixPlan } from './prefix-cache.js';
-import type { EngineCommand, EngineEvent, LogitsEvent } from './protocol.js';
+import type { EngineCommand, EngineEvent, LogitsEvent, TokensEvent } from './protocol.js';
 import { type ScheduledGroup, type ScheduleOptions, type SchedulePlan, schedule } from './schedule.js';
 
 /** A group as the worker sees it: its KV lives in `home` at physical rows `phys` (one per live row). */
@@ -13,13 +14,18 @@ interface WorkerGroup {
   prefilled: number;
   home: SequenceBatch;
   phys: number[];
-  /** prefill: prompt not fully fed; waiting: logits sent, no tokens yet; ready: tokens to feed. */
-  state: 'prefill' | 'waiting' | 'ready';
+  /**
+   * prefill: prompt not fully fed; waiting: logits sent, no tokens yet; ready: tokens to feed;
+   * done: sampled here to its end (EOS, stop token, max tokens), kept until its `finish` command.
+   */
+  state: 'prefill' | 'waiting' | 'ready' | 'done';
   tokens: readonly number[] | undefined;
   parents: readonly number[] | undefined;
   readySince: number;
   /** Prompt blocks to keep in the prefix cache once the prompt is prefilled. */
   store: PrefixPlan['store'];
+  /** Set when this worker picks the group's tokens (`EngineSampling`); its one row is slot 0. */
+  sampler: RequestSampler | undefined;
 }
 
 export interface StepLoopOptions extends ScheduleOptions {
@@ -31,7 +37,9 @@ export interface StepLoopOptions extends ScheduleOptions {
  * The worker's executor: it keeps each group's KV and runs what `schedule()` plans — one decode
  * step for the planned groups (the running batch, rebuilt only when its membership or row order
  * changes), then the planned prefill. Admission (seats, KV budget, queue) is the main thread's job;
- * the policy (who decodes, who waits, what to prefill) is `schedule()`'s.
+ * the policy (who decodes, who waits, what to prefill) is `schedule()`'s. Groups submitted with
+ * `sampling` are sampled here right after their step and are ready again at once: their caller is
+ * sent tokens, never waited for.
  */
 export class StepLoop {
   private readonly groups = new Map<number, WorkerGroup>();
@@ -80,7 +88,13 @@ export class StepLoop {
           parents: undefined,
           readySince: 0,
           store: command.prefix?.store ?? [],
+          sampler: undefined,
         };
+        if (command.sampling) {
+          const { params, eosIds, maxTokens, stream } = command.sampling;
+          group.sampler = new RequestSampler(params, eosIds);
+          group.sampler.addSlot(command.prompt, maxTokens, stream);
+        }
         this.groups.set(command.id, group);
         this.prefillQueue.push(group);
         return;
@@ -153,6 +167,7 @@ export class StepLoop {
   private view(): Parameters<typeof schedule>[0] {
     const groups = new Map<number, ScheduledGroup>();
     for (const g of this.groups.values()) {
+      if (g.state === 'done') continue;
       groups.set(g.id, {
         id: g.id,
         state: g.state,
@@ -294,12 +309,51 @@ export class StepLoop {
     rows: number[],
     prefilled: number[],
   ): void {
-    if (ids.length === 0) return;
+    // Groups sampled here leave with their token; the others' logits go to the caller.
+    const vocab = this.model.vocabSize;
+    const sampled: TokensEvent = { type: 'tokens', ids: [], sampled: [], cumLogprobs: [], prefilled: [] };
+    const rest = {
+      ids: [] as number[],
+      offsets: [] as number[],
+      rows: [] as number[],
+      prefilled: [] as number[],
+    };
+    ids.forEach((id, i) => {
+      const g = this.groups.get(id);
+      if (!g?.sampler) {
+        rest.ids.push(id);
+        rest.offsets.push(offsets[i]!);
+        rest.rows.push(rows[i]!);
+        rest.prefilled.push(prefilled[i]!);
+        return;
+      }
+      const at = offsets[i]! * vocab;
+      const token = g.sampler.sample(0, logits.subarray(at, at + vocab));
+      this.advance(g, token);
+      sampled.ids.push(id);
+      sampled.sampled.push(token);
+      sampled.cumLogprobs.push(g.sampler.cumulativeLogprob(0));
+      sampled.prefilled.push(prefilled[i]!);
+    });
+    if (sampled.ids.length > 0) this.emit(sampled);
+    if (rest.ids.length === 0) return;
     const owned =
       logits.byteOffset === 0 && logits.byteLength === logits.buffer.byteLength ? logits : logits.slice();
     const buffer = owned.buffer as ArrayBuffer;
-    const event: LogitsEvent = { type: 'logits', buffer, ids, offsets, rows, prefilled };
+    const event: LogitsEvent = { type: 'logits', buffer, ...rest };
     this.emit(event, [buffer]);
+  }
+
+  /** A group sampled here goes on with its token at once, or is done: no round trip to the caller. */
+  private advance(group: WorkerGroup, sampled: SampledToken): void {
+    if (sampled.finish) {
+      group.state = 'done';
+      return;
+    }
+    group.tokens = [sampled.token];
+    group.parents = undefined;
+    group.state = 'ready';
+    group.readySince = performance.now();
   }
 
   private fail(group: WorkerGroup, err: unknown): void {

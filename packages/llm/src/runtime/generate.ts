@@ -1,6 +1,5 @@
 import { StopStringBuffer } from '../calculators/stop-strings.js';
 import { Engine } from '../engine/engine.js';
-import { RequestSampler } from '../sampling/request-sampler.js';
 import { DEFAULT_SAMPLING_PARAMS } from '../sampling/sampling-params.js';
 import { InvalidGenerateArgumentError } from './runtime-errors.js';
 import { completionBudget } from './token-limits.js';
@@ -72,7 +71,7 @@ async function toIds(model: GenerateModel, prompts: readonly Prompt[]): Promise<
  * Generates continuations for one prompt or several (text or token ids) on an engine: each prompt
  * is one sequence group, so they batch with each other and with whatever else the engine runs.
  * The same pieces as a served request decide every token and when a sequence is finished: the
- * request sampler (`RequestSampler`: greedy when `temperature` is 0, the default, otherwise
+ * request sampler, run by the engine's worker (`SubmitOptions.sampling`: greedy when `temperature` is 0, the default, otherwise
  * temperature, top_k and top_p from a per-prompt seeded RNG; EOS / stop token ids → `stop`, max
  * tokens → `length`) and the stop-string buffer of the detokenizer. A prompt + completion never
  * passes the context: `maxTokens` is lowered to the room the prompt leaves.
@@ -100,24 +99,24 @@ export async function generate(
     throw new InvalidGenerateArgumentError('stop strings need a tokenizer; use stopTokenIds with token ids');
   }
   const promptIds = await toIds(m, prompts);
-  const sampler = new RequestSampler(
-    {
-      ...DEFAULT_SAMPLING_PARAMS,
-      temperature: Math.max(0, options.temperature ?? 0), // ≤ 0 = greedy
-      topK: options.topK ?? 0,
-      topP: options.topP ?? 1,
-      seed: options.seed ?? 0,
-    },
-    [...(options.ignoreEos ? [] : engine.model.eosTokenIds), ...(options.stopTokenIds ?? [])],
-  );
+  const params = {
+    ...DEFAULT_SAMPLING_PARAMS,
+    temperature: Math.max(0, options.temperature ?? 0), // ≤ 0 = greedy
+    topK: options.topK ?? 0,
+    topP: options.topP ?? 1,
+    seed: options.seed ?? 0,
+  };
+  const eosIds = [...(options.ignoreEos ? [] : engine.model.eosTokenIds), ...(options.stopTokenIds ?? [])];
   const budgets = promptIds.map((ids) =>
     completionBudget(ids.length, engine.contextLength, maxTokens, 'cap'),
   );
-  const slots = promptIds.map((ids, i) => sampler.addSlot(ids, budgets[i]!));
   return Promise.all(
     promptIds.map(async (ids, i): Promise<GenerateResult> => {
+      const budget = budgets[i]!;
+      // Prompt i draws from stream i of the seed, as choice i of a served request does.
       const group = engine.submit(ids, {
-        maxTokens: budgets[i]!,
+        maxTokens: budget,
+        sampling: { params, eosIds, maxTokens: budget, stream: i },
         ...(options.signal && { signal: options.signal }),
       });
       const tokens: number[] = [];
@@ -125,8 +124,7 @@ export async function generate(
       let finish: GenerateFinishReason;
       try {
         for (;;) {
-          const { logits } = await group.next();
-          const s = sampler.sample(slots[i]!, logits);
+          const { sampled: s } = await group.next();
           tokens.push(s.token);
           if (stops.length > 0) {
             // The whole text so far through the detokenizer's stop-string rule (earliest match wins).
@@ -142,7 +140,6 @@ export async function generate(
             finish = s.finish;
             break;
           }
-          group.append([s.token]);
         }
       } finally {
         group.finish();

@@ -43,12 +43,16 @@ export class RequestSampler {
     this.#trackCum = params.bestOf > params.n;
   }
 
-  /** Adds a slot for a prompt; returns its index. */
-  addSlot(promptIds: readonly number[], maxTokens: number): number {
+  /**
+   * Adds a slot for a prompt; returns its index. `stream` picks which of the seed's RNG streams it
+   * draws from (default: its index), so a slot sampled elsewhere (the engine's worker samples one
+   * slot of a request) draws the same numbers as it would here.
+   */
+  addSlot(promptIds: readonly number[], maxTokens: number, stream?: number): number {
     const i = this.#slots.length;
     this.#slots.push({
       state: new SequenceState(promptIds),
-      rng: new SeededRng(this.#seed, i),
+      rng: new SeededRng(this.#seed, stream ?? i),
       maxTokens,
       cumLogprob: 0,
     });
