@@ -178,3 +178,111 @@ describe('Vercel AI SDK default OpenAI provider (store: true by default)', () =>
     }
   });
 });
+
+describe('GET /v1/responses/{id}/input_items', () => {
+  const itemsOf = (r: { data: object[] }) =>
+    r.data.map((i) => {
+      const item = i as { type: string; role?: string; content?: { text: string }[]; id: string };
+      return `${item.role ?? item.type}: ${item.content?.map((p) => p.text).join('') ?? ''}`;
+    });
+
+  it('lists the conversation a response was made from, newest first, a page at a time', async () => {
+    const first = await client.responses.create({ ...base, input: 'Hello there', max_output_tokens: 3 });
+    const answer = first.output_text;
+    const next = await client.responses.create({
+      ...base,
+      previous_response_id: first.id,
+      instructions: 'Not an input item.',
+      input: [
+        { role: 'developer', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'input_text', text: 'And then?' }] },
+        { role: 'assistant', content: 'Well.' },
+      ],
+      max_output_tokens: 2,
+    });
+    const all: OpenAI.Responses.ResponseItem[] = [];
+    for await (const item of client.responses.inputItems.list(next.id, { limit: 2 })) all.push(item);
+    expect(itemsOf({ data: all })).toEqual([
+      'assistant: Well.',
+      'user: And then?',
+      'developer: Be brief.',
+      `assistant: ${answer}`,
+      'user: Hello there',
+    ]);
+    expect(all[3]).toEqual(first.output[0]);
+    expect(all[4]).toEqual({
+      id: expect.stringMatching(/^msg_[0-9a-f]{48}$/),
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_text', text: 'Hello there' }],
+    });
+    // The first response lists its one input item with the same id: it is the same item.
+    const own = await client.responses.inputItems.list(first.id);
+    expect(own.data).toEqual([all[4]]);
+
+    // The pages as sent: limit, order, after, first_id/last_id/has_more.
+    const page = async (query: string) =>
+      (await fetch(`${server.url}/v3/responses/${next.id}/input_items${query}`)).json() as Promise<{
+        object: string;
+        data: { id: string }[];
+        first_id: string | null;
+        last_id: string | null;
+        has_more: boolean;
+      }>;
+    const ids = all.map((i) => (i as { id: string }).id);
+    expect(await page('?limit=2')).toEqual({
+      object: 'list',
+      data: all.slice(0, 2),
+      first_id: ids[0],
+      last_id: ids[1],
+      has_more: true,
+    });
+    const asc = await page(`?order=asc&limit=3&after=${ids[4]}`);
+    expect([asc.data.map((i) => i.id), asc.first_id, asc.last_id, asc.has_more]).toEqual([
+      [ids[3], ids[2], ids[1]],
+      ids[3],
+      ids[1],
+      true,
+    ]);
+    expect(await page(`?order=asc&after=${ids[0]}`)).toEqual({
+      object: 'list',
+      data: [],
+      first_id: null,
+      last_id: null,
+      has_more: false,
+    });
+    expect((await page('')).data).toHaveLength(5);
+  });
+
+  it('answers 404 for an unknown id and 400 naming the parameter for a bad query', async () => {
+    const missing = await client.responses.inputItems.list('resp_unknown').catch((e) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing.error).toMatchObject({ type: 'invalid_request_error', code: 'not_found', param: null });
+    expect(missing.message).toContain("Response with id 'resp_unknown' not found.");
+
+    const created = await client.responses.create({ ...base, input: 'Hi', max_output_tokens: 2 });
+    const bad = async (query: object) =>
+      (await client.responses.inputItems.list(created.id, query as never).catch((e) => e)) as {
+        status: number;
+        error: { param: string; code: string };
+      };
+    expect(await bad({ limit: 0 })).toMatchObject({
+      status: 400,
+      error: { param: 'limit', code: 'invalid_value' },
+    });
+    expect(await bad({ limit: 101 })).toMatchObject({ error: { param: 'limit' } });
+    expect(await bad({ order: 'sideways' })).toMatchObject({
+      error: { param: 'order', code: 'invalid_value' },
+    });
+    expect(await bad({ after: 'msg_nope' })).toMatchObject({
+      error: { param: 'after', code: 'invalid_value' },
+    });
+    expect(await bad({ include: ['message.input_image.image_url'] })).toMatchObject({
+      status: 400,
+      error: { param: 'include', code: 'unsupported_parameter' },
+    });
+    await client.responses.delete(created.id);
+    expect(await client.responses.inputItems.list(created.id).catch((e) => e)).toBeInstanceOf(NotFoundError);
+  });
+});

@@ -72,6 +72,11 @@ export * from './model/model-info.js';
 export { checkOnnxHeader, DTYPE_SUFFIXES, onnxLoadError } from './model/onnx-files.js';
 export * from './model/optimize-model.js';
 export * from './openai/index.js';
+export {
+  type InputItemList,
+  type InputItemsQuery,
+  inputItemList,
+} from './responses-store/input-items.js';
 export * from './responses-store/response-store.js';
 export type {
   BatchingOptions,

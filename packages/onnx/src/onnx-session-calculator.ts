@@ -49,6 +49,12 @@ export const OnnxSessionCalculator = defineCalculator({
         minimum: 1,
         description: 'onnxruntime intra-op threads (default: all cores)',
       },
+      spinning: {
+        type: 'boolean',
+        default: false,
+        description:
+          "onnxruntime's intra-op threads spin-wait between runs (off: they leave the cores to the main thread's HTTP and batching work)",
+      },
       max_batch_size: {
         type: 'integer',
         minimum: 1,
@@ -80,6 +86,7 @@ export const OnnxSessionCalculator = defineCalculator({
           : resolve(ctx.graphDir ?? process.cwd(), o.model_path);
         model = await OnnxModel.open(path, {
           ...(o.threads === undefined ? {} : { threads: o.threads }),
+          spinning: o.spinning,
           maxBatchSize: o.max_batch_size,
           axis: o.batch_axis,
           padValues: o.pad_values as Record<string, number>,

@@ -6,7 +6,8 @@ export type Emit = (type: string, fields: object) => void;
 /** `completed`, or `incomplete` for an item cut by `max_output_tokens`. */
 export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`;
+/** A new Responses item id: `msg_...`, `fc_...`, `fco_...` and 48 random hex digits. */
+export const newItemId = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`;
 
 /**
  * An assistant `message` output item with one `output_text` part, and its streaming events:
@@ -14,7 +15,7 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`
  * `response.output_text.done`, `response.content_part.done`, `response.output_item.done`.
  */
 export class MessageOutput {
-  readonly id = newId('msg');
+  readonly id = newItemId('msg');
   private text = '';
 
   constructor(readonly index: number) {}
@@ -63,7 +64,7 @@ export class MessageOutput {
  * `response.output_item.done`.
  */
 export class FunctionCallOutput {
-  readonly id = newId('fc');
+  readonly id = newItemId('fc');
   private arguments = '';
 
   constructor(

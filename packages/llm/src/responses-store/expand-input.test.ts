@@ -35,8 +35,13 @@ function refusal(run: () => unknown): { code: string; param: string | null; mess
 
 describe('expandInput', () => {
   it('puts the stored conversation (input, then output) before the new input', () => {
+    // The store gave the input message an id of its own (input_items lists items by id).
     expect(expandInput(body({ previous_response_id: 'resp_1', input: 'Next' }), filledStore())).toEqual({
-      chain: [{ role: 'user', content: 'Hello' }, answer, call],
+      chain: [
+        { id: expect.stringMatching(/^msg_[0-9a-f]{48}$/), role: 'user', content: 'Hello' },
+        answer,
+        call,
+      ],
       items: [{ type: 'message', role: 'user', content: 'Next' }],
     });
   });

@@ -54,6 +54,14 @@ describe('ResponseStore', () => {
     expect(store.conversation('x')).toBeUndefined();
   });
 
+  it('stores every input item with an id, so that items sent without one can be listed and referenced', () => {
+    const { store } = storeWithClock(10, 1000);
+    store.put({ response: { id: 'a', output: [] }, input: [{ role: 'user', content: 'hi' }] });
+    const [item] = store.get('a')!.input;
+    expect(item).toEqual({ id: expect.stringMatching(/^msg_[0-9a-f]{48}$/), role: 'user', content: 'hi' });
+    expect(store.item(item!.id!)).toBe(item);
+  });
+
   it('deletes: true once, then false; a deleted response and its items are gone', () => {
     const { store } = storeWithClock(10, 1000);
     store.put(record('a'));

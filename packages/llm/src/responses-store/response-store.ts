@@ -1,4 +1,5 @@
 import type { ResponsesInputItem } from '../openai/responses-schema.js';
+import { withItemIds } from './input-items.js';
 
 /** A stored response: the object as answered, and the conversation that led to it. */
 export interface StoredResponse {
@@ -7,6 +8,7 @@ export interface StoredResponse {
   /**
    * The request's input after expansion: the `previous_response_id` chain first, `item_reference`s
    * replaced by their items, a string input as one user message. `instructions` are not part of it.
+   * Stored with an id on every item (`withItemIds`), as `GET /responses/{id}/input_items` lists them.
    */
   readonly input: readonly ResponsesInputItem[];
 }
@@ -45,8 +47,9 @@ export class ResponseStore {
     return this.#entries.size;
   }
 
-  put(record: StoredResponse): void {
+  put(response: StoredResponse): void {
     this.#sweep();
+    const record = { response: response.response, input: withItemIds(response.input) };
     this.#entries.delete(record.response.id);
     this.#entries.set(record.response.id, { record, expiresAt: this.#now() + this.options.ttlMs });
     while (this.#entries.size > this.options.maxResponses) {

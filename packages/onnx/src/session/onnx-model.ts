@@ -11,6 +11,12 @@ import type { FromWorker, OnnxValueInfo, OnnxWorkerData, ToWorker, WireTensor } 
 export interface OnnxModelOptions extends Partial<BatchOptions> {
   /** onnxruntime intra-op threads (default: all cores). */
   readonly threads?: number;
+  /**
+   * Whether onnxruntime's intra-op threads spin-wait for work after a run (default false). Spinning
+   * threads hold the cores between runs, which the main thread needs then (HTTP, tokenizing,
+   * batching): on a machine with few cores off serves more.
+   */
+  readonly spinning?: boolean;
   /** Runs waiting for the session at most; one more is refused (default 256). */
   readonly maxQueued?: number;
 }
@@ -85,7 +91,11 @@ export class OnnxModel {
 
   static async open(path: string, options: OnnxModelOptions = {}): Promise<OnnxModel> {
     if (!existsSync(path)) throw new OnnxError('WEFT_ERR_ONNX_LOAD_FAILED', `no ONNX model at ${path}`);
-    const data: OnnxWorkerData = { modelPath: path, threads: options.threads ?? availableParallelism() };
+    const data: OnnxWorkerData = {
+      modelPath: path,
+      threads: options.threads ?? availableParallelism(),
+      spinning: options.spinning ?? false,
+    };
     const worker = startModuleWorker(import.meta.url, 'onnx-worker', { workerData: data });
     let ready: Extract<FromWorker, { type: 'ready' }>;
     try {

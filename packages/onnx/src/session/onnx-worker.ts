@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       intraOpNumThreads: data.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      ...(!data.spinning && { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     });
   } catch (error) {
     post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });

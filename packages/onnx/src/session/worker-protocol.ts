@@ -18,6 +18,8 @@ export interface WireTensor {
 export interface OnnxWorkerData {
   readonly modelPath: string;
   readonly threads: number;
+  /** onnxruntime's intra-op threads spin-wait for work between runs. */
+  readonly spinning: boolean;
 }
 
 export type ToWorker = { type: 'run'; id: number; feeds: Record<string, WireTensor>; fetches: string[] };

@@ -49,6 +49,7 @@ export const httpShapes: Partial<Record<WeftErrorCode, HttpShape>> = {
   [S.SERVER_MISSING_MODEL]: invalid('missing_model'),
   [S.SERVER_INVALID_PARAMETER_TYPE]: invalid('invalid_type'),
   [S.SERVER_INVALID_PARAMETER]: invalid('invalid_value'),
+  [S.SERVER_UNSUPPORTED_PARAMETER]: invalid('unsupported_parameter'),
   [S.SERVER_MODEL_NOT_FOUND]: invalid('model_not_found', 404),
   [S.SERVER_MODEL_NOT_READY]: failed('model_not_ready', 503),
   [S.SERVER_NOT_SUPPORTED]: invalid('unsupported_endpoint'),

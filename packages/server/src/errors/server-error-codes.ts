@@ -30,7 +30,12 @@ const defined = defineErrorCodes({
   SERVER_INVALID_PARAMETER: {
     title: 'A request parameter has an invalid value',
     description:
-      'A parameter the server itself reads (`model`, `prompt` of `/v3/tokenize`) has a value it cannot use (an empty model name, a prompt that is not text); `param` names it. Parameters read by the graph are reported by the graph (`WEFT_ERR_REQUEST_*` of `@weft/llm`).',
+      'A parameter the server itself reads (`model`, `prompt` of `/v3/tokenize`, the query parameters of `GET /v3/responses/{id}/input_items`) has a value it cannot use (an empty model name, a prompt that is not text, a `limit` outside 1 to 100, an `after` that names no item); `param` names it. Parameters read by the graph are reported by the graph (`WEFT_ERR_REQUEST_*` of `@weft/llm`).',
+  },
+  SERVER_UNSUPPORTED_PARAMETER: {
+    title: 'A request parameter is not supported',
+    description:
+      "A parameter the server itself reads is valid in OpenAI's API but not served by Weft, or unknown: `include` of `GET /v3/responses/{id}/input_items` (Weft stores input items as they were sent, with none of the extra data `include` asks for); `param` names it.",
   },
   SERVER_MODEL_NOT_FOUND: {
     title: 'No graph serves this model',
@@ -39,7 +44,7 @@ const defined = defineErrorCodes({
   SERVER_RESPONSE_NOT_FOUND: {
     title: 'No stored response has this id',
     description:
-      '`GET` or `DELETE /v3/responses/{id}` names a response no served graph keeps: unknown, deleted, created with `store: false`, or evicted from the response store (ResponseStoreCalculator).',
+      '`GET` or `DELETE /v3/responses/{id}` (or `GET /v3/responses/{id}/input_items`) names a response no served graph keeps: unknown, deleted, created with `store: false`, or evicted from the response store (ResponseStoreCalculator).',
   },
   SERVER_MODEL_NOT_READY: {
     title: 'The model is still loading or failed to load',

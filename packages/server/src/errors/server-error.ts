@@ -40,6 +40,8 @@ export const serverErrors = {
     new ServerError(S.SERVER_INVALID_PARAMETER_TYPE, message, param),
   invalidParameter: (param: string, message: string) =>
     new ServerError(S.SERVER_INVALID_PARAMETER, message, param),
+  unsupportedParameter: (param: string, message: string) =>
+    new ServerError(S.SERVER_UNSUPPORTED_PARAMETER, message, param),
   modelNotFound: (model: string, served: readonly string[]) =>
     new ServerError(
       S.SERVER_MODEL_NOT_FOUND,
