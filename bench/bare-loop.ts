@@ -5,6 +5,10 @@
  * chunks of `prefillTokens` tokens per run over all rows (the engine's `maxNumBatchedTokens`), so a
  * batch of long prompts never asks for `rows × prompt × vocab` logits at once.
  *
+ * A model whose KV outputs hold the new positions only (`weft model optimize --append-kv`) gets
+ * KV buffers sized for the whole run up front: the past fed is always the whole buffer, its unused
+ * positions masked, and each run's new positions are copied in after it.
+ *
  * Timed over prefill plus decode — what a server's client waits for. Returns generated tokens per
  * second over all rows.
  */
@@ -31,12 +35,24 @@ export function keepOne(input: { dtype: string; dims: readonly number[] }): Tens
   return new ort.Tensor(input.dtype, data, input.dims);
 }
 
+/** Generated tokens per second over all rows, prefill plus decode. */
 export async function bareLoopRate(
   model: ModelSession,
   prompts: readonly (readonly number[])[],
   tokens: number,
   prefillTokens = 512,
 ): Promise<number> {
+  const { totalMs } = await bareLoop(model, prompts, tokens, prefillTokens);
+  return (prompts.length * tokens) / (totalMs / 1000);
+}
+
+/** Milliseconds until every row has its first token (`prefillMs`) and until the last (`totalMs`). */
+export async function bareLoop(
+  model: ModelSession,
+  prompts: readonly (readonly number[])[],
+  tokens: number,
+  prefillTokens = 512,
+): Promise<{ prefillMs: number; totalMs: number }> {
   const { io, session } = model;
   const rows = prompts.length;
   const len = prompts[0]!.length;
@@ -48,25 +64,30 @@ export async function bareLoopRate(
     io.maskDtype === 'int64'
       ? new BigInt64Array(rows * maxLen).fill(1n)
       : new Int32Array(rows * maxLen).fill(1);
+  const append = io.kvOutputs === 'new-positions';
+  const room = append ? maxLen : 0;
   let past: Record<string, Tensor> = {};
   for (const b of io.kv) {
-    const dims = b.packed ? [2, rows, io.kvHeads, 0, io.headSize] : [rows, io.kvHeads, 0, io.headSize];
+    const dims = b.packed ? [2, rows, io.kvHeads, room, io.headSize] : [rows, io.kvHeads, room, io.headSize];
+    const size = dims.reduce((a, d) => a * d, 1);
     past[b.input] = new ort.Tensor(
       io.kvDtype,
-      io.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0),
+      io.kvDtype === 'float16' ? new Uint16Array(size) : new Float32Array(size),
       dims,
     );
   }
+  const appendMask = append
+    ? new (ones.constructor as typeof Int32Array)(rows * (maxLen + prefillTokens))
+    : undefined;
   const vocab = model.vocabSize;
   const chunk = Math.max(1, Math.floor(prefillTokens / rows));
   const run = async (input: number[], width: number, seen: number): Promise<Float32Array> => {
     const feeds: Record<string, Tensor> = {
       ...past,
       [io.inputIds]: new ort.Tensor(io.idDtype, ids(input), [rows, width]),
-      [io.attentionMask]: new ort.Tensor(io.maskDtype, ones.subarray(0, rows * (seen + width)), [
-        rows,
-        seen + width,
-      ]),
+      [io.attentionMask]: append
+        ? maskWithRoom(width, seen)
+        : new ort.Tensor(io.maskDtype, ones.subarray(0, rows * (seen + width)), [rows, seen + width]),
     };
     if (io.positionIds) {
       const pos = Array.from({ length: rows * width }, (_, i) => seen + (i % width));
@@ -75,9 +96,33 @@ export async function bareLoopRate(
     // Exports with `num_logits_to_keep` compute the last position's logits only, as transformers.js asks.
     if (io.logitsToKeep) feeds[io.logitsToKeep.name] = keepOne(io.logitsToKeep);
     const out = await session.run(feeds);
-    past = {};
-    for (const b of io.kv) past[b.input] = out[b.output]!;
+    if (append) {
+      for (const b of io.kv) appendNew(out[b.output]!, past[b.input]!, width, seen);
+    } else {
+      past = {};
+      for (const b of io.kv) past[b.input] = out[b.output]!;
+    }
     return out[io.logits]!.data as Float32Array;
+  };
+  // `[rows, maxLen + width]`: ones on the `seen` positions and the new ones after the room.
+  const maskWithRoom = (width: number, seen: number): Tensor => {
+    const total = maxLen + width;
+    const mask = appendMask!
+      .subarray(0, rows * total)
+      .fill((ones instanceof BigInt64Array ? 0n : 0) as never);
+    for (let r = 0; r < rows; r++) {
+      mask.fill(ones[0] as never, r * total, r * total + seen);
+      mask.fill(ones[0] as never, r * total + maxLen, (r + 1) * total);
+    }
+    return new ort.Tensor(io.maskDtype, mask, [rows, total]);
+  };
+  const appendNew = (fresh: Tensor, kv: Tensor, width: number, seen: number) => {
+    const src = fresh.data as Float32Array;
+    const dst = kv.data as Float32Array;
+    const span = width * io.headSize;
+    for (let rh = 0; rh < rows * io.kvHeads; rh++) {
+      dst.set(src.subarray(rh * span, (rh + 1) * span), (rh * maxLen + seen) * io.headSize);
+    }
   };
   const start = performance.now();
   let seen = 0;
@@ -92,6 +137,7 @@ export async function bareLoopRate(
     );
     seen += width;
   }
+  let prefillMs = 0;
   for (let t = 0; ; t++) {
     const next: number[] = [];
     for (let r = 0; r < rows; r++) {
@@ -99,10 +145,11 @@ export async function bareLoopRate(
       const at = (r * kept + kept - 1) * vocab;
       next.push(argmax(logits!.subarray(at, at + vocab)));
     }
+    if (t === 0) prefillMs = performance.now() - start;
     if (t + 1 === tokens) break;
     logits = await run(next, 1, seen);
     seen += 1;
     width = 1;
   }
-  return (rows * tokens) / ((performance.now() - start) / 1000);
+  return { prefillMs, totalMs: performance.now() - start };
 }

@@ -5,7 +5,7 @@
  * A new row is a new `BenchSide`; a new case is a flag value.
  */
 import { parseArgs } from 'node:util';
-import { printLoadAverage } from './bench-setup.js';
+import { BENCH_ATTENTION, type BenchAttention, printLoadAverage } from './bench-setup.js';
 
 export interface BenchCase {
   /** Prompt tokens per stream. */
@@ -31,7 +31,7 @@ export interface MatrixArgs {
   /** Side names to run (default all). */
   readonly sides: readonly string[] | undefined;
   /** Attention of the built bench model (ignored with `--model`). */
-  readonly attention: 'standard' | 'gqa';
+  readonly attention: BenchAttention;
 }
 
 const list = (text: string) => text.split(',').map((s) => s.trim());
@@ -56,8 +56,9 @@ export function matrixArgs(): MatrixArgs {
       attention: { type: 'string', default: 'standard' },
     },
   });
-  if (values.attention !== 'standard' && values.attention !== 'gqa') {
-    throw new Error(`--attention: "${values.attention}" is not one of standard, gqa`);
+  const attention = BENCH_ATTENTION.find((a) => a === values.attention);
+  if (!attention) {
+    throw new Error(`--attention: "${values.attention}" is not one of ${BENCH_ATTENTION.join(', ')}`);
   }
   return {
     model: values.model,
@@ -67,7 +68,7 @@ export function matrixArgs(): MatrixArgs {
     streams: ints(values.streams, 'streams'),
     rounds: ints(values.rounds, 'rounds')[0]!,
     sides: values.sides === undefined ? undefined : list(values.sides),
-    attention: values.attention,
+    attention,
   };
 }
 

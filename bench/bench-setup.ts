@@ -1,8 +1,10 @@
 /** What every bench shares: glibc malloc settings, the common flags, the bench model, load average. */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureModelDir, optimizeModel } from '../packages/llm/dist/index.js';
 
 export const repo = fileURLToPath(new URL('../', import.meta.url));
 
@@ -20,17 +22,42 @@ export function rerunWithMalloc(): void {
   process.exit(child.status ?? 1);
 }
 
+/** The bench model's attention: opset-23 `Attention`, GroupQueryAttention, or `Attention` with appended KV. */
+export type BenchAttention = 'standard' | 'gqa' | 'append';
+export const BENCH_ATTENTION: readonly BenchAttention[] = ['standard', 'gqa', 'append'];
+
 /**
- * The model every bench uses unless `--model` is given (built on first use by `ensureModelDir`):
- * the `bench` preset llama, with opset-23 `Attention` or (`gqa`) onnxruntime's GroupQueryAttention,
- * which the engine runs with share-buffer KV.
+ * The model every bench uses unless `--model` is given, built on first use: the `bench` preset
+ * llama with opset-23 `Attention`, or (`gqa`) onnxruntime's GroupQueryAttention, which the engine
+ * runs with share-buffer KV, or (`append`) the standard one after `weft model optimize
+ * --append-kv` (KV outputs of the new positions only; the engine keeps the KV).
  */
-export function benchModel(attention: 'standard' | 'gqa' = 'standard') {
-  const suffix = attention === 'gqa' ? '-gqa' : '';
-  return {
-    dir: join(repo, '.weft', 'models', `llama-bench-0${suffix}`),
-    spec: { arch: 'llama', preset: 'bench', seed: 0, kind: { attention } },
-  } as const;
+export async function ensureBenchModel(attention: BenchAttention = 'standard'): Promise<string> {
+  const dir = (suffix: string) => join(repo, '.weft', 'models', `llama-bench-0${suffix}`);
+  const spec = (kind: 'standard' | 'gqa') =>
+    ({ arch: 'llama', preset: 'bench', seed: 0, kind: { attention: kind } }) as const;
+  if (attention === 'gqa') return ensureModelDir(dir('-gqa'), spec('gqa'));
+  const standard = await ensureModelDir(dir(''), spec('standard'));
+  if (attention === 'standard') return standard;
+  const appended = dir('-append');
+  if (!existsSync(join(appended, 'onnx', 'model.onnx'))) {
+    const tmp = `${appended}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(standard, tmp, { recursive: true });
+    await optimizeModel(tmp, { appendKv: true });
+    rmSync(appended, { recursive: true, force: true });
+    renameSync(tmp, appended);
+  }
+  return appended;
+}
+
+/**
+ * The bench model as a user downloads it when `attention` names an optimized one (`append` → the
+ * standard export), else undefined: Weft on an optimized model is compared with the bare loop on
+ * both. `--model` gives no original (undefined).
+ */
+export async function originalBenchModel(attention: BenchAttention, model: string | undefined) {
+  return attention === 'append' && model === undefined ? ensureBenchModel('standard') : undefined;
 }
 
 /** `load average before: 0.4 0.3 0.2`: a burst on the shared machine shows here. */

@@ -15,7 +15,7 @@
  * Best and median of `--rounds` alternating rounds, ratios to the bare loop, and the issue's goals.
  *
  *   pnpm build && pnpm bench:engine [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
- *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,graph runs"] [--attention gqa]
+ *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,graph runs"] [--attention gqa|append]
  *
  * Runs the built packages (`dist/`, as `pnpm install` or `pnpm build` leave them), like production.
  */
@@ -30,7 +30,6 @@ import {
   argmax,
   DEFAULT_SAMPLING_PARAMS,
   Engine,
-  ensureModelDir,
   registerLlmCalculators,
 } from '../packages/llm/dist/index.js';
 import {
@@ -45,17 +44,18 @@ import {
   strongestOf,
   timedStreams,
 } from './bench-matrix.js';
-import { benchModel, forkSide, repo } from './bench-setup.js';
+import { ensureBenchModel, forkSide, originalBenchModel, repo } from './bench-setup.js';
 
 const args = matrixArgs();
-const built = benchModel(args.attention);
-const dir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
+const dir = args.model ? resolve(args.model) : await ensureBenchModel(args.attention);
+// With an optimized model (--attention append): the bare loop also runs on the model as downloaded.
+const original = await originalBenchModel(args.attention, args.model);
 const TOKENS = args.tokens;
 
-async function engineSide(name: string, spinning: boolean, sampled = false): Promise<BenchSide> {
+async function engineSide(name: string, spinning: boolean, sampled = false, model = dir): Promise<BenchSide> {
   // Prefix caching off: every round repeats the same prompts, and a cache hit would skip the prefill
   // the bare loop pays (bench:engine:prefix measures the cache).
-  const engine = await Engine.start(dir, {
+  const engine = await Engine.start(model, {
     threads: args.threads,
     maxNumSeqs: 16,
     spinning,
@@ -138,7 +138,16 @@ const all: Record<string, () => Promise<BenchSide>> = {
   'engine sampled': () => engineSide('engine sampled', false, true),
   'graph runs': () => graphSide('graph runs', 'engine'),
   'graph runs (graph sampling)': () => graphSide('graph runs (graph sampling)', 'graph'),
-  'transformers.js': () => forkSide('transformers.js', 'transformers.js', dir, args.threads, TOKENS),
+  // transformers.js runs what it can read: the original of an optimized model.
+  'transformers.js': () =>
+    forkSide('transformers.js', 'transformers.js', original ?? dir, args.threads, TOKENS),
+  ...(original && {
+    'bare loop (original model)': () =>
+      forkSide('bare loop (original model)', 'bare', original, args.threads, TOKENS),
+    'bare loop no spin (original model)': () =>
+      forkSide('bare loop no spin (original model)', 'bare-no-spin', original, args.threads, TOKENS),
+    'engine API (original model)': () => engineSide('engine API (original model)', false, false, original),
+  }),
 };
 // The reference is the better bare loop of each round, spin-waiting or not (strongestOf); the
 // engine-spinning variant answers one question (what spinning costs): name it in --sides to run it.
@@ -149,6 +158,7 @@ const names = args.sides ?? [
   'engine sampled',
   'graph runs',
   'transformers.js',
+  ...(original ? ['bare loop (original model)', 'bare loop no spin (original model)'] : []),
 ];
 const sides: BenchSide[] = [];
 for (const name of names) {
@@ -165,8 +175,15 @@ try {
   const results = await runMatrix(sides, cases, args.rounds);
   const reference = strongestOf(results, ['bare loop', 'bare loop no spin'], 'best bare loop');
   printMatrix(results, cases, reference);
-  for (const subject of ['engine API', 'engine sampled', 'graph runs'])
+  const downloaded = strongestOf(
+    results,
+    ['bare loop (original model)', 'bare loop no spin (original model)'],
+    'best bare loop (original model)',
+  );
+  for (const subject of ['engine API', 'engine sampled', 'graph runs']) {
     printGoals(results, subject, reference);
+    if (results.has(downloaded)) printGoals(results, subject, downloaded);
+  }
 } finally {
   for (const side of sides) await side.close?.();
 }

@@ -10,8 +10,8 @@
  *   pnpm bench:engine:prefix [--threads 2] [--prefix 1024] [--suffix 32] [--rounds 5] [--attention standard|gqa]
  */
 import { parseArgs } from 'node:util';
-import { Engine, ensureModelDir } from '../packages/llm/dist/index.js';
-import { benchModel, printLoadAverage, rerunWithMalloc } from './bench-setup.js';
+import { Engine } from '../packages/llm/dist/index.js';
+import { BENCH_ATTENTION, ensureBenchModel, printLoadAverage, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
 
@@ -28,10 +28,11 @@ const THREADS = Number(values.threads);
 const PREFIX = Number(values.prefix);
 const SUFFIX = Number(values.suffix);
 const ROUNDS = Number(values.rounds);
-const ATTENTION = values.attention === 'gqa' ? 'gqa' : 'standard';
+const ATTENTION = BENCH_ATTENTION.find((a) => a === values.attention);
+if (!ATTENTION)
+  throw new Error(`--attention: "${values.attention}" is not one of ${BENCH_ATTENTION.join(', ')}`);
 
-const { dir, spec } = benchModel(ATTENTION);
-await ensureModelDir(dir, spec);
+const dir = await ensureBenchModel(ATTENTION);
 
 let seed = 12345;
 /** Deterministic pseudo-random token ids (each round's prefix is new to the cache). */

@@ -11,13 +11,13 @@
  * constrained decoding (goal ≥ 0.90 at 8 streams).
  *
  *   pnpm build && pnpm bench:server [--model DIR] [--threads 2] [--tokens 64] [--prompts 64,512,1536]
- *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,weft serve"] [--attention gqa]
+ *                                   [--streams 1,8] [--rounds 3] [--sides "bare loop,weft serve"] [--attention gqa|append]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureModelDir, loadModelInfo } from '../../packages/llm/dist/index.js';
+import { loadModelInfo } from '../../packages/llm/dist/index.js';
 // The official client is a dev dependency of @weft/server, reached through its node_modules.
 import OpenAI from '../../packages/server/node_modules/openai/index.mjs';
 import {
@@ -34,12 +34,20 @@ import {
   strongestOf,
   timedStreams,
 } from '../bench-matrix.js';
-import { benchModel, forkSide, listenForUrl, MALLOC, repo } from '../bench-setup.js';
+import {
+  ensureBenchModel,
+  forkSide,
+  listenForUrl,
+  MALLOC,
+  originalBenchModel,
+  repo,
+} from '../bench-setup.js';
 
 const args = matrixArgs();
 const TOKENS = args.tokens;
-const built = benchModel(args.attention);
-const modelDir = args.model ? resolve(args.model) : await ensureModelDir(built.dir, built.spec);
+const modelDir = args.model ? resolve(args.model) : await ensureBenchModel(args.attention);
+// With an optimized model (--attention append): the bare loop also runs on the model as downloaded.
+const original = await originalBenchModel(args.attention, args.model);
 const vocab = loadModelInfo(modelDir).vocabSize;
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -128,7 +136,8 @@ async function transformersSide(): Promise<BenchSide> {
       'tsx',
       'bench/server/transformers-server.ts',
       '--model',
-      modelDir,
+      // transformers.js runs what it can read: the original of an optimized model.
+      original ?? modelDir,
       '--threads',
       String(args.threads),
     ],
@@ -145,6 +154,12 @@ const all: Record<string, () => Promise<BenchSide>> = {
   'weft json_schema': async () =>
     serverSide('weft json_schema', await weftUrl(), 'tiny-llama', { response_format: JSON_SCHEMA_FORMAT }),
   'transformers.js': transformersSide,
+  ...(original && {
+    'bare loop (original model)': () =>
+      forkSide('bare loop (original model)', 'bare', original, args.threads, TOKENS),
+    'bare loop no spin (original model)': () =>
+      forkSide('bare loop no spin (original model)', 'bare-no-spin', original, args.threads, TOKENS),
+  }),
 };
 const names = args.sides ?? Object.keys(all);
 const sides: BenchSide[] = [];
@@ -164,6 +179,12 @@ try {
   const reference = strongestOf(results, ['bare loop', 'bare loop no spin'], 'best bare loop');
   printMatrix(results, cases, reference);
   printGoals(results, 'weft serve', reference);
+  const downloaded = strongestOf(
+    results,
+    ['bare loop (original model)', 'bare loop no spin (original model)'],
+    'best bare loop (original model)',
+  );
+  if (results.has(downloaded)) printGoals(results, 'weft serve', downloaded);
   const plain = results.get('weft serve')?.get(caseKey({ prompt: 64, streams: 8 }));
   const constrained = results.get('weft json_schema')?.get(caseKey({ prompt: 64, streams: 8 }));
   if (plain && constrained) {

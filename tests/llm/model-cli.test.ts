@@ -63,6 +63,7 @@ describe('weft model create / inspect', () => {
       rowCouplingOps: [],
       batchInvariance: 'batched',
       shareBuffer: false,
+      appendKv: false,
       mergedDecoder: false,
       logitsToKeep: 'num_logits_to_keep',
     });
@@ -179,6 +180,34 @@ describe('weft model create / inspect', () => {
     const help = await run(['optimize', '--help']);
     expect(help.stdout).toContain(
       'usage: weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]',
+    );
+  });
+
+  it('optimize --append-kv makes the KV outputs return new positions once; GroupQueryAttention is refused', async () => {
+    await run(['create', 'appended', '--arch', 'llama']);
+    const file = join(scratch, 'appended', 'onnx', 'model.onnx');
+    const first = await run(['optimize', 'appended', '--append-kv']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^wrote ${file.replace(/[.]/g, '\\.')}: 4 KV outputs return new positions only; largest logit difference on the probe \\d\\.\\de[-+]\\d+\n$`,
+      ),
+    );
+    expect(JSON.parse((await run(['inspect', 'appended'])).stdout)).toMatchObject({
+      rowAlignment: 'left',
+      shareBuffer: false,
+      appendKv: true,
+    });
+    expect(await run(['optimize', 'appended', '--append-kv'])).toEqual({
+      code: 0,
+      stdout: `${file} already has num_logits_to_keep and new-position KV outputs; nothing to do\n`,
+      stderr: '',
+    });
+    await run(['create', 'gqa', '--arch', 'llama', '--attention', 'gqa']);
+    const refused = await run(['optimize', 'gqa', '--append-kv']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `weft model optimize: WEFT_ERR_MODEL_OPTIMIZE cannot make ${join(scratch, 'gqa', 'onnx', 'model.onnx')} return new KV positions only: it uses com.microsoft::GroupQueryAttention, which writes KV in place already (share-buffer)\n`,
     );
   });
 

@@ -1,33 +1,16 @@
 import { ModelOptimizeError } from '../errors/llm-errors.js';
 import { LOGITS_TO_KEEP_INPUT } from './decoder-common.js';
+import {
+  defaultOpset,
+  type GraphMsg,
+  int64Tensor,
+  type ModelMsg,
+  type NodeMsg,
+  plainNode,
+  qualified,
+  type ValueInfoMsg,
+} from './onnx-messages.js';
 import { ModelProto, OnnxDataType } from './onnx-proto.js';
-
-// The slice of protobufjs' decoded ModelProto that the rewrite reads and writes (field names as in
-// onnx-proto.ts). Everything else, unknown fields included, is carried through untouched.
-interface NodeMsg {
-  input: string[];
-  output: string[];
-  name?: string;
-  opType: string;
-  domain?: string;
-  attribute: { name: string; type?: number; g?: GraphMsg; graphs?: GraphMsg[] }[];
-}
-interface ValueInfoMsg {
-  name: string;
-  type?: { tensorType?: { elemType?: number; shape?: { dim: { dimValue?: unknown; dimParam?: string }[] } } };
-}
-interface GraphMsg {
-  node: NodeMsg[];
-  initializer: { name: string }[];
-  sparseInitializer: { values?: { name: string } }[];
-  input: ValueInfoMsg[];
-  output: ValueInfoMsg[];
-  valueInfo: ValueInfoMsg[];
-}
-interface ModelMsg {
-  graph?: GraphMsg;
-  opsetImport: { domain?: string; version?: unknown }[];
-}
 
 /** Where the rewrite put the slice, per graph (`main`, or the branches of a merged decoder's `If`). */
 export interface LogitsToKeepRewrite {
@@ -70,9 +53,6 @@ const POSITIONWISE = new Set([
   'QuantizeLinear',
 ]);
 
-const qualified = (n: NodeMsg): string =>
-  n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType;
-
 /**
  * Adds a scalar int64 `num_logits_to_keep` input to a decoder (the one recent transformers.js
  * exports have): the LM head then reads `hidden[:, -num_logits_to_keep:, :]` (0 = every position).
@@ -89,7 +69,7 @@ export function addLogitsToKeep(bytes: Uint8Array, file: string, logits = 'logit
   if (!graph) throw fail('the file has no graph');
   const present = graph.input.find((i) => KEEP_INPUTS.includes(i.name));
   if (present) throw fail(`it already has an input "${present.name}"; nothing to do`);
-  const opset = Number(model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+  const opset = defaultOpset(model);
   if (opset < 10) throw fail(`its opset ${opset} has no Slice with tensor inputs (opset 10 or later needed)`);
   const out = graph.output.find((o) => o.name === logits);
   if (!out) throw fail(`no graph output named "${logits}"`);
@@ -208,13 +188,8 @@ function sliceBeforeHead(
   graph.valueInfo = graph.valueInfo.filter((v) => !resized.has(v.name));
   const negated = `${PREFIX}/${label}/negated`;
   const starts = `${PREFIX}/${label}/starts`;
-  const node = (opType: string, input: string[], output: string): NodeMsg => ({
-    name: `${PREFIX}/${label}/${opType}`,
-    opType,
-    input,
-    output: [output],
-    attribute: [],
-  });
+  const node = (opType: string, input: string[], output: string): NodeMsg =>
+    plainNode(`${PREFIX}/${label}/${opType}`, opType, input, output);
   graph.node.splice(
     first,
     0,
@@ -227,17 +202,6 @@ function sliceBeforeHead(
 
 function scalarInt64Input(name: string): ValueInfoMsg {
   return { name, type: { tensorType: { elemType: OnnxDataType.INT64, shape: { dim: [] } } } };
-}
-
-function int64Tensor(name: string, dims: number[], values: bigint[]): { name: string } {
-  const data = BigInt64Array.from(values);
-  const tensor = {
-    name,
-    dims,
-    dataType: OnnxDataType.INT64,
-    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-  };
-  return tensor;
 }
 
 /** The logits' sequence axis now has `num_logits_to_keep` entries, not the input's length. */

@@ -16,7 +16,7 @@ const USAGE = `usage: weft model <create|inspect|optimize> ... (each takes --hel
   weft model create DIR --task embedding [--arch bert|llama] [--pooling mean|cls|last_token]
                         [--preset tiny|small|bench] [--seed N]
   weft model inspect DIR [--dtype fp32|fp16|q8|q4|...] [--coupled-rows per-row|batched]
-  weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]`;
+  weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE] [--append-kv]`;
 
 const CREATE = {
   command: 'weft model create',
@@ -68,15 +68,20 @@ const INSPECT = {
 
 const OPTIMIZE = {
   command: 'weft model optimize',
-  usage: `usage: weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE]
+  usage: `usage: weft model optimize DIR [--dtype fp32|fp16|q8|q4|...] [--output FILE] [--append-kv]
   Gives the decoder a num_logits_to_keep input, so a prefill runs the LM head on the last position
   only instead of every prompt position. Finds the LM head (MatMul, Gemm, MatMulNBits or
   MatMulInteger feeding the logits), slices its input on the sequence axis, checks with
   onnxruntime that the new model's logits equal the old one's, then replaces the ONNX file.
   Nothing is written when the model already has the input or the check fails.
-  --dtype   which onnx/model_<dtype>.onnx variant to rewrite
-  --output  write the new model here instead (next to the original when weights are external)`,
-  options: { dtype: { type: 'string' }, output: { type: 'string' } },
+  --dtype      which onnx/model_<dtype>.onnx variant to rewrite
+  --output     write the new model here instead (next to the original when weights are external)
+  --append-kv  also make each present KV output return the new positions only (present.N.key
+               becomes present.N.key.new_positions); Weft appends them to the KV it keeps, so a
+               decode step no longer copies the whole KV out of onnxruntime. Refused for
+               GroupQueryAttention models (they write KV in place already) and packed KV; the
+               result runs in Weft only`,
+  options: { dtype: { type: 'string' }, output: { type: 'string' }, 'append-kv': { type: 'boolean' } },
   positionals: { name: 'DIR', min: 1, max: 1 },
 } as const;
 
@@ -205,18 +210,27 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
 async function optimize(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, OPTIMIZE, io);
   if (typeof parsed === 'number') return parsed;
-  const { dtype, output } = parsed.values;
+  const { dtype, output, 'append-kv': appendKv } = parsed.values;
   const report = await optimizeModel(resolve(io.cwd, parsed.positionals[0]!), {
     ...(dtype === undefined ? {} : { dtype }),
     ...(output === undefined ? {} : { output: resolve(io.cwd, output) }),
+    ...(appendKv && { appendKv }),
   });
+  const kv = appendKv ? ' and new-position KV outputs' : '';
   if (report.output === undefined) {
-    io.stdout(`${report.file} already has ${report.input}; nothing to do\n`);
+    io.stdout(`${report.file} already has ${report.input}${kv}; nothing to do\n`);
     return 0;
   }
-  const heads = report.heads.map((h) => `${h.op} on "${h.sliced}" (${h.graph} graph)`).join(', ');
+  const done: string[] = [];
+  if (report.heads.length > 0) {
+    const heads = report.heads.map((h) => `${h.op} on "${h.sliced}" (${h.graph} graph)`).join(', ');
+    done.push(`${report.input} slices the input of ${heads}`);
+  }
+  if (report.appendedKv.length > 0) {
+    done.push(`${report.appendedKv.length} KV outputs return new positions only`);
+  }
   io.stdout(
-    `wrote ${report.output}: ${report.input} slices the input of ${heads}; largest logit difference on the probe ${report.maxLogitDifference.toExponential(1)}\n`,
+    `wrote ${report.output}: ${done.join('; ')}; largest logit difference on the probe ${report.maxLogitDifference.toExponential(1)}\n`,
   );
   return 0;
 }

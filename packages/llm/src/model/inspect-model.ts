@@ -38,6 +38,8 @@ export interface ModelReport {
   batchInvariance: 'batched' | 'per-row' | 'coupled';
   /** Past and present KV passed as one buffer written in place. */
   shareBuffer: boolean;
+  /** KV outputs hold new positions only (`weft model optimize --append-kv`); the engine appends them. */
+  appendKv: boolean;
   /** A merged decoder (`use_cache_branch` input). */
   mergedDecoder: boolean;
   /**
@@ -97,6 +99,7 @@ export async function inspectModel(dir: string, options: InspectOptions = {}): P
           ? 'coupled'
           : 'batched',
       shareBuffer: batching.shareBuffer,
+      appendKv: batching.appendKv,
       mergedDecoder: io.useCacheBranch !== undefined,
       logitsToKeep: io.logitsToKeep?.name ?? null,
     };

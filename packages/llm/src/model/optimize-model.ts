@@ -1,21 +1,29 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { appendOnlyKv } from '../builder/append-kv-rewrite.js';
 import { addLogitsToKeep, type LogitsToKeepRewrite } from '../builder/logits-to-keep-rewrite.js';
 import { ModelOptimizeError } from '../errors/llm-errors.js';
 import { ModelSession } from '../runtime/model-session.js';
 import { modelSourceFromInfo } from '../runtime/model-source.js';
 import { SequenceBatch } from '../runtime/sequence-batch.js';
+import { argmax } from '../sampling/select-top.js';
 import { type LoadModelInfoOptions, loadModelInfo } from './load-model-info.js';
 
 export interface OptimizeOptions extends LoadModelInfoOptions {
   /** Where to write the rewritten model (default: over the chosen ONNX file, once verified). */
   output?: string;
+  /**
+   * Also make the KV outputs return the new positions only (`appendOnlyKv`): the engine then
+   * appends them to KV it keeps, instead of receiving the whole KV back on every step. The result
+   * runs in Weft only (other runtimes expect full present outputs).
+   */
+  appendKv?: boolean;
 }
 
 export interface OptimizeReport {
   /** The ONNX file that was read. */
   file: string;
-  /** The file written; undefined when the model already had the input (nothing written). */
+  /** The file written; undefined when the model already had what was asked (nothing written). */
   output: string | undefined;
   /** The input the model now has, e.g. `num_logits_to_keep`. */
   input: string;
@@ -23,6 +31,8 @@ export interface OptimizeReport {
   heads: LogitsToKeepRewrite['heads'];
   /** Largest difference between the original's and the rewritten model's logits on the probe. */
   maxLogitDifference: number;
+  /** KV outputs that now return new positions only (`appendKv`); empty when none were rewritten. */
+  appendedKv: string[];
 }
 
 /** Largest logit difference accepted; models quantizing the head dynamically get the looser one. */
@@ -31,7 +41,8 @@ const DYNAMIC_QUANT = 0.05;
 
 /**
  * `weft model optimize`: gives a decoder a `num_logits_to_keep` input (see `addLogitsToKeep`), so
- * the engine's prefill runs the LM head on the last position only. The rewritten model is checked
+ * the engine's prefill runs the LM head on the last position only, and with `appendKv` KV outputs
+ * of the new positions only (see `appendOnlyKv`). The rewritten model is checked
  * before it replaces anything: both are opened with onnxruntime and run on a probe batch (two
  * prompts of different lengths, then a decode step), and their last-position logits must agree.
  * Weights in external data stay where they are (the new file goes in the same folder).
@@ -48,28 +59,45 @@ export async function optimizeModel(dir: string, options: OptimizeOptions = {}):
   const source = modelSourceFromInfo(info);
   const original = await ModelSession.open(source, { threads: 1 });
   try {
-    if (original.io.logitsToKeep) {
+    const { io } = original;
+    const addKeep = io.logitsToKeep === undefined;
+    const append = options.appendKv === true && io.kvOutputs === 'present';
+    if (!addKeep && !append) {
       return {
         file,
         output: undefined,
-        input: original.io.logitsToKeep.name,
+        input: io.logitsToKeep!.name,
         heads: [],
         maxLogitDifference: 0,
+        appendedKv: [],
       };
     }
-    const rewrite = addLogitsToKeep(readFileSync(file), file, original.io.logits);
+    let model: Uint8Array = readFileSync(file);
+    let heads: LogitsToKeepRewrite['heads'] = [];
+    let appendedKv: string[] = [];
+    if (addKeep) ({ model, heads } = addLogitsToKeep(model, file, io.logits));
+    if (append) {
+      ({ model, outputs: appendedKv } = appendOnlyKv(
+        model,
+        file,
+        io.inputIds,
+        io.kv.map((b) => b.output),
+      ));
+    }
     const tmp = join(dirname(output), `.${basename(output)}.weft-optimize-${process.pid}.tmp`);
-    writeFileSync(tmp, rewrite.model);
+    writeFileSync(tmp, model);
     try {
       const rewritten = await ModelSession.open({ ...source, onnxPath: tmp }, { threads: 1 });
       let diff: number;
       try {
-        if (!rewritten.io.logitsToKeep) throw new ModelOptimizeError(`internal: ${tmp} lacks the new input`);
+        if (!rewritten.io.logitsToKeep || (append && !rewritten.batching.appendKv)) {
+          throw new ModelOptimizeError(`internal: ${tmp} lacks what the rewrite added`);
+        }
         diff = await probeDifference(original, rewritten);
       } finally {
         await rewritten.close();
       }
-      const dynamic = rewrite.heads.some((h) => h.ops.includes('DynamicQuantizeLinear'));
+      const dynamic = heads.some((h) => h.ops.includes('DynamicQuantizeLinear'));
       const limit = dynamic ? DYNAMIC_QUANT : EXACT;
       if (!(diff <= limit)) {
         throw new ModelOptimizeError(
@@ -81,8 +109,9 @@ export async function optimizeModel(dir: string, options: OptimizeOptions = {}):
         file,
         output,
         input: rewritten.io.logitsToKeep.name,
-        heads: rewrite.heads,
+        heads,
         maxLogitDifference: diff,
+        appendedKv,
       };
     } finally {
       rmSync(tmp, { force: true });
@@ -92,7 +121,10 @@ export async function optimizeModel(dir: string, options: OptimizeOptions = {}):
   }
 }
 
-/** Prefill two prompts of different lengths in one batch, decode one token; the largest logit gap. */
+/**
+ * Prefill two prompts of different lengths in one batch, then four decode steps (tokens chosen
+ * greedily by the original); the largest logit gap.
+ */
 async function probeDifference(a: ModelSession, b: ModelSession): Promise<number> {
   const vocab = a.vocabSize;
   const prompts = [
@@ -101,9 +133,12 @@ async function probeDifference(a: ModelSession, b: ModelSession): Promise<number
   ];
   let worst = 0;
   const batches = [SequenceBatch.empty(a, 2), SequenceBatch.empty(b, 2)] as const;
-  for (const tokens of [prompts, [[1 % vocab], [2 % vocab]]]) {
+  let tokens: number[][] = prompts;
+  for (let step = 0; step < 5; step++) {
     const [x, y] = [await batches[0].step(tokens), await batches[1].step(tokens)];
     for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+    const next = [0, 1].map((r) => argmax(x.subarray(r * vocab, (r + 1) * vocab)));
+    tokens = next.map((t) => [t]);
   }
   return worst;
 }

@@ -26,6 +26,11 @@ export interface BatchingPlan {
   readonly perRowRuns: boolean;
   /** Past and present KV are one preallocated tensor written in place (GroupQueryAttention only). */
   readonly shareBuffer: boolean;
+  /**
+   * The model returns the KV of new positions only (`weft model optimize --append-kv`): the engine
+   * keeps each block's KV in tensors with room to grow and appends them (left alignment only).
+   */
+  readonly appendKv: boolean;
 }
 
 export interface BatchingOptions {
@@ -79,11 +84,13 @@ export function planBatching(ops: OpCounts, io: ModelIo, options: BatchingOption
     rowAlignment === 'right' &&
     ops.has(GQA) &&
     io.kv.every((b) => !b.packed);
+  const appendKv = io.kvOutputs === 'new-positions';
   return {
     attentionOps,
     rowAlignment,
     rowCouplingOps,
     perRowRuns,
     shareBuffer,
+    appendKv,
   };
 }

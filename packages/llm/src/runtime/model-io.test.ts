@@ -45,6 +45,29 @@ describe('describeModelIo', () => {
     ]);
   });
 
+  it('reads KV outputs of new positions only (weft model optimize --append-kv); refuses a mix', () => {
+    const inputs = [
+      t('input_ids', 'int64', ['b', 's']),
+      t('attention_mask', 'int64', ['b', 't']),
+      t('past_key_values.0.key', 'float32', ['b', 2, 'p', 8]),
+      t('past_key_values.0.value', 'float32', ['b', 2, 'p', 8]),
+    ];
+    const outputs = (valueName: string) => [
+      t('logits', 'float32', ['b', 's', 10]),
+      t('present.0.key.new_positions', 'float32', ['b', 2, 's', 8]),
+      t(valueName, 'float32', ['b', 2, 's', 8]),
+    ];
+    const io = describeModelIo('a.onnx', inputs, outputs('present.0.value.new_positions'));
+    expect(io.kvOutputs).toBe('new-positions');
+    expect(io.kv.map((b) => b.output)).toEqual([
+      'present.0.key.new_positions',
+      'present.0.value.new_positions',
+    ]);
+    expect(() => describeModelIo('a.onnx', inputs, outputs('present.0.value'))).toThrow(
+      '1 of 2 KV outputs hold new positions only (.new_positions); all or none must, and not with packed KV',
+    );
+  });
+
   it('reads a genai decoder with packed past_N KV, int32 ids and static shapes', () => {
     const inputs = [
       t('input_ids', 'int32', ['b', 's']),

@@ -23,6 +23,11 @@ export interface LogitsToKeepInput {
   readonly dims: readonly number[];
 }
 
+export type KvOutputs = 'present' | 'new-positions';
+
+/** Suffix of a present output that holds only the new positions (`present.0.key.new_positions`). */
+export const NEW_POSITIONS_SUFFIX = '.new_positions';
+
 /** Everything the batched step needs to know about a decoder session, read from its metadata. */
 export interface ModelIo {
   readonly inputIds: string;
@@ -45,6 +50,12 @@ export interface ModelIo {
   readonly positionDtype: IdDtype;
   readonly logitsDtype: FloatDtype;
   readonly kv: readonly KvBinding[];
+  /**
+   * What the KV outputs hold: `present` = past and new positions (the usual export), or
+   * `new-positions` = only the positions of this run (`weft model optimize --append-kv`; the
+   * caller keeps the KV and appends them).
+   */
+  readonly kvOutputs: KvOutputs;
   readonly kvDtype: FloatDtype;
   readonly numLayers: number;
   readonly kvHeads: number;
@@ -107,11 +118,13 @@ function presentNameFor(past: string, outputs: ReadonlySet<string>, hints: IoNam
     for (let i = 0; i < hints.pastNames.length; i++) {
       const m = patternToRegex(hints.pastNames[i]!).exec(past);
       const present = hints.presentNames[i];
-      if (m && present) return present.replace('%d', m[1]!);
+      if (!m || !present) continue;
+      const name = present.replace('%d', m[1]!);
+      return outputs.has(`${name}${NEW_POSITIONS_SUFFIX}`) ? `${name}${NEW_POSITIONS_SUFFIX}` : name;
     }
   }
   const candidates = [past.replace(/^past_key_values/, 'present'), past.replace(/^past/, 'present')];
-  return candidates.find((c) => outputs.has(c));
+  return candidates.flatMap((c) => [c, `${c}${NEW_POSITIONS_SUFFIX}`]).find((c) => outputs.has(c));
 }
 
 /** Reads the decoder's I/O contract from session metadata; throws `UnsupportedModelError` naming `file`. */
@@ -173,6 +186,13 @@ export function describeModelIo(
     throw new UnsupportedModelError(file, `unexpected inputs ${unknown.map((u) => `"${u}"`).join(', ')}`);
   }
   if (kv.length === 0) throw new UnsupportedModelError(file, 'no past KV inputs');
+  const appended = kv.filter((b) => b.output.endsWith(NEW_POSITIONS_SUFFIX));
+  if (appended.length > 0 && (appended.length < kv.length || kv.some((b) => b.packed))) {
+    throw new UnsupportedModelError(
+      file,
+      `${appended.length} of ${kv.length} KV outputs hold new positions only (${NEW_POSITIONS_SUFFIX}); all or none must, and not with packed KV`,
+    );
+  }
 
   const first = byName.get(kv[0]!.input)!;
   const dims = first.shape ?? [];
@@ -201,6 +221,7 @@ export function describeModelIo(
       : 'int64',
     logitsDtype: floatType(file, logitsMeta, `output "${logits}"`),
     kv,
+    kvOutputs: appended.length > 0 ? 'new-positions' : 'present',
     kvDtype,
     numLayers: new Set(kv.map((b) => b.layer)).size,
     kvHeads,

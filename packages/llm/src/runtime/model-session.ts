@@ -111,6 +111,12 @@ export class ModelSession {
       );
       // After onnxruntime accepted the file, so a broken file is reported in onnxruntime's words.
       const plan = planBatching(scanOnnxOps(file), io, options.batching);
+      if (plan.appendKv && plan.rowAlignment !== 'left') {
+        throw new UnsupportedModelError(
+          file,
+          `its KV outputs hold new positions only, which the engine appends after left-aligned rows, but ${plan.attentionOps.join(', ') || 'the model'} needs right-aligned rows`,
+        );
+      }
       return new ModelSession(session, resolved, io, plan, threads);
     } catch (err) {
       await session.release();

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { float16ToFloat32 } from './float16.js';
-import { emptyKv, gatherKv, type KvRowRef } from './kv-gather.js';
+import { emptyKv, gatherKv, type KvArray, type KvRowRef } from './kv-gather.js';
 import type { Feeds, ModelSession } from './model-session.js';
 import { InvalidGenerateArgumentError } from './runtime-errors.js';
 import { fillIds, idArray, idTensor, setId } from './step-inputs.js';
@@ -14,7 +14,7 @@ export interface BatchRowRef {
 
 /**
  * Rows that share one session run: one KV tensor per past input with `width` used positions
- * (`capacity` allocated: more than `width` only with share-buffer KV).
+ * (`capacity` allocated: more than `width` only with share-buffer or appended KV).
  */
 interface Block {
   kv: ort.Tensor[];
@@ -23,8 +23,9 @@ interface Block {
   capacity: number;
 }
 
-// Share-buffer KV grows in steps of this many positions: each step's output copy (onnxruntime-node
-// copies every output) costs the capacity, each growth a copy of the real positions.
+// Share-buffer and appended KV grow in steps of this many positions: each growth copies the real
+// positions; each step pays for the capacity (share-buffer: onnxruntime-node's copy of every
+// output; appended: the masked room the attention reads past).
 const CAPACITY_STEP = 64;
 
 /**
@@ -37,6 +38,10 @@ const CAPACITY_STEP = 64;
  *   needs this; with share-buffer KV the past tensor is also the pre-allocated present output and
  *   the op writes only the new positions.
  * - per-row runs (models whose numerics couple rows): each row is its own block and session run.
+ * - appended KV (models whose KV outputs hold the new positions only, left alignment): the past
+ *   fed is the block's whole tensor, `capacity` positions of which `[width, capacity)` are masked
+ *   room; the new positions come back small and are copied in at `width`. Nothing of the size of
+ *   the KV crosses onnxruntime-node's binding, which copies every output.
  *
  * The present KV of one step is fed back as the past of the next without copying; only `gather`
  * (rows joining, leaving, forking) copies, and it squeezes padding out while doing so.
@@ -162,15 +167,18 @@ function gatherBlock(model: ModelSession, refs: readonly KvRowRef[], minCapacity
   const { io, batching } = model;
   const lens = refs.map((r) => r.length);
   const width = Math.max(0, ...lens);
-  // Room for at least the next token, so a gathered batch does not grow on its first step.
-  const capacity = batching.shareBuffer ? roomFor(model, Math.max(width + 1, minCapacity)) : width;
+  // Room for at least the next token, so a gathered batch does not grow on its first step. An
+  // empty appended block stays empty: a merged decoder's first run takes its no-past branch.
+  const roomy = batching.shareBuffer || (batching.appendKv && width > 0);
+  const capacity = roomy ? roomFor(model, Math.max(width + 1, minCapacity)) : width;
   const kv = gatherKv(io.kv, io.kvDtype, refs, capacity, batching.rowAlignment, width);
   return { kv, lens, width, capacity };
 }
 
 /** Positions to allocate for a one-row KV of `length` positions (`SequenceBatch.fromRowKv`). */
 export function prefixCapacity(model: ModelSession, length: number): number {
-  return model.batching.shareBuffer ? roomFor(model, length + 1) : length;
+  const { shareBuffer, appendKv } = model.batching;
+  return shareBuffer || appendKv ? roomFor(model, length + 1) : length;
 }
 
 function roomFor(model: ModelSession, positions: number): number {
@@ -190,7 +198,9 @@ async function runBlock(
   for (const t of tokens) chunk = Math.max(chunk, t.length);
   // Left: every row's KV ends at `width`, so the new tokens extend all rows to width + chunk.
   // Right: each row ends at its own length; the widest decides the mask's width.
-  let total = block.width + chunk;
+  // Appended KV: the whole tensor is fed as past, its unused room masked; new tokens follow it.
+  const past = batching.appendKv ? block.capacity : block.width;
+  let total = past + chunk;
   if (align === 'right') total = Math.max(...block.lens.map((len, i) => len + tokens[i]!.length));
   // A merged decoder's no-past branch computes a present of exactly `total` positions: no in place.
   const inPlace = batching.shareBuffer && !(io.useCacheBranch && block.width === 0);
@@ -213,8 +223,12 @@ async function runBlock(
       setId(positions, i * chunk + at + j, len + j);
     }
     const realAfter = len + row.length;
-    if (align === 'left') fillIds(mask, 1, i * total + (total - realAfter), (i + 1) * total);
-    else fillIds(mask, 1, i * total, i * total + realAfter);
+    if (align === 'right') fillIds(mask, 1, i * total, i * total + realAfter);
+    else if (past === block.width) fillIds(mask, 1, i * total + (total - realAfter), (i + 1) * total);
+    else {
+      fillIds(mask, 1, i * total + block.width - len, i * total + block.width);
+      fillIds(mask, 1, i * total + past + pad, (i + 1) * total);
+    }
   }
   const feeds: Feeds = {
     [io.inputIds]: idTensor(io.idDtype, ids, [batch, chunk]),
@@ -241,14 +255,40 @@ async function runBlock(
     const fetches: Record<string, ort.Tensor | null> = { [io.logits]: null };
     for (let k = 0; k < io.kv.length; k++) fetches[io.kv[k]!.output] = block.kv[k]!;
     out = await model.run(feeds, fetches);
+  } else if (batching.appendKv) {
+    out = await model.run(feeds);
+    appendPositions(model, block, out, chunk);
   } else {
     out = await model.run(feeds);
     block.kv = io.kv.map((b) => out[b.output]!);
     block.capacity = total;
   }
-  block.width = total;
+  block.width = batching.appendKv ? block.width + chunk : total;
   for (let i = 0; i < batch; i++) block.lens[i]! += tokens[i]!.length;
   return lastPositionLogits(out[io.logits]!, lastAt, chunk, vocabSize);
+}
+
+/**
+ * Copies a run's new KV positions (`[batch, heads, chunk, head]` per output) into the block's
+ * tensors at `width`, first moving the block to bigger tensors when they lack the room.
+ */
+function appendPositions(model: ModelSession, block: Block, out: Record<string, ort.Tensor>, chunk: number) {
+  const { io } = model;
+  if (block.width + chunk > block.capacity) {
+    const refs = block.lens.map((length, row) => ({ tensors: block.kv, row, length, width: block.width }));
+    // Room for the next token too, so a decode step right after a prefill does not grow again.
+    block.capacity = roomFor(model, block.width + chunk + 1);
+    block.kv = gatherKv(io.kv, io.kvDtype, refs, block.capacity, 'left', block.width);
+  }
+  const rows = block.lens.length;
+  const span = chunk * io.headSize;
+  for (let k = 0; k < io.kv.length; k++) {
+    const src = out[io.kv[k]!.output]!.data as KvArray;
+    const dst = block.kv[k]!.data as KvArray;
+    for (let rh = 0; rh < rows * io.kvHeads; rh++) {
+      dst.set(src.subarray(rh * span, (rh + 1) * span), (rh * block.capacity + block.width) * io.headSize);
+    }
+  }
 }
 
 /**
