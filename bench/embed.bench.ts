@@ -14,6 +14,7 @@
  * on one side only; best and median per setting, and the ratios server / bare (goal ≥ 0.9 at 16).
  *
  *   pnpm build && pnpm bench:embed [--threads 2] [--seconds 4] [--rounds 3] [--encoding float|base64]
+ *                                  [--spinning true|false]   (the served session's; default: the graph's)
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     encoding: { type: 'string', default: 'float' },
+    spinning: { type: 'string' },
   },
 });
 const THREADS = Number(values.threads);
@@ -42,6 +44,10 @@ const ROUNDS = Number(values.rounds);
 const ENCODING = values.encoding;
 if (ENCODING !== 'float' && ENCODING !== 'base64') throw new Error('--encoding is float or base64');
 const CLIENTS = 16;
+/** The served session's onnxruntime spin-waiting (OnnxSessionCalculator `spinning`); unset: the graph's. */
+const SPINNING = values.spinning;
+if (SPINNING !== undefined && SPINNING !== 'true' && SPINNING !== 'false')
+  throw new Error('--spinning is true or false');
 
 const WORDS =
   'the quick brown fox jumps over a lazy dog while seven wizards quietly judge every boxer near old forest rivers'.split(
@@ -135,7 +141,10 @@ const transformers = (batch: number) =>
 const graphsDir = await mkdtemp(join(tmpdir(), 'weft-embed-bench-'));
 const graph = (await readFile(join(repo, 'graphs', 'tiny-embed.yaml'), 'utf8'))
   .replaceAll('../models/tiny-embed', modelDir)
-  .replace('max_batch_size: 64', `max_batch_size: 64\n      threads: ${THREADS}`);
+  .replace(
+    'max_batch_size: 64',
+    `max_batch_size: 64\n      threads: ${THREADS}${SPINNING ? `\n      spinning: ${SPINNING}` : ''}`,
+  );
 await writeFile(join(graphsDir, 'tiny-embed.yaml'), graph);
 const child = spawn(
   process.execPath,
@@ -217,7 +226,7 @@ for (const c of [1, CLIENTS]) {
 }
 printLoadAverage(
   'before',
-  `; ${THREADS} threads, ${SECONDS}s per measurement, ${ROUNDS} rounds, encoding_format ${ENCODING}`,
+  `; ${THREADS} threads, ${SECONDS}s per measurement, ${ROUNDS} rounds, encoding_format ${ENCODING}, server spinning ${SPINNING ?? 'as the graph says'}`,
 );
 // Warm-up: first session runs and JIT; one served answer is checked whole.
 const sample = JSON.parse(await embedOne(TEXTS[0]!)) as { data: { embedding: unknown }[] };

@@ -63,10 +63,10 @@ export const EmbeddingsTokenizerCalculator = defineCalculator({
         { result: ctx.output('JOB'), error: ctx.outputCount('ERROR') > 0 ? ctx.output('ERROR') : undefined },
         async () => {
           const rows = await tokenize(request, ctx.sidePacket('TOKENIZER'), ctx.sidePacket('EMBEDDING_INFO'));
-          const [ids, mask, types] = toTensors(rows);
+          const [ids, mask] = toTensors(rows);
           tensors[0]!.add(ids);
           tensors[1]!.add(mask);
-          tensors[2]?.add(types);
+          tensors[2]?.add(tensor('int64', ids.dims));
           return { ...request, promptTokens: rows.reduce((n, r) => n + r.length, 0) } satisfies EmbeddingsJob;
         },
       );
@@ -112,7 +112,7 @@ async function tokenize(
   return rows;
 }
 
-function toTensors(rows: readonly number[][]): [Tensor, Tensor, Tensor] {
+function toTensors(rows: readonly number[][]): [Tensor, Tensor] {
   const longest = Math.max(...rows.map((r) => r.length));
   const dims = [rows.length, longest];
   const ids = new BigInt64Array(rows.length * longest);
@@ -123,5 +123,5 @@ function toTensors(rows: readonly number[][]): [Tensor, Tensor, Tensor] {
       mask[r * longest + c] = 1n;
     }
   }
-  return [tensor('int64', dims, ids), tensor('int64', dims, mask), tensor('int64', dims)];
+  return [tensor('int64', dims, ids), tensor('int64', dims, mask)];
 }

@@ -221,6 +221,10 @@ export class OnnxModel {
     const flight = this.inFlight;
     if (!flight || (message.type !== 'result' && message.type !== 'failed') || message.id !== flight.id)
       return;
+    // The worker is free: give it the next batch before cutting this one's outputs apart, so that
+    // it runs while the event loop hands these results to their graph runs.
+    this.inFlight = undefined;
+    this.pump();
     if (message.type === 'failed') {
       const error = new OnnxError(
         'WEFT_ERR_ONNX_RUN_FAILED',
@@ -242,8 +246,9 @@ export class OnnxModel {
     this.settle(flight.items, (item, i) => item.resolve(parts[i]!));
   }
 
+  /** Settles runs that left the queue; the worker may take the next batch. */
   private settle(items: Pending[], each: (item: Pending, index: number) => void): void {
-    this.inFlight = undefined;
+    if (this.inFlight?.items === items) this.inFlight = undefined;
     for (const [i, item] of items.entries()) {
       item.signal?.removeEventListener('abort', item.onAbort);
       each(item, i);
@@ -270,9 +275,14 @@ function firstMessage(worker: Worker): Promise<Extract<FromWorker, { type: 'read
   });
 }
 
-// Structured clone copies each view's bytes to the worker (packets are shared and stay intact).
+// Structured clone copies each view's bytes to the worker (packets are shared and stay intact). It
+// copies a view's whole buffer, so a view of part of one (a row cut from an earlier batch) is
+// sliced to its own bytes first.
 function toWire(feeds: Record<string, Tensor>): Record<string, WireTensor> {
   const wire: Record<string, WireTensor> = {};
-  for (const [name, t] of Object.entries(feeds)) wire[name] = { dtype: t.dtype, dims: t.dims, data: t.data };
+  for (const [name, t] of Object.entries(feeds)) {
+    const whole = t.data.byteLength === t.data.buffer.byteLength;
+    wire[name] = { dtype: t.dtype, dims: t.dims, data: whole ? t.data : t.data.slice() };
+  }
   return wire;
 }

@@ -17,6 +17,19 @@ describe('paste and cut', () => {
     expect(values(cut(batch, [1, 0, 0], [2, 3, 2]))).toEqual(values(b));
   });
 
+  test('a contiguous block is a view of the batch; a strided one is a copy', () => {
+    const batch = f32([2, 3, 2], [1, 2, 3, 4, 0, 0, 5, 6, 7, 8, 9, 10]);
+    const row = cut(batch, [1, 0, 0], [1, 3, 2]);
+    expect(values(row)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(row.data.buffer).toBe(batch.data.buffer);
+    const padded = cut(batch, [0, 0, 0], [1, 2, 2]);
+    expect(values(padded)).toEqual([1, 2, 3, 4]);
+    expect(padded.data.buffer).toBe(batch.data.buffer);
+    const strided = cut(batch, [0, 0, 0], [2, 2, 2]);
+    expect(values(strided)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(strided.data.buffer).not.toBe(batch.data.buffer);
+  });
+
   test('batching along axis 1 with padding on axis 0', () => {
     const a = f32([2, 1], [1, 2]);
     const b = f32([1, 2], [3, 4]);

@@ -28,15 +28,25 @@ export function paste(dst: Tensor, src: Tensor, offsets: readonly number[]): voi
   });
 }
 
-/** The block of `src` at `offsets` with the shape `dims`. */
+/**
+ * The block of `src` at `offsets` with the shape `dims`. A block that is one contiguous run of
+ * `src` (a single row cut back from padding, the common case of an embedding request) is a view
+ * of src's data, not a copy: tensor packets are never written after they are made.
+ */
 export function cut(src: Tensor, offsets: readonly number[], dims: readonly number[]): Tensor {
-  const out = tensor(src.dtype, dims);
+  const runs: [srcStart: number, outStart: number, length: number][] = [];
   forEachRun(src.dims, dims, offsets, (srcStart, outStart, length) => {
-    (out.data as Float32Array).set(
-      (src.data as Float32Array).subarray(srcStart, srcStart + length),
-      outStart,
-    );
+    runs.push([srcStart, outStart, length]);
   });
+  const data = src.data as Float32Array;
+  if (runs.length === 1) {
+    const [start, , length] = runs[0]!;
+    return tensor(src.dtype, dims, data.subarray(start, start + length) as never);
+  }
+  const out = tensor(src.dtype, dims);
+  for (const [srcStart, outStart, length] of runs) {
+    (out.data as Float32Array).set(data.subarray(srcStart, srcStart + length), outStart);
+  }
   return out;
 }
 

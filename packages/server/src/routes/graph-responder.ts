@@ -61,8 +61,12 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
   // a few packets, instead of the run buffering everything it generates.
   const run = graph.start({ signal: abort.signal, maxBufferedOutput: outputBufferPackets });
   abort.signal.addEventListener('abort', () => run.cancel(abort.signal.reason), { once: true });
-  const deadline = serverErrors.deadlineExceeded(lease.name, requestDeadlineMs);
-  const deadlineTimer = setTimeout(() => abort.abort(deadline), requestDeadlineMs);
+  // Built when it fires: an error (and its stack) per request would be paid by every request.
+  let deadline: ServerError | undefined;
+  const deadlineTimer = setTimeout(() => {
+    deadline = serverErrors.deadlineExceeded(lease.name, requestDeadlineMs);
+    abort.abort(deadline);
+  }, requestDeadlineMs);
   // While a stream waits for its first chunk (e.g. in the engine queue), comments keep proxies from timing out.
   let keepAlive: NodeJS.Timeout | undefined;
   let completed = false;
@@ -117,7 +121,7 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
           break;
       }
     }
-    if (abort.signal.reason === deadline) throw deadline;
+    if (deadline && abort.signal.reason === deadline) throw deadline;
     if (!abort.signal.aborted) {
       await run.done();
       completed = true;
@@ -130,10 +134,10 @@ export async function respondWithGraph(req: Request, res: Response, options: Res
       log.errorDetail = error.message;
       abort.abort(error);
       res.destroy();
-    } else if (!abort.signal.aborted || abort.signal.reason === deadline) {
+    } else if (!abort.signal.aborted || (deadline && abort.signal.reason === deadline)) {
       log.errorDetail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       const report =
-        abort.signal.reason === deadline
+        deadline && abort.signal.reason === deadline
           ? deadline
           : error instanceof ServerError
             ? error
