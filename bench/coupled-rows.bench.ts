@@ -1,5 +1,5 @@
 /**
- * Part of `pnpm bench:engine`: the cost of batch invariance for a row-coupled model. The `bench`
+ * Part of `pnpm bench:engine:all`: the cost of batch invariance for a row-coupled model. The `bench`
  * preset llama written as q8 dynamic quantization (`model_quantized.onnx`, `DynamicQuantizeLinear`)
  * runs through the engine with `coupledRows: 'per-row'` (default: one session run per row, answers
  * independent of the batch) and `'batched'` (rows share runs: faster, answers move with the batch),

@@ -1,5 +1,5 @@
 /**
- * Part of `pnpm bench:engine`: time to first token of one stream with and without
+ * Part of `pnpm bench:engine:all`: time to first token of one stream with and without
  * `num_logits_to_keep` — the same weights (the `bench` preset llama) written once with the input
  * (the LM head runs on the last position of each prefill chunk only) and once without it (logits
  * for every prompt position, the engine picks the last). Both engines stay open and the rounds

@@ -1,5 +1,5 @@
 /**
- * Part of `pnpm bench:engine`: time to first token of a prompt whose first `--prefix` tokens an
+ * Part of `pnpm bench:engine:all`: time to first token of a prompt whose first `--prefix` tokens an
  * earlier prompt computed (prefix caching) against the same prompt cold, side by side in one run.
  * Each round takes a new random prefix P and two suffixes A, B of `--suffix` tokens:
  *   off  — P+B on an engine with `prefixCaching: false` (what every prompt costs without the cache)

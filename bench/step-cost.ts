@@ -1,5 +1,5 @@
 /**
- * Part of `pnpm bench:engine:attention`'s story: what one decode step costs at a fixed context,
+ * Part of `pnpm bench:engine:all` (`pnpm bench:engine:step`): what one decode step costs at a fixed context,
  * for each way the KV comes back from onnxruntime — standard attention (the whole present KV
  * returned, and copied by onnxruntime-node into a fresh buffer), GroupQueryAttention share-buffer
  * (written in place, but the binding still copies the whole buffer out), and appended KV (`weft

@@ -81,18 +81,18 @@ async function serverSide(name: string, url: string, model: string, extra: objec
   };
 }
 
-/** One `weft serve` process for the Weft sides, started on first use. */
-let weft: Promise<string> | undefined;
-function weftUrl(): Promise<string> {
-  weft ??= startWeft();
-  return weft;
+/** One `weft serve` process per model for the Weft sides, started on first use. */
+const weft = new Map<string, Promise<string>>();
+function weftUrl(model = modelDir): Promise<string> {
+  if (!weft.has(model)) weft.set(model, startWeft(model));
+  return weft.get(model)!;
 }
 
-async function startWeft(): Promise<string> {
+async function startWeft(model: string): Promise<string> {
   const graph = (await readFile(join(repo, 'graphs', 'tiny-llama.yaml'), 'utf8')).replace(
     /model_dir: \.\.\/models\/tiny-llama/,
     // Prefix caching off: rounds repeat the same prompts (bench:engine:prefix measures the cache).
-    `model_dir: ${JSON.stringify(modelDir)}, threads: ${args.threads}, prefix_caching: false`,
+    `model_dir: ${JSON.stringify(model)}, threads: ${args.threads}, prefix_caching: false`,
   );
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-server-'));
   await writeFile(join(dir, 'tiny-llama.yaml'), graph);
@@ -159,6 +159,8 @@ const all: Record<string, () => Promise<BenchSide>> = {
       forkSide('bare loop (original model)', 'bare', original, args.threads, TOKENS),
     'bare loop no spin (original model)': () =>
       forkSide('bare loop no spin (original model)', 'bare-no-spin', original, args.threads, TOKENS),
+    'weft serve (original model)': async () =>
+      serverSide('weft serve (original model)', await weftUrl(original), 'tiny-llama', { ignore_eos: true }),
   }),
 };
 const names = args.sides ?? Object.keys(all);

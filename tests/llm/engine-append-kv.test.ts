@@ -96,3 +96,16 @@ it('a model with appended KV cannot be forced into right-aligned rows', async ()
     'its KV outputs hold new positions only, which the engine appends after left-aligned rows, but Attention needs right-aligned rows',
   );
 });
+
+it('answers as the original up to the end of the context (room is dropped, never passed)', async () => {
+  const original = await ensureTinyModel('llama');
+  const dir = await appended('context-end', original);
+  const before = await start(original, { prefixCaching: false });
+  const after = await start(dir, { prefixCaching: false });
+  const context = before.model.contextLength;
+  // Ends at the last position: prompt + 24 tokens = context length.
+  const prompts = [Array.from({ length: context - 24 }, (_, i) => (i * 13 + 1) % 800)];
+  const run = async (engine: Engine) =>
+    (await Promise.all(prompts.map((p) => greedyGroup(engine, p, 24)))).map((rows) => rows[0]!);
+  expectSame(await run(after), await run(before));
+});

@@ -199,6 +199,11 @@ async function runBlock(
   // Left: every row's KV ends at `width`, so the new tokens extend all rows to width + chunk.
   // Right: each row ends at its own length; the widest decides the mask's width.
   // Appended KV: the whole tensor is fed as past, its unused room masked; new tokens follow it.
+  // Room plus chunk may not pass the context length (exports with a fixed-size causal mask
+  // table would fail): near the end the block first drops its room.
+  if (batching.appendKv && block.capacity + chunk > model.contextLength && block.capacity > block.width) {
+    resizeAppended(model, block, block.width);
+  }
   const past = batching.appendKv ? block.capacity : block.width;
   let total = past + chunk;
   if (align === 'right') total = Math.max(...block.lens.map((len, i) => len + tokens[i]!.length));
@@ -274,11 +279,15 @@ async function runBlock(
  */
 function appendPositions(model: ModelSession, block: Block, out: Record<string, ort.Tensor>, chunk: number) {
   const { io } = model;
-  if (block.width + chunk > block.capacity) {
-    const refs = block.lens.map((length, row) => ({ tensors: block.kv, row, length, width: block.width }));
-    // Room for the next token too, so a decode step right after a prefill does not grow again.
-    block.capacity = roomFor(model, block.width + chunk + 1);
-    block.kv = gatherKv(io.kv, io.kvDtype, refs, block.capacity, 'left', block.width);
+  const needed = block.width + chunk;
+  if (needed > block.capacity) {
+    // Room for the next token too, so a decode step right after a prefill does not grow again,
+    // but leaving that next token inside the context (see runBlock).
+    resizeAppended(
+      model,
+      block,
+      Math.max(needed, Math.min(roomFor(model, needed + 1), model.contextLength - 1)),
+    );
   }
   const rows = block.lens.length;
   const span = chunk * io.headSize;
@@ -289,6 +298,13 @@ function appendPositions(model: ModelSession, block: Block, out: Record<string, 
       dst.set(src.subarray(rh * span, (rh + 1) * span), (rh * block.capacity + block.width) * io.headSize);
     }
   }
+}
+
+/** Moves an appended block's used positions to tensors of `capacity` positions. */
+function resizeAppended(model: ModelSession, block: Block, capacity: number): void {
+  const refs = block.lens.map((length, row) => ({ tensors: block.kv, row, length, width: block.width }));
+  block.kv = gatherKv(model.io.kv, model.io.kvDtype, refs, capacity, 'left', block.width);
+  block.capacity = capacity;
 }
 
 /**
