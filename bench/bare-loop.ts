@@ -80,7 +80,10 @@ export async function bareLoop(
     ? new (ones.constructor as typeof Int32Array)(rows * (maxLen + prefillTokens))
     : undefined;
   const vocab = model.vocabSize;
-  const chunk = Math.max(1, Math.floor(prefillTokens / rows));
+  // GroupQueryAttention refuses several rows of more than one token on top of past KV: such a
+  // batch is prefilled in one run.
+  const whole = model.batching.rowAlignment === 'right' && rows > 1;
+  const chunk = whole ? len : Math.max(1, Math.floor(prefillTokens / rows));
   const run = async (input: number[], width: number, seen: number): Promise<Float32Array> => {
     const feeds: Record<string, Tensor> = {
       ...past,

@@ -43,6 +43,9 @@ const CONTEXTS = values.context.split(',').map(Number);
 // Room after the context, as the engine's KV has (CAPACITY_STEP).
 const ROOM = 64;
 
+/** Sessions opened with profiling, ended (their JSON files completed) after the rounds. */
+const profiled: ModelSession['session'][] = [];
+
 interface Config {
   name: string;
   step(): Promise<void>;
@@ -72,6 +75,7 @@ async function configsOf(attention: BenchAttention): Promise<Config[]> {
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       })
     : model.session;
+  if (values.profile) profiled.push(session);
   return CONTEXTS.map((len) => {
     // What the engine feeds at this context: the used positions (standard), or the whole tensor
     // with room (share-buffer, appended).
@@ -151,3 +155,6 @@ for (const c of configs) {
   console.log(`| ${kind} | ${len} | ${bestMedian(wall.get(c.name)!)} | ${bestMedian(cpu.get(c.name)!)} |`);
 }
 printLoadAverage('after');
+for (const session of profiled) session.endProfiling();
+if (values.profile)
+  console.log('onnxruntime profiles: /tmp/weft-step-<kind>_<time>.json (chrome://tracing, Perfetto)');

@@ -10,7 +10,7 @@ import {
   greedyGroup,
   type RowTrace,
 } from '../helpers/batch-invariance.js';
-import { ensureTinyModel } from '../helpers/models.js';
+import { ensureTinyModel, NO_FIXTURES_MESSAGE, sharedFixturesDir } from '../helpers/models.js';
 
 // `weft model optimize --append-kv` turns every present output into the new positions only; the
 // engine keeps the KV and appends them. Answers must equal the unoptimized model's (greedy tokens
@@ -109,3 +109,23 @@ it('answers as the original up to the end of the context (room is dropped, never
     (await Promise.all(prompts.map((p) => greedyGroup(engine, p, 24)))).map((rows) => rows[0]!);
   expectSame(await run(after), await run(before));
 });
+
+it.skipIf(!sharedFixturesDir())(
+  `the Optimum GPT-2 of ../shared answers as before; the packed-KV genai one is refused (${NO_FIXTURES_MESSAGE})`,
+  async () => {
+    const fixtures = sharedFixturesDir()!;
+    const original = join(fixtures, 'gpt2-tiny-random-optimum');
+    const dir = await appended('optimum-gpt2', original);
+    const before = await start(original, { prefixCaching: false });
+    const after = await start(dir, { prefixCaching: false });
+    expect(after.model.batching).toMatchObject({ appendKv: true, rowAlignment: 'left' });
+    const alone = await aloneTraces(before);
+    expectSame(await aloneTraces(after), alone);
+    expect(batchDifferences(await batchedScenario(after), alone, TOLERANCE)).toEqual([]);
+    const genai = join(scratch, 'genai-gpt2');
+    cpSync(join(fixtures, 'gpt2-tiny-random-genai'), genai, { recursive: true });
+    await expect(optimizeModel(genai, { appendKv: true })).rejects.toThrow(
+      'expected 4 (packed KV is not supported)',
+    );
+  },
+);
