@@ -160,6 +160,8 @@ const child = spawn(
   ],
   { env: { ...process.env, ...MALLOC }, stdio: ['ignore', 'pipe', 'pipe'] },
 );
+// However the bench ends (a failed request throws), the server it started goes with it.
+process.on('exit', () => child.kill());
 const url = new URL(await listenForUrl(child, 'weft serve'));
 // A fresh keep-alive pool per measurement: between measurements the sockets idle longer than the
 // server's keep-alive timeout, and reusing one the server is closing fails with ECONNRESET.
