@@ -161,7 +161,9 @@ const child = spawn(
   { env: { ...process.env, ...MALLOC }, stdio: ['ignore', 'pipe', 'pipe'] },
 );
 const url = new URL(await listenForUrl(child, 'weft serve'));
-const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+// A fresh keep-alive pool per measurement: between measurements the sockets idle longer than the
+// server's keep-alive timeout, and reusing one the server is closing fails with ECONNRESET.
+let agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 /** POSTs one text; resolves with the body once read whole (status 200 only). */
 function embedOne(text: string): Promise<string> {
   const body = JSON.stringify({ model: 'tiny-embed', input: text, encoding_format: ENCODING });
@@ -193,6 +195,8 @@ function embedOne(text: string): Promise<string> {
   });
 }
 async function served(clients: number): Promise<number> {
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const end = performance.now() + SECONDS * 1000;
   const start = performance.now();
   let done = 0;
