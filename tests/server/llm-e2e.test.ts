@@ -152,7 +152,9 @@ describe('the tiny-llama graph over HTTP with the openai client', () => {
     const stream = await client.completions.create({
       model,
       prompt: 'Once upon a time',
-      max_tokens: 400,
+      // Long enough to be running at the third chunk: the engine samples in its worker and decodes
+      // the tiny model without waiting for the client.
+      max_tokens: 2000,
       ignore_eos: true,
       stream: true,
     } as never);
