@@ -16,11 +16,12 @@ import { parseArgs } from 'node:util';
 import { argmax, Engine, ModelSession } from '../packages/llm/dist/index.js';
 import { bareLoop } from './bare-loop.js';
 import { bestAndMedian } from './bench-matrix.js';
-import { ensureBenchModel, printLoadAverage, rerunWithMalloc } from './bench-setup.js';
+import { benchArgv, ensureBenchModel, printLoadAverage, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
 
 const { values } = parseArgs({
+  args: benchArgv(),
   options: {
     threads: { type: 'string', default: '2' },
     tokens: { type: 'string', default: '64' },

@@ -5,7 +5,7 @@
  * A new row is a new `BenchSide`; a new case is a flag value.
  */
 import { parseArgs } from 'node:util';
-import { BENCH_ATTENTION, type BenchAttention, printLoadAverage } from './bench-setup.js';
+import { BENCH_ATTENTION, type BenchAttention, benchArgv, printLoadAverage } from './bench-setup.js';
 
 export interface BenchCase {
   /** Prompt tokens per stream. */
@@ -45,6 +45,7 @@ const ints = (text: string, flag: string) =>
 /** `--model DIR --threads 2 --tokens 64 --prompts 64,512,1536 --streams 1,8 --rounds 3 --sides a,b --attention gqa` */
 export function matrixArgs(): MatrixArgs {
   const { values } = parseArgs({
+    args: benchArgv(),
     options: {
       model: { type: 'string' },
       threads: { type: 'string', default: '2' },

@@ -10,6 +10,15 @@ export const repo = fileURLToPath(new URL('../', import.meta.url));
 
 // DESIGN.md: large ONNX runs are ~10x faster with these; glibc reads them at process start only, so
 // the pnpm scripts set them for the bench process and every side process gets them here.
+/**
+ * The bench's own arguments. `pnpm bench:x -- --flag` passes the `--` through, and `parseArgs` would
+ * then take every flag after it for a positional: drop a leading `--`.
+ */
+export function benchArgv(): string[] {
+  const args = process.argv.slice(2);
+  return args[0] === '--' ? args.slice(1) : args;
+}
+
 export const MALLOC = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
 
 /** Re-runs this process with `MALLOC` set unless it already is (then returns); exits with the child's status. */

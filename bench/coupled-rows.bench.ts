@@ -10,11 +10,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argmax, type CoupledRowsMode, Engine, ensureModelDir } from '../packages/llm/dist/index.js';
-import { printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
+import { benchArgv, printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
 
 const { values } = parseArgs({
+  args: benchArgv(),
   options: {
     threads: { type: 'string', default: '2' },
     tokens: { type: 'string', default: '16' },

@@ -27,9 +27,10 @@ import { parseArgs } from 'node:util';
 import { l2Normalize, pool } from '../packages/calculators/dist/index.js';
 import { tensor } from '../packages/framework/dist/index.js';
 import { ensureEmbeddingModelDir, Tokenizer } from '../packages/llm/dist/index.js';
-import { listenForUrl, MALLOC, printLoadAverage, repo } from './bench-setup.js';
+import { benchArgv, listenForUrl, MALLOC, printLoadAverage, repo } from './bench-setup.js';
 
 const { values } = parseArgs({
+  args: benchArgv(),
   options: {
     threads: { type: 'string', default: '2' },
     seconds: { type: 'string', default: '4' },

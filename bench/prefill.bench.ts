@@ -13,11 +13,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, ensureModelDir, TOKENIZER_VOCAB } from '../packages/llm/dist/index.js';
-import { printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
+import { benchArgv, printLoadAverage, repo, rerunWithMalloc } from './bench-setup.js';
 
 rerunWithMalloc();
 
 const { values } = parseArgs({
+  args: benchArgv(),
   options: {
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '5' },

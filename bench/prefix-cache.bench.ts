@@ -11,11 +11,18 @@
  */
 import { parseArgs } from 'node:util';
 import { Engine } from '../packages/llm/dist/index.js';
-import { BENCH_ATTENTION, ensureBenchModel, printLoadAverage, rerunWithMalloc } from './bench-setup.js';
+import {
+  BENCH_ATTENTION,
+  benchArgv,
+  ensureBenchModel,
+  printLoadAverage,
+  rerunWithMalloc,
+} from './bench-setup.js';
 
 rerunWithMalloc();
 
 const { values } = parseArgs({
+  args: benchArgv(),
   options: {
     threads: { type: 'string', default: '2' },
     prefix: { type: 'string', default: '1024' },

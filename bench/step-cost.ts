@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { ModelSession } from '../packages/llm/dist/index.js';
 import {
   type BenchAttention,
+  benchArgv,
   ensureBenchModel,
   printLoadAverage,
   repo,
@@ -31,6 +32,7 @@ const ort = createRequire(join(repo, 'packages', 'llm', 'package.json'))('onnxru
   InferenceSession: { create(file: string, options: object): Promise<ModelSession['session']> };
 };
 const { values } = parseArgs({
+  args: benchArgv(),
   options: {
     threads: { type: 'string', default: '2' },
     context: { type: 'string', default: '64,1536' },
