@@ -3,7 +3,7 @@ import type { ModelSession } from '../runtime/model-session.js';
 import { type BatchRowRef, prefixCapacity, SequenceBatch } from '../runtime/sequence-batch.js';
 import { RequestSampler, type SampledToken } from '../sampling/request-sampler.js';
 import type { PrefixPlan } from './prefix-cache.js';
-import type { EngineCommand, EngineEvent, LogitsEvent, TokensEvent } from './protocol.js';
+import type { EngineCommand, EngineEvent, EngineSampling, LogitsEvent, TokensEvent } from './protocol.js';
 import { type ScheduledGroup, type ScheduleOptions, type SchedulePlan, schedule } from './schedule.js';
 
 /** A group as the worker sees it: its KV lives in `home` at physical rows `phys` (one per live row). */
@@ -25,7 +25,7 @@ interface WorkerGroup {
   /** Prompt blocks to keep in the prefix cache once the prompt is prefilled. */
   store: PrefixPlan['store'];
   /** Set when this worker picks the group's tokens (`EngineSampling`); its one row is slot 0. */
-  sampler: RequestSampler | undefined;
+  readonly sampler: RequestSampler | undefined;
 }
 
 export interface StepLoopOptions extends ScheduleOptions {
@@ -88,13 +88,8 @@ export class StepLoop {
           parents: undefined,
           readySince: 0,
           store: command.prefix?.store ?? [],
-          sampler: undefined,
+          sampler: command.sampling && slotSampler(command.prompt, command.sampling),
         };
-        if (command.sampling) {
-          const { params, eosIds, maxTokens, stream } = command.sampling;
-          group.sampler = new RequestSampler(params, eosIds);
-          group.sampler.addSlot(command.prompt, maxTokens, stream);
-        }
         this.groups.set(command.id, group);
         this.prefillQueue.push(group);
         return;
@@ -367,4 +362,11 @@ export class StepLoop {
       message: e.message ?? String(err),
     });
   }
+}
+
+/** The request's sampler for the one slot this worker draws for a group (`EngineSampling`). */
+function slotSampler(prompt: readonly number[], sampling: EngineSampling): RequestSampler {
+  const sampler = new RequestSampler(sampling.params, sampling.eosIds);
+  sampler.addSlot(prompt, sampling.maxTokens, sampling.stream);
+  return sampler;
 }
