@@ -149,8 +149,6 @@ export class Engine implements GroupHost {
   private nextId = 1;
   /** Abort-listener removals, run when their group finishes. */
   private readonly finishHooks = new Map<AnySequenceGroup, () => void>();
-  /** How the worker samples the groups that asked it to, until they are submitted to it. */
-  private readonly samplings = new Map<number, EngineSampling>();
   /** Commands of the current turn, posted together by `flush`. */
   private readonly outbox: EngineCommand[] = [];
   private state: EngineStatus['state'] = 'ready';
@@ -271,9 +269,8 @@ export class Engine implements GroupHost {
       [...promptIds],
       n,
       reservation,
-      options.sampling !== undefined,
+      options.sampling,
     );
-    if (options.sampling) this.samplings.set(group.id, options.sampling);
     this.groups.set(group.id, group);
     this.queue.push(group);
     if (options.signal) {
@@ -370,7 +367,6 @@ export class Engine implements GroupHost {
       this.prefix?.abandon(group.id);
     }
     this.decoded.delete(group.id);
-    this.samplings.delete(group.id);
     this.finishHooks.get(group)?.();
     this.finishHooks.delete(group);
     this.pump();
@@ -406,9 +402,14 @@ export class Engine implements GroupHost {
       this.runningRows += head.n;
       this.runningGroups++;
       this.reserved += head.reservation;
-      const sampling = this.samplings.get(head.id);
-      this.samplings.delete(head.id);
-      this.command({ type: 'submit', id: head.id, prompt: head.promptIds, n: head.n, prefix, sampling });
+      this.command({
+        type: 'submit',
+        id: head.id,
+        prompt: head.promptIds,
+        n: head.n,
+        prefix,
+        sampling: head.sampling,
+      });
       if (prefix && head.n === 1) this.decoded.set(head.id, { tokens: [], fed: 0 });
     }
     // After the submits: the worker copies a reused block when it reads the submit.

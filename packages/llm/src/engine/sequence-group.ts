@@ -1,6 +1,7 @@
 import { checkSequenceLength, checkTokenIds } from '../runtime/token-limits.js';
 import type { SampledToken } from '../sampling/request-sampler.js';
 import { SequenceGroupStateError } from './engine-errors.js';
+import type { EngineSampling } from './protocol.js';
 
 /** One step of a group: the logits after each live row's last token. */
 export interface EngineStep {
@@ -86,14 +87,19 @@ export class SequenceGroup<Step extends EngineStep | SampledStep = EngineStep> {
     promptIds: readonly number[],
     n: number,
     reservation: number,
-    /** The engine samples this group (`SubmitOptions.sampling`). */
-    readonly sampledByEngine = false,
+    /** Set: the engine samples this group (`SubmitOptions.sampling`). */
+    readonly sampling: EngineSampling | undefined = undefined,
   ) {
     this.id = id;
     this.n = n;
     this.promptIds = promptIds;
     this.reservation = reservation;
     this.rowLengths = new Array<number>(n).fill(promptIds.length);
+  }
+
+  /** The engine's worker picks this group's tokens; the caller only reads them. */
+  get sampledByEngine(): boolean {
+    return this.sampling !== undefined;
   }
 
   /** Live rows (= `n` until `append` drops some). */
